@@ -1,0 +1,342 @@
+//! One error type for the three clients.
+//!
+//! Generated methods return `progenitor_client::Error`; `?` turns it into [`Error`] (it implements `From`), which
+//! keeps what a person needs to act: the HTTP status, the service's own error code and message, the operation and
+//! path, the request id the server sent, whether a retry may help, and the raw body.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, Method, StatusCode};
+
+/// The service's own description of an error, read from the error body by the service's parser.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServiceError {
+    /// The service's error code: ESS `errorCode` (`ESS-00403`), Oracle Analytics `code`, GoldenGate `OGG-nnnnn`.
+    pub code: Option<String>,
+    /// The one-line message: ESS `title`, Oracle Analytics `message`, the first GoldenGate error message.
+    pub message: Option<String>,
+    /// Longer explanations: ESS `detail`, further GoldenGate messages.
+    pub details: Vec<String>,
+}
+
+/// A non-success HTTP reply, with everything the server said about it.
+#[derive(Clone)]
+pub struct ApiError {
+    pub(crate) service: &'static str,
+    pub(crate) operation: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path: String,
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) request_id: Option<String>,
+    pub(crate) service_error: Option<ServiceError>,
+    pub(crate) body: Bytes,
+    pub(crate) body_truncated: bool,
+    pub(crate) retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    /// The short name of the service, e.g. `ESS`.
+    pub fn service(&self) -> &'static str {
+        self.service
+    }
+
+    /// The operation, as the snake_case name of the generated method (e.g. `cancel_request`).
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The HTTP method of the call.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The path of the URL that was called (no host, no query, no credentials).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The HTTP status of the reply.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The reply's headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The request id the server or a proxy sent (`X-ORACLE-DMS-ECID`, `opc-request-id`, `X-Request-ID`, ...).
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// The service's error code and message, when the body was an error document of the service.
+    pub fn service_error(&self) -> Option<&ServiceError> {
+        self.service_error.as_ref()
+    }
+
+    /// The body as received (at most the first MiB).
+    pub fn body(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// Whether the body was longer than what was kept.
+    pub fn body_truncated(&self) -> bool {
+        self.body_truncated
+    }
+
+    /// The body read as UTF-8, with invalid sequences replaced.
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Parses the body as the service's typed error document, e.g. ESS's `SimpleExceptionDetail`.
+    ///
+    /// Returns `None` when the body is not that document (an HTML page from a proxy, an empty body).
+    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Option<T> {
+        serde_json::from_slice(&self.body).ok()
+    }
+
+    /// How long the server asked the client to wait before trying again (`Retry-After`).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+
+    /// Whether sending the same request again may succeed: 408, 429, 502, 503, 504.
+    pub fn is_retryable(&self) -> bool {
+        crate::retry::is_transient_status(self.status)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.service, self.status.as_u16())?;
+        let service_error = self.service_error.as_ref();
+        let code = service_error.and_then(|e| e.code.as_deref());
+        let message = service_error.and_then(|e| e.message.as_deref().or(e.details.first().map(String::as_str)));
+        match (code, message) {
+            (Some(code), Some(message)) => write!(f, " {code}: {}", one_line(message, 200))?,
+            (Some(code), None) => write!(f, " {code}")?,
+            (None, Some(message)) => write!(f, ": {}", one_line(message, 200))?,
+            (None, None) => {
+                let reason = self.status.canonical_reason().unwrap_or("unexpected status");
+                let excerpt = one_line(&self.body_text(), 120);
+                if excerpt.is_empty() {
+                    write!(f, " {reason} (empty body)")?;
+                } else {
+                    write!(f, " {reason}: {excerpt}")?;
+                }
+            }
+        }
+        write!(f, " ({} {} {})", self.operation, self.method, self.path)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for ApiError {
+    // Headers are left out: a proxy may echo cookies in them.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("service", &self.service)
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("service_error", &self.service_error)
+            .field("body", &one_line(&self.body_text(), 500))
+            .field("retry_after", &self.retry_after)
+            .finish()
+    }
+}
+
+/// Every way a call can fail.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server replied with a non-success status.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// No usable reply: connection refused or reset, TLS failure, timeout.
+    #[error("transport error: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// A success status whose body does not match the documented schema.
+    #[error("the response body does not match the documented schema: {source} (body starts with {excerpt:?})", excerpt = one_line(&String::from_utf8_lossy(body), 80))]
+    Decode {
+        /// The body as received.
+        body: Bytes,
+        /// What the JSON parser reported.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// A success status this client does not expect for the operation.
+    #[error("unexpected success status {status} for this operation")]
+    UnexpectedStatus {
+        /// The status received.
+        status: StatusCode,
+    },
+    /// The request could not be built from the arguments given (a missing required argument, say).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// Credentials could not be obtained (the token source failed).
+    #[error("authentication failed before the call: {0}")]
+    Auth(String),
+}
+
+impl Error {
+    /// The HTTP status, when the server replied.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api(api) => Some(api.status),
+            Self::Transport(e) => e.status(),
+            Self::UnexpectedStatus { status } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The reply details, when the server answered with a non-success status.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Self::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The service's error code and message, when there is one.
+    pub fn service_error(&self) -> Option<&ServiceError> {
+        self.api().and_then(ApiError::service_error)
+    }
+
+    /// The raw body of the reply, when there is one.
+    pub fn body(&self) -> Option<&Bytes> {
+        match self {
+            Self::Api(api) => Some(&api.body),
+            Self::Decode { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// Whether the same call may succeed if sent again (transient statuses and transport failures).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Api(api) => api.is_retryable(),
+            Self::Transport(e) => e.is_timeout() || e.is_connect() || e.is_request(),
+            _ => false,
+        }
+    }
+}
+
+impl<E> From<progenitor_client::Error<E>> for Error {
+    fn from(error: progenitor_client::Error<E>) -> Self {
+        use progenitor_client::Error as P;
+        match error {
+            P::UnexpectedResponse(response) => match response.extensions().get::<Arc<ApiError>>() {
+                Some(api) => Self::Api(Box::new(ApiError::clone(api))),
+                None if response.status().is_success() => Self::UnexpectedStatus {
+                    status: response.status(),
+                },
+                // Only reached by a client not wired through the runtime's hooks.
+                None => Self::Api(Box::new(ApiError {
+                    service: "HTTP",
+                    operation: "unknown",
+                    method: Method::GET,
+                    path: response.url().path().to_owned(),
+                    status: response.status(),
+                    headers: response.headers().clone(),
+                    request_id: None,
+                    service_error: None,
+                    body: Bytes::new(),
+                    body_truncated: false,
+                    retry_after: None,
+                })),
+            },
+            P::ErrorResponse(value) => Self::UnexpectedStatus { status: value.status() },
+            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => Self::Transport(e.without_url()),
+            P::InvalidResponsePayload(body, source) => Self::Decode { body, source },
+            P::InvalidRequest(message) => Self::InvalidRequest(message),
+            P::Custom(message) => Self::Auth(message),
+        }
+    }
+}
+
+/// Collapses white space and cuts at `max` characters, so a body fits in one line of a log.
+pub(crate) fn one_line(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+        if out.chars().count() > max {
+            let cut: String = out.chars().take(max).collect();
+            return format!("{cut}…");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, service_error: Option<ServiceError>, body: &str) -> ApiError {
+        ApiError {
+            service: "ESS",
+            operation: "cancel_request",
+            method: Method::POST,
+            path: "/ess/rest/scheduler/v1/requests/42/cancel".into(),
+            status: StatusCode::from_u16(status).expect("valid status"),
+            headers: HeaderMap::new(),
+            request_id: None,
+            service_error,
+            body: Bytes::from(body.to_owned()),
+            body_truncated: false,
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn display_names_status_code_message_and_call() {
+        let e = api(
+            403,
+            Some(ServiceError {
+                code: Some("ESS-00403".into()),
+                message: Some("Not authorized to cancel this request".into()),
+                details: vec![],
+            }),
+            "{}",
+        );
+        assert_eq!(
+            e.to_string(),
+            "ESS 403 ESS-00403: Not authorized to cancel this request (cancel_request POST /ess/rest/scheduler/v1/requests/42/cancel)"
+        );
+    }
+
+    #[test]
+    fn display_of_a_proxy_page_shows_reason_and_excerpt() {
+        let e = api(502, None, "<html>\n  <body>Bad   gateway</body>\n</html>");
+        assert_eq!(
+            e.to_string(),
+            "ESS 502 Bad Gateway: <html> <body>Bad gateway</body> </html> (cancel_request POST /ess/rest/scheduler/v1/requests/42/cancel)"
+        );
+        assert!(e.is_retryable());
+    }
+
+    #[test]
+    fn display_of_an_empty_body() {
+        assert!(api(404, None, "").to_string().starts_with("ESS 404 Not Found (empty body)"));
+    }
+
+    #[test]
+    fn one_line_cuts_long_text() {
+        assert_eq!(one_line("a  b\n\tc", 10), "a b c");
+        assert_eq!(one_line(&"x".repeat(50), 10), format!("{}…", "x".repeat(10)));
+    }
+}

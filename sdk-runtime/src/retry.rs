@@ -1,0 +1,196 @@
+//! When to send a request again, and how long to wait first.
+//!
+//! Defaults, chosen against the anchors (aws-sdk-rust standard mode: 3 attempts, 1 s base, 20 s cap; Azure: 4
+//! attempts, 0.8 s base, 60 s cap; OCI: 8 attempts, 30 s cap): 4 attempts in all, a first delay of 500 ms doubling up
+//! to 10 s, full jitter, and 60 s for all retries of one call together. Oracle's proxies answer 503 for seconds,
+//! not minutes, so a longer default would only hide outages from the caller.
+//!
+//! Only idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) are retried after the server may have seen the
+//! request. A POST or PATCH (submit, cancel, forceCancel, executionStatus, starting an Analytics job) is sent again
+//! only when the connection could not be opened at all, or when the caller opted in with
+//! [`RetryPolicy::retry_non_idempotent`].
+
+use std::time::{Duration, SystemTime};
+
+use http::{HeaderMap, Method, StatusCode};
+
+/// How a client retries a call that met a transient failure.
+///
+/// ```
+/// use std::time::Duration;
+/// use sdk_runtime::RetryPolicy;
+///
+/// let patient = RetryPolicy::default()
+///     .max_attempts(6)
+///     .budget(Duration::from_secs(300));
+/// assert_eq!(patient.get_max_attempts(), 6);
+/// assert_eq!(RetryPolicy::disabled().get_max_attempts(), 1);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    initial_delay: Duration,
+    max_delay: Duration,
+    budget: Duration,
+    retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            initial_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(10),
+            budget: Duration::from_secs(60),
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that sends every request once.
+    pub fn disabled() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Attempts in all, the first included (at least 1).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The upper bound of the first delay; each later delay bound doubles.
+    pub fn initial_delay(mut self, delay: Duration) -> Self {
+        self.initial_delay = delay;
+        self
+    }
+
+    /// The largest delay between two attempts.
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// The time all retries of one call may take together, measured from the first attempt. A `Retry-After`
+    /// longer than what is left ends the call with the last error instead of waiting.
+    pub fn budget(mut self, budget: Duration) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// Also retry POST and PATCH after a transient reply. Only for calls the caller knows are safe to repeat.
+    pub fn retry_non_idempotent(mut self, allow: bool) -> Self {
+        self.retry_non_idempotent = allow;
+        self
+    }
+
+    /// Attempts in all.
+    pub fn get_max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    /// The retry budget.
+    pub fn get_budget(&self) -> Duration {
+        self.budget
+    }
+
+    /// Whether a reply with this status to a request with this method may be retried under this policy.
+    pub fn may_retry_status(&self, method: &Method, status: StatusCode) -> bool {
+        let repeatable = self.retry_non_idempotent || is_idempotent(method);
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
+            // A 500 may come after the server acted; repeat only what is safe to repeat.
+            return repeatable;
+        }
+        repeatable && is_transient_status(status)
+    }
+
+    /// Whether a transport failure may be retried: a connection that never opened can always be retried,
+    /// anything else only for repeatable requests.
+    pub fn may_retry_transport(&self, method: &Method, error: &reqwest::Error) -> bool {
+        if error.is_connect() {
+            return true;
+        }
+        (self.retry_non_idempotent || is_idempotent(method)) && (error.is_timeout() || error.is_request())
+    }
+
+    /// The delay before retry number `retry` (1 for the first retry): uniform in `[0, min(max, initial * 2^(retry-1))]`.
+    pub fn backoff(&self, retry: u32) -> Duration {
+        let ceiling = self.ceiling(retry);
+        ceiling.mul_f64(fastrand::f64())
+    }
+
+    /// The upper bound of [`backoff`](Self::backoff) for retry number `retry`.
+    pub fn ceiling(&self, retry: u32) -> Duration {
+        let factor = 2u32.saturating_pow(retry.saturating_sub(1));
+        self.initial_delay.saturating_mul(factor).min(self.max_delay)
+    }
+}
+
+/// GET, HEAD, PUT, DELETE and OPTIONS: methods whose repetition has the effect of one call.
+pub fn is_idempotent(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS)
+}
+
+/// 408, 429, 502, 503 and 504: statuses that say "not now" rather than "no".
+pub fn is_transient_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
+}
+
+/// Reads `Retry-After` in either form: delay seconds, or an HTTP date (relative to `now`).
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(at.timestamp()).ok()?);
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_idempotent_methods_retry_by_default() {
+        let policy = RetryPolicy::default();
+        assert!(policy.may_retry_status(&Method::GET, StatusCode::SERVICE_UNAVAILABLE));
+        assert!(policy.may_retry_status(&Method::DELETE, StatusCode::INTERNAL_SERVER_ERROR));
+        assert!(!policy.may_retry_status(&Method::POST, StatusCode::SERVICE_UNAVAILABLE));
+        assert!(!policy.may_retry_status(&Method::PATCH, StatusCode::TOO_MANY_REQUESTS));
+        assert!(!policy.may_retry_status(&Method::GET, StatusCode::NOT_FOUND));
+        let opted_in = policy.retry_non_idempotent(true);
+        assert!(opted_in.may_retry_status(&Method::POST, StatusCode::SERVICE_UNAVAILABLE));
+    }
+
+    #[test]
+    fn backoff_has_full_jitter_within_a_doubling_ceiling() {
+        let policy = RetryPolicy::default();
+        assert_eq!(policy.ceiling(1), Duration::from_millis(500));
+        assert_eq!(policy.ceiling(2), Duration::from_secs(1));
+        assert_eq!(policy.ceiling(3), Duration::from_secs(2));
+        assert_eq!(policy.ceiling(40), Duration::from_secs(10));
+        for retry in 1..8 {
+            for _ in 0..200 {
+                assert!(policy.backoff(retry) <= policy.ceiling(retry));
+            }
+        }
+    }
+
+    #[test]
+    fn retry_after_in_seconds_and_as_a_date() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::RETRY_AFTER, "120".parse().expect("valid"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(120)));
+        headers.insert(http::header::RETRY_AFTER, "Sun, 06 Nov 1994 08:50:07 GMT".parse().expect("valid"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(30)));
+        headers.insert(http::header::RETRY_AFTER, "Sun, 06 Nov 1994 08:00:00 GMT".parse().expect("valid"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::ZERO));
+        headers.insert(http::header::RETRY_AFTER, "soon".parse().expect("valid"));
+        assert_eq!(retry_after(&headers, now), None);
+    }
+}

@@ -1,0 +1,46 @@
+//! Values that must never be printed.
+
+use std::fmt;
+
+/// A password or token. Its `Debug` output is `Secret(<redacted>)`, it has no `Display`, and it is not
+/// `Serialize`, so it cannot leak through logging, error messages or tracing by accident.
+///
+/// ```
+/// use sdk_runtime::Secret;
+///
+/// let token = Secret::new("eyJhbGciOi...");
+/// assert_eq!(format!("{token:?}"), "Secret(<redacted>)");
+/// assert_eq!(token.expose(), "eyJhbGciOi...");
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself. Call it only where the value is put on the wire.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
