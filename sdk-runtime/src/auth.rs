@@ -150,7 +150,8 @@ impl CachedTokenSource {
 }
 
 fn sensitive(value: String) -> Result<HeaderValue, TokenError> {
-    let mut header = HeaderValue::try_from(value).map_err(|_| "credentials contain characters not allowed in an HTTP header")?;
+    let mut header =
+        HeaderValue::try_from(value).map_err(|_| "credentials contain characters not allowed in an HTTP header")?;
     header.set_sensitive(true);
     Ok(header)
 }
@@ -175,9 +176,18 @@ mod tests {
             let n = counter.fetch_add(1, Ordering::SeqCst);
             async move { Ok(Secret::new(format!("token-{n}"))) }
         });
-        assert_eq!(auth.header().await.expect("ok").to_str().expect("ascii"), "Bearer token-0");
-        assert_eq!(auth.header().await.expect("ok").to_str().expect("ascii"), "Bearer token-0");
-        assert_eq!(auth.refresh().await.expect("ok").to_str().expect("ascii"), "Bearer token-1");
+        assert_eq!(
+            auth.header().await.expect("ok").to_str().expect("ascii"),
+            "Bearer token-0"
+        );
+        assert_eq!(
+            auth.header().await.expect("ok").to_str().expect("ascii"),
+            "Bearer token-0"
+        );
+        assert_eq!(
+            auth.refresh().await.expect("ok").to_str().expect("ascii"),
+            "Bearer token-1"
+        );
         assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
 

@@ -171,7 +171,10 @@ impl<C: ServiceClient> ClientBuilder<C> {
         }
         let mut http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
-            .user_agent(self.user_agent.unwrap_or_else(|| concat!("sdk-runtime/", env!("CARGO_PKG_VERSION")).to_owned()));
+            .user_agent(
+                self.user_agent
+                    .unwrap_or_else(|| concat!("sdk-runtime/", env!("CARGO_PKG_VERSION")).to_owned()),
+            );
         if let Some(timeout) = self.timeout {
             http = http.timeout(timeout);
         }
@@ -237,9 +240,18 @@ mod tests {
     #[test]
     fn base_url_is_taken_whole() {
         for (raw, expected) in [
-            ("https://h.example.com/ess/rest/scheduler/v1", "https://h.example.com/ess/rest/scheduler/v1"),
-            ("https://h.example.com/ess/rest/scheduler/v1/", "https://h.example.com/ess/rest/scheduler/v1"),
-            ("https://h.example.com:9443/api/20210901", "https://h.example.com:9443/api/20210901"),
+            (
+                "https://h.example.com/ess/rest/scheduler/v1",
+                "https://h.example.com/ess/rest/scheduler/v1",
+            ),
+            (
+                "https://h.example.com/ess/rest/scheduler/v1/",
+                "https://h.example.com/ess/rest/scheduler/v1",
+            ),
+            (
+                "https://h.example.com:9443/api/20210901",
+                "https://h.example.com:9443/api/20210901",
+            ),
             ("http://127.0.0.1:11001", "http://127.0.0.1:11001"),
             ("http://127.0.0.1:11001/", "http://127.0.0.1:11001"),
             (" https://h.example.com ", "https://h.example.com"),
@@ -250,7 +262,13 @@ mod tests {
 
     #[test]
     fn bad_base_urls_are_explained() {
-        for raw in ["", "h.example.com/ess", "ftp://h.example.com", "https://u:p@h.example.com", "https://h/x?y=1"] {
+        for raw in [
+            "",
+            "h.example.com/ess",
+            "ftp://h.example.com",
+            "https://u:p@h.example.com",
+            "https://h/x?y=1",
+        ] {
             let err = base(raw).expect_err(raw);
             assert!(matches!(err, ConfigError::InvalidBaseUrl { .. }), "{raw}: {err}");
             assert!(!err.to_string().contains(":p@") || raw.contains(":p@"));
@@ -259,7 +277,9 @@ mod tests {
 
     #[test]
     fn credentials_over_plain_http_need_consent() {
-        let refused = ClientBuilder::<Probe>::new("http://oracle.example.com/ess").bearer_token("t").build();
+        let refused = ClientBuilder::<Probe>::new("http://oracle.example.com/ess")
+            .bearer_token("t")
+            .build();
         assert!(matches!(refused, Err(ConfigError::InsecureCredentials { .. })));
         let allowed = ClientBuilder::<Probe>::new("http://oracle.example.com/ess")
             .bearer_token("t")
@@ -267,7 +287,10 @@ mod tests {
             .build();
         assert!(allowed.is_ok());
         for local in ["http://localhost:8080", "http://127.0.0.1:1", "http://[::1]:1"] {
-            assert!(ClientBuilder::<Probe>::new(local).basic_auth("u", "p").build().is_ok(), "{local}");
+            assert!(
+                ClientBuilder::<Probe>::new(local).basic_auth("u", "p").build().is_ok(),
+                "{local}"
+            );
         }
     }
 }

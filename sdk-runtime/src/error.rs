@@ -188,6 +188,9 @@ pub enum Error {
     /// Credentials could not be obtained (the token source failed).
     #[error("authentication failed before the call: {0}")]
     Auth(String),
+    /// The client could not be built.
+    #[error(transparent)]
+    Config(#[from] crate::ConfigError),
 }
 
 impl Error {
@@ -258,7 +261,9 @@ impl<E> From<progenitor_client::Error<E>> for Error {
                 })),
             },
             P::ErrorResponse(value) => Self::UnexpectedStatus { status: value.status() },
-            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => Self::Transport(e.without_url()),
+            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
+                Self::Transport(e.without_url())
+            }
             P::InvalidResponsePayload(body, source) => Self::Decode { body, source },
             P::InvalidRequest(message) => Self::InvalidRequest(message),
             P::Custom(message) => Self::Auth(message),
@@ -331,7 +336,11 @@ mod tests {
 
     #[test]
     fn display_of_an_empty_body() {
-        assert!(api(404, None, "").to_string().starts_with("ESS 404 Not Found (empty body)"));
+        assert!(
+            api(404, None, "")
+                .to_string()
+                .starts_with("ESS 404 Not Found (empty body)")
+        );
     }
 
     #[test]

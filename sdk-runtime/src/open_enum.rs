@@ -176,7 +176,10 @@ mod tests {
         for value in Progress::KNOWN_VALUES {
             let parsed: Progress = serde_json::from_value(serde_json::json!(value)).expect("parses");
             assert!(parsed.is_known());
-            assert_eq!(serde_json::to_value(&parsed).expect("serialises"), serde_json::json!(value));
+            assert_eq!(
+                serde_json::to_value(&parsed).expect("serialises"),
+                serde_json::json!(value)
+            );
         }
     }
 

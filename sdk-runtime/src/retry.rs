@@ -131,7 +131,10 @@ impl RetryPolicy {
 
 /// GET, HEAD, PUT, DELETE and OPTIONS: methods whose repetition has the effect of one call.
 pub fn is_idempotent(method: &Method) -> bool {
-    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS)
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS
+    )
 }
 
 /// 408, 429, 502, 503 and 504: statuses that say "not now" rather than "no".
@@ -186,9 +189,15 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(http::header::RETRY_AFTER, "120".parse().expect("valid"));
         assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(120)));
-        headers.insert(http::header::RETRY_AFTER, "Sun, 06 Nov 1994 08:50:07 GMT".parse().expect("valid"));
+        headers.insert(
+            http::header::RETRY_AFTER,
+            "Sun, 06 Nov 1994 08:50:07 GMT".parse().expect("valid"),
+        );
         assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(30)));
-        headers.insert(http::header::RETRY_AFTER, "Sun, 06 Nov 1994 08:00:00 GMT".parse().expect("valid"));
+        headers.insert(
+            http::header::RETRY_AFTER,
+            "Sun, 06 Nov 1994 08:00:00 GMT".parse().expect("valid"),
+        );
         assert_eq!(retry_after(&headers, now), Some(Duration::ZERO));
         headers.insert(http::header::RETRY_AFTER, "soon".parse().expect("valid"));
         assert_eq!(retry_after(&headers, now), None);

@@ -74,9 +74,16 @@ impl Runtime {
     }
 
     /// Hook run before a request is sent: drops the `api-version` header progenitor adds (Oracle does not
-    /// define it) and sets the `Authorization` header.
+    /// define it), drops the trailing slash of a root resource's URL, and sets the `Authorization` header.
     pub async fn prepare(&self, request: &mut reqwest::Request) -> Result<(), String> {
         request.headers_mut().remove("api-version");
+        // A spec's root path `/` appended to the base URL ends in a slash; Oracle documents no path that does
+        // (ESS's root resource is `ess/rest/scheduler/v1` itself), so the base URL is what is called.
+        let path = request.url().path();
+        if path.len() > 1 && path.ends_with('/') {
+            let trimmed = path.trim_end_matches('/').to_owned();
+            request.url_mut().set_path(&trimmed);
+        }
         if let Some(auth) = &self.shared.auth {
             let header = auth
                 .header()
@@ -154,9 +161,9 @@ impl Runtime {
                     && policy.may_retry_transport(&method, error))
                 .then(|| policy.backoff(attempt)),
             };
-            let resend_at = delay.map(|d| Instant::now() + d).filter(|at| {
-                *at <= retry_deadline && deadline.is_none_or(|deadline| *at < deadline)
-            });
+            let resend_at = delay
+                .map(|d| Instant::now() + d)
+                .filter(|at| *at <= retry_deadline && deadline.is_none_or(|deadline| *at < deadline));
             match (resend_at, spare) {
                 (Some(at), Some(mut next)) => {
                     let reason = match &outcome {

@@ -2,8 +2,9 @@
 
 use std::fmt;
 
-/// A password or token. Its `Debug` output is `Secret(<redacted>)`, it has no `Display`, and it is not
-/// `Serialize`, so it cannot leak through logging, error messages or tracing by accident.
+/// A password or token. Its `Debug` output is `Secret(<redacted>)` and it has no `Display`, so it cannot leak
+/// through logging, error messages or tracing by accident. It serialises as the plain string, because request
+/// bodies (a callback's client secret, a snapshot password) must carry it to the server.
 ///
 /// ```
 /// use sdk_runtime::Secret;
@@ -30,6 +31,18 @@ impl Secret {
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self)
     }
 }
 

@@ -164,7 +164,10 @@ mod tests {
 
     #[test]
     fn six_fraction_digits_are_kept() {
-        assert_eq!(instant("2019-01-08T18:11:38.123456Z").as_deref(), Some("2019-01-08T18:11:38.123456Z"));
+        assert_eq!(
+            instant("2019-01-08T18:11:38.123456Z").as_deref(),
+            Some("2019-01-08T18:11:38.123456Z")
+        );
     }
 
     #[test]
@@ -198,7 +201,9 @@ mod tests {
 
     #[test]
     fn from_datetime_is_rfc3339() {
-        let d = DateTime::parse_from_rfc3339("2022-07-06T20:25:11Z").expect("valid").with_timezone(&Utc);
+        let d = DateTime::parse_from_rfc3339("2022-07-06T20:25:11Z")
+            .expect("valid")
+            .with_timezone(&Utc);
         assert_eq!(Timestamp::from(d).as_str(), "2022-07-06T20:25:11Z");
     }
 }
