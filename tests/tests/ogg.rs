@@ -1,0 +1,5 @@
+//! Contract tests (being written).
+
+fn main() {
+    contract_tests::run(Vec::new())
+}
