@@ -5,6 +5,7 @@
     unused_imports,
     clippy::all,
     clippy::pedantic,
+    clippy::unwrap_used,
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
@@ -3468,11 +3469,11 @@ pub mod types {
     pub use super::enums::*;
 }
 #[derive(Clone, Debug)]
-/**Client for Oracle Enterprise Scheduler Service (ESS) REST API
-
-Hand-written description of the Enterprise Scheduler Service REST API found under `ess/rest/scheduler/v1`. Facts come from Oracle's operation pages for Fusion Cloud Applications ("REST API for Common Features", category Scheduler, releases 23d to 25d, including Japanese copies) and for SOA Suite / Enterprise Scheduler 14.1.2 ("REST API for Oracle Enterprise Scheduling Service"), plus the ESS Java API reference for enum values (request states and request types). Where Oracle's pages are silent or could not be read, the spec says so: response codes, fields or parameters marked "Inferred:" are not shown on any Oracle page, and items marked "Secondary source:" come only from blogs or third-party clients. Known gaps: the full submit body and its response, the complete RequestDetails types, the root shape of the "operation initiated" bodies, the quiesceState parameter names, and authentication (no ESS page documents a security scheme). Paths are relative to the service base URL; the client takes that base URL whole.
-
-Version: v1*/
+/// Client for Oracle Enterprise Scheduler Service (ESS) REST API
+///
+/// Hand-written description of the Enterprise Scheduler Service REST API found under `ess/rest/scheduler/v1`. Facts come from Oracle's operation pages for Fusion Cloud Applications ("REST API for Common Features", category Scheduler, releases 23d to 25d, including Japanese copies) and for SOA Suite / Enterprise Scheduler 14.1.2 ("REST API for Oracle Enterprise Scheduling Service"), plus the ESS Java API reference for enum values (request states and request types). Where Oracle's pages are silent or could not be read, the spec says so: response codes, fields or parameters marked "Inferred:" are not shown on any Oracle page, and items marked "Secondary source:" come only from blogs or third-party clients. Known gaps: the full submit body and its response, the complete RequestDetails types, the root shape of the "operation initiated" bodies, the quiesceState parameter names, and authentication (no ESS page documents a security scheme). Paths are relative to the service base URL; the client takes that base URL whole.
+///
+/// Version: v1
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -3531,365 +3532,365 @@ const _: () = {
     }
 };
 impl Client {
-    /**List the resources
-
-    Returns the root resource of the scheduler API, which describes the available API versions and resources as a list of links.
-
-    Sends a `GET` request to `/`
-
-    ```ignore
-    let response = client.get_root()
-        .send()
-        .await;
-    ```*/
+    /// List the resources
+    ///
+    /// Returns the root resource of the scheduler API, which describes the available API versions and resources as a list of links.
+    ///
+    /// Sends a `GET` request to `/`
+    ///
+    /// ```ignore
+    /// let response = client.get_root()
+    /// .send()
+    /// .await;
+    /// ```
     pub fn get_root(&self) -> builder::GetRoot<'_> {
         builder::GetRoot::new(self)
     }
-    /**Query job requests with pagination
-
-    Queries the job requests of one application, page by page. The `q` filter accepts the same fields as queryRequests except `application`. Documented for Fusion; not seen for 14.1.2.
-
-    Sends a `GET` request to `/query/{application}/requests`
-
-    Arguments:
-    - `application`: Name of the ESS application whose job requests are queried.
-    - `exclude_fields`: Comma-separated list of fields to leave out of the returned information.
-    - `fields`: Comma-separated list of fields to return. Secondary source: the special values `@full` and `@basic` select all fields or a basic set.
-    - `order_by`: Field to sort by, written `fieldName[:(asc|desc)]`. When more than one field is given only the first is used.
-    - `page_index`: Index of the requested page. Page size and whether counting starts at 0 are not documented.
-    - `q`: Filter in SCIM filtering syntax. Queryable fields: requestId, absParentRequestId, description, application, product, requestCategory, runAsUser, executionType, jobDefinitionId, state, scheduleDefinition, priority, processStartTime, processEndTime, requestedStartTime, requestedEndTime, submissionTime, parentRequestId, elapsedTime, waitTime, scheduledTime, processor, submitter, submitterGUID, instanceParentId, requestType, errorType, processPhase, completedTime, retriedCount, readyWaitTime, enterpriseId, isTimedOut, isAsynchronous, logicalClusterName, submitterDmsECID, submitterFlowId, requestDmsECID, requestFlowId, className, jobType, externalJobType, externalId.
-    ```ignore
-    let response = client.query_application_requests()
-        .application(application)
-        .exclude_fields(exclude_fields)
-        .fields(fields)
-        .order_by(order_by)
-        .page_index(page_index)
-        .q(q)
-        .send()
-        .await;
-    ```*/
+    /// Query job requests with pagination
+    ///
+    /// Queries the job requests of one application, page by page. The `q` filter accepts the same fields as queryRequests except `application`. Documented for Fusion; not seen for 14.1.2.
+    ///
+    /// Sends a `GET` request to `/query/{application}/requests`
+    ///
+    /// Arguments:
+    /// - `application`: Name of the ESS application whose job requests are queried.
+    /// - `exclude_fields`: Comma-separated list of fields to leave out of the returned information.
+    /// - `fields`: Comma-separated list of fields to return. Secondary source: the special values `@full` and `@basic` select all fields or a basic set.
+    /// - `order_by`: Field to sort by, written `fieldName[:(asc|desc)]`. When more than one field is given only the first is used.
+    /// - `page_index`: Index of the requested page. Page size and whether counting starts at 0 are not documented.
+    /// - `q`: Filter in SCIM filtering syntax. Queryable fields: requestId, absParentRequestId, description, application, product, requestCategory, runAsUser, executionType, jobDefinitionId, state, scheduleDefinition, priority, processStartTime, processEndTime, requestedStartTime, requestedEndTime, submissionTime, parentRequestId, elapsedTime, waitTime, scheduledTime, processor, submitter, submitterGUID, instanceParentId, requestType, errorType, processPhase, completedTime, retriedCount, readyWaitTime, enterpriseId, isTimedOut, isAsynchronous, logicalClusterName, submitterDmsECID, submitterFlowId, requestDmsECID, requestFlowId, className, jobType, externalJobType, externalId.
+    /// ```ignore
+    /// let response = client.query_application_requests()
+    /// .application(application)
+    /// .exclude_fields(exclude_fields)
+    /// .fields(fields)
+    /// .order_by(order_by)
+    /// .page_index(page_index)
+    /// .q(q)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn query_application_requests(&self) -> builder::QueryApplicationRequests<'_> {
         builder::QueryApplicationRequests::new(self)
     }
-    /**Query job requests
-
-    Queries job requests, which are the executable instances of job definitions or job sets. Use `q` to filter, `orderBy` to sort, `fields`/`excludeFields` to shape each item, and `id` to select a set of request IDs (multi-selection, answered in `batch` instead of `items`).
-
-    Sends a `GET` request to `/requests`
-
-    Arguments:
-    - `exclude_fields`: Comma-separated list of fields to leave out of the returned information.
-    - `fields`: Comma-separated list of fields to return. Secondary source: the special values `@full` and `@basic` select all fields or a basic set.
-    - `id`: Comma-separated list of request IDs to return information for (multi-selection; the answer then comes in `batch` rather than `items`).
-    - `order_by`: Field to sort by, written `fieldName[:(asc|desc)]`. When more than one field is given only the first is used.
-    - `q`: Filter in SCIM filtering syntax. Queryable fields: requestId, absParentRequestId, description, application, product, requestCategory, runAsUser, executionType, jobDefinitionId, state, scheduleDefinition, priority, processStartTime, processEndTime, requestedStartTime, requestedEndTime, submissionTime, parentRequestId, elapsedTime, waitTime, scheduledTime, processor, submitter, submitterGUID, instanceParentId, requestType, errorType, processPhase, completedTime, retriedCount, readyWaitTime, enterpriseId, isTimedOut, isAsynchronous, logicalClusterName, submitterDmsECID, submitterFlowId, requestDmsECID, requestFlowId, className, jobType, externalJobType, externalId.
-    ```ignore
-    let response = client.query_requests()
-        .exclude_fields(exclude_fields)
-        .fields(fields)
-        .id(id)
-        .order_by(order_by)
-        .q(q)
-        .send()
-        .await;
-    ```*/
+    /// Query job requests
+    ///
+    /// Queries job requests, which are the executable instances of job definitions or job sets. Use `q` to filter, `orderBy` to sort, `fields`/`excludeFields` to shape each item, and `id` to select a set of request IDs (multi-selection, answered in `batch` instead of `items`).
+    ///
+    /// Sends a `GET` request to `/requests`
+    ///
+    /// Arguments:
+    /// - `exclude_fields`: Comma-separated list of fields to leave out of the returned information.
+    /// - `fields`: Comma-separated list of fields to return. Secondary source: the special values `@full` and `@basic` select all fields or a basic set.
+    /// - `id`: Comma-separated list of request IDs to return information for (multi-selection; the answer then comes in `batch` rather than `items`).
+    /// - `order_by`: Field to sort by, written `fieldName[:(asc|desc)]`. When more than one field is given only the first is used.
+    /// - `q`: Filter in SCIM filtering syntax. Queryable fields: requestId, absParentRequestId, description, application, product, requestCategory, runAsUser, executionType, jobDefinitionId, state, scheduleDefinition, priority, processStartTime, processEndTime, requestedStartTime, requestedEndTime, submissionTime, parentRequestId, elapsedTime, waitTime, scheduledTime, processor, submitter, submitterGUID, instanceParentId, requestType, errorType, processPhase, completedTime, retriedCount, readyWaitTime, enterpriseId, isTimedOut, isAsynchronous, logicalClusterName, submitterDmsECID, submitterFlowId, requestDmsECID, requestFlowId, className, jobType, externalJobType, externalId.
+    /// ```ignore
+    /// let response = client.query_requests()
+    /// .exclude_fields(exclude_fields)
+    /// .fields(fields)
+    /// .id(id)
+    /// .order_by(order_by)
+    /// .q(q)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn query_requests(&self) -> builder::QueryRequests<'_> {
         builder::QueryRequests::new(self)
     }
-    /**Submit a new job request
-
-    Creates a job request from an existing job definition or job set, to run according to the given schedule (or once). Only one of `schedule` and `scheduleId` may be given. Oracle's page shows only the first part of the body (the request system properties); the remaining members, the response status and the response body come from secondary sources.
-
-    Sends a `POST` request to `/requests`
-
-    Arguments:
-    - `body`: The job request to create.
-    ```ignore
-    let response = client.submit_request()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Submit a new job request
+    ///
+    /// Creates a job request from an existing job definition or job set, to run according to the given schedule (or once). Only one of `schedule` and `scheduleId` may be given. Oracle's page shows only the first part of the body (the request system properties); the remaining members, the response status and the response body come from secondary sources.
+    ///
+    /// Sends a `POST` request to `/requests`
+    ///
+    /// Arguments:
+    /// - `body`: The job request to create.
+    /// ```ignore
+    /// let response = client.submit_request()
+    /// .body(body)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn submit_request(&self) -> builder::SubmitRequest<'_> {
         builder::SubmitRequest::new(self)
     }
-    /**Query job requests with pageIndex
-
-    Queries job requests like queryRequests, returning the page with the given index. Page size and whether the index starts at 0 or 1 are not documented. There is no `id` parameter here.
-
-    Sends a `GET` request to `/requests/search/{pageIndex}`
-
-    Arguments:
-    - `page_index`: Index of the requested page. Page size and whether counting starts at 0 are not documented.
-    - `exclude_fields`: Comma-separated list of fields to leave out of the returned information.
-    - `fields`: Comma-separated list of fields to return. Secondary source: the special values `@full` and `@basic` select all fields or a basic set.
-    - `order_by`: Field to sort by, written `fieldName[:(asc|desc)]`. When more than one field is given only the first is used.
-    - `q`: Filter in SCIM filtering syntax. Queryable fields: requestId, absParentRequestId, description, application, product, requestCategory, runAsUser, executionType, jobDefinitionId, state, scheduleDefinition, priority, processStartTime, processEndTime, requestedStartTime, requestedEndTime, submissionTime, parentRequestId, elapsedTime, waitTime, scheduledTime, processor, submitter, submitterGUID, instanceParentId, requestType, errorType, processPhase, completedTime, retriedCount, readyWaitTime, enterpriseId, isTimedOut, isAsynchronous, logicalClusterName, submitterDmsECID, submitterFlowId, requestDmsECID, requestFlowId, className, jobType, externalJobType, externalId.
-    ```ignore
-    let response = client.search_requests()
-        .page_index(page_index)
-        .exclude_fields(exclude_fields)
-        .fields(fields)
-        .order_by(order_by)
-        .q(q)
-        .send()
-        .await;
-    ```*/
+    /// Query job requests with pageIndex
+    ///
+    /// Queries job requests like queryRequests, returning the page with the given index. Page size and whether the index starts at 0 or 1 are not documented. There is no `id` parameter here.
+    ///
+    /// Sends a `GET` request to `/requests/search/{pageIndex}`
+    ///
+    /// Arguments:
+    /// - `page_index`: Index of the requested page. Page size and whether counting starts at 0 are not documented.
+    /// - `exclude_fields`: Comma-separated list of fields to leave out of the returned information.
+    /// - `fields`: Comma-separated list of fields to return. Secondary source: the special values `@full` and `@basic` select all fields or a basic set.
+    /// - `order_by`: Field to sort by, written `fieldName[:(asc|desc)]`. When more than one field is given only the first is used.
+    /// - `q`: Filter in SCIM filtering syntax. Queryable fields: requestId, absParentRequestId, description, application, product, requestCategory, runAsUser, executionType, jobDefinitionId, state, scheduleDefinition, priority, processStartTime, processEndTime, requestedStartTime, requestedEndTime, submissionTime, parentRequestId, elapsedTime, waitTime, scheduledTime, processor, submitter, submitterGUID, instanceParentId, requestType, errorType, processPhase, completedTime, retriedCount, readyWaitTime, enterpriseId, isTimedOut, isAsynchronous, logicalClusterName, submitterDmsECID, submitterFlowId, requestDmsECID, requestFlowId, className, jobType, externalJobType, externalId.
+    /// ```ignore
+    /// let response = client.search_requests()
+    /// .page_index(page_index)
+    /// .exclude_fields(exclude_fields)
+    /// .fields(fields)
+    /// .order_by(order_by)
+    /// .q(q)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn search_requests(&self) -> builder::SearchRequests<'_> {
         builder::SearchRequests::new(self)
     }
-    /**Set Step Args
-
-    Converts concurrent-program style arguments into ESS request parameters for the steps of a job set request, and returns the result. Meant to be called before submitting the request. Documented for Fusion; not seen for 14.1.2.
-
-    Sends a `POST` request to `/requests/submitArgs`
-
-    Arguments:
-    - `body`: The application, the arguments and any request parameters already known.
-    ```ignore
-    let response = client.set_step_args()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Set Step Args
+    ///
+    /// Converts concurrent-program style arguments into ESS request parameters for the steps of a job set request, and returns the result. Meant to be called before submitting the request. Documented for Fusion; not seen for 14.1.2.
+    ///
+    /// Sends a `POST` request to `/requests/submitArgs`
+    ///
+    /// Arguments:
+    /// - `body`: The application, the arguments and any request parameters already known.
+    /// ```ignore
+    /// let response = client.set_step_args()
+    /// .body(body)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn set_step_args(&self) -> builder::SetStepArgs<'_> {
         builder::SetStepArgs::new(self)
     }
-    /**Get job request information
-
-    Returns the details of one job request, such as its state, timestamps, parameters and the links to the actions that currently apply. `fields`, `excludeFields` and `links` prune the returned object, so every field is optional.
-
-    Sends a `GET` request to `/requests/{requestId}`
-
-    Arguments:
-    - `request_id`: The job request ID.
-    - `exclude_fields`: Comma-separated list of fields to leave out of the returned information.
-    - `fields`: Comma-separated list of fields to return. Secondary source: the special values `@full` and `@basic` select all fields or a basic set.
-    - `links`: Comma-separated list of link relations to include in `links`.
-    ```ignore
-    let response = client.get_request()
-        .request_id(request_id)
-        .exclude_fields(exclude_fields)
-        .fields(fields)
-        .links(links)
-        .send()
-        .await;
-    ```*/
+    /// Get job request information
+    ///
+    /// Returns the details of one job request, such as its state, timestamps, parameters and the links to the actions that currently apply. `fields`, `excludeFields` and `links` prune the returned object, so every field is optional.
+    ///
+    /// Sends a `GET` request to `/requests/{requestId}`
+    ///
+    /// Arguments:
+    /// - `request_id`: The job request ID.
+    /// - `exclude_fields`: Comma-separated list of fields to leave out of the returned information.
+    /// - `fields`: Comma-separated list of fields to return. Secondary source: the special values `@full` and `@basic` select all fields or a basic set.
+    /// - `links`: Comma-separated list of link relations to include in `links`.
+    /// ```ignore
+    /// let response = client.get_request()
+    /// .request_id(request_id)
+    /// .exclude_fields(exclude_fields)
+    /// .fields(fields)
+    /// .links(links)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn get_request(&self) -> builder::GetRequest<'_> {
         builder::GetRequest::new(self)
     }
-    /**Mark a submitted request as deleted
-
-    Logically deletes a submitted (top-level) request; for a parent request the deletion cascades to its children. The request must have finished in a terminal state, and child requests of any kind (job set steps, sub-requests, schedule instances) cannot be deleted directly. The data stays in the scheduler but becomes invisible to most operations.
-
-    Sends a `DELETE` request to `/requests/{requestId}`
-
-    Arguments:
-    - `request_id`: The job request ID.
-    ```ignore
-    let response = client.delete_request()
-        .request_id(request_id)
-        .send()
-        .await;
-    ```*/
+    /// Mark a submitted request as deleted
+    ///
+    /// Logically deletes a submitted (top-level) request; for a parent request the deletion cascades to its children. The request must have finished in a terminal state, and child requests of any kind (job set steps, sub-requests, schedule instances) cannot be deleted directly. The data stays in the scheduler but becomes invisible to most operations.
+    ///
+    /// Sends a `DELETE` request to `/requests/{requestId}`
+    ///
+    /// Arguments:
+    /// - `request_id`: The job request ID.
+    /// ```ignore
+    /// let response = client.delete_request()
+    /// .request_id(request_id)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn delete_request(&self) -> builder::DeleteRequest<'_> {
         builder::DeleteRequest::new(self)
     }
-    /**Update the scheduler request
-
-    Creates or updates parts of a submitted request: its request parameters, its schedule or its callback URL. A parameter that does not exist yet is created, an existing one is updated. Replacing the schedule cancels every previously scheduled instance that has not started, and the new schedule applies at once to new instances.
-
-    Sends a `PATCH` request to `/requests/{requestId}`
-
-    Arguments:
-    - `request_id`: The job request ID.
-    - `body`: The items to create or update.
-    ```ignore
-    let response = client.update_request()
-        .request_id(request_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Update the scheduler request
+    ///
+    /// Creates or updates parts of a submitted request: its request parameters, its schedule or its callback URL. A parameter that does not exist yet is created, an existing one is updated. Replacing the schedule cancels every previously scheduled instance that has not started, and the new schedule applies at once to new instances.
+    ///
+    /// Sends a `PATCH` request to `/requests/{requestId}`
+    ///
+    /// Arguments:
+    /// - `request_id`: The job request ID.
+    /// - `body`: The items to create or update.
+    /// ```ignore
+    /// let response = client.update_request()
+    /// .request_id(request_id)
+    /// .body(body)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn update_request(&self) -> builder::UpdateRequest<'_> {
         builder::UpdateRequest::new(self)
     }
-    /**Cancel an ongoing request
-
-    Starts cancelling a request that is not yet in a terminal state. A singleton or child request in WAIT, READY, BLOCKED or HOLD becomes CANCELLED; one in RUNNING or COMPLETED is cancelled on a best-effort basis and stays in CANCELLING until it reaches CANCELLED or another terminal state. Cancelling a parent request cascades to all of its children. No request body.
-
-    Sends a `POST` request to `/requests/{requestId}/cancel`
-
-    Arguments:
-    - `request_id`: The job request ID.
-    ```ignore
-    let response = client.cancel_request()
-        .request_id(request_id)
-        .send()
-        .await;
-    ```*/
+    /// Cancel an ongoing request
+    ///
+    /// Starts cancelling a request that is not yet in a terminal state. A singleton or child request in WAIT, READY, BLOCKED or HOLD becomes CANCELLED; one in RUNNING or COMPLETED is cancelled on a best-effort basis and stays in CANCELLING until it reaches CANCELLED or another terminal state. Cancelling a parent request cascades to all of its children. No request body.
+    ///
+    /// Sends a `POST` request to `/requests/{requestId}/cancel`
+    ///
+    /// Arguments:
+    /// - `request_id`: The job request ID.
+    /// ```ignore
+    /// let response = client.cancel_request()
+    /// .request_id(request_id)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn cancel_request(&self) -> builder::CancelRequest<'_> {
         builder::CancelRequest::new(self)
     }
-    /**Validate the cancellation state
-
-    Tells whether the request is in the cancelling state; meant for a running job, which passes its request execution context. Documented for Fusion from release 25b; not seen for 14.1.2.
-
-    Sends a `POST` request to `/requests/{requestId}/checkInCancelling`
-
-    Arguments:
-    - `request_id`: The job request ID.
-    - `body`: The request execution context of the running job.
-    ```ignore
-    let response = client.check_in_cancelling()
-        .request_id(request_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Validate the cancellation state
+    ///
+    /// Tells whether the request is in the cancelling state; meant for a running job, which passes its request execution context. Documented for Fusion from release 25b; not seen for 14.1.2.
+    ///
+    /// Sends a `POST` request to `/requests/{requestId}/checkInCancelling`
+    ///
+    /// Arguments:
+    /// - `request_id`: The job request ID.
+    /// - `body`: The request execution context of the running job.
+    /// ```ignore
+    /// let response = client.check_in_cancelling()
+    /// .request_id(request_id)
+    /// .body(body)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn check_in_cancelling(&self) -> builder::CheckInCancelling<'_> {
         builder::CheckInCancelling::new(self)
     }
-    /**Set the status of the request execution
-
-    Meant to be called by a running (asynchronous) job to report the outcome of its execution. The scheduler uses the reported status to drive the request's state transition; the new state depends on the old state, the reported status and any error in later processing, so it need not match the status.
-
-    Sends a `POST` request to `/requests/{requestId}/executionStatus`
-
-    Arguments:
-    - `request_id`: The job request ID.
-    - `body`: The execution status report.
-    ```ignore
-    let response = client.update_execution_status()
-        .request_id(request_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Set the status of the request execution
+    ///
+    /// Meant to be called by a running (asynchronous) job to report the outcome of its execution. The scheduler uses the reported status to drive the request's state transition; the new state depends on the old state, the reported status and any error in later processing, so it need not match the status.
+    ///
+    /// Sends a `POST` request to `/requests/{requestId}/executionStatus`
+    ///
+    /// Arguments:
+    /// - `request_id`: The job request ID.
+    /// - `body`: The execution status report.
+    /// ```ignore
+    /// let response = client.update_execution_status()
+    /// .request_id(request_id)
+    /// .body(body)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn update_execution_status(&self) -> builder::UpdateExecutionStatus<'_> {
         builder::UpdateExecutionStatus::new(self)
     }
-    /**Force cancel an operation
-
-    Completes an asynchronous request with a CANCEL status so that it moves to CANCELLED. All of these must hold: the caller has made sure the remote job no longer runs; the request is waiting for an asynchronous response and is in CANCELLING; and at least 30 minutes have passed since it entered CANCELLING or since the job last checked in for it. No request body.
-
-    Sends a `POST` request to `/requests/{requestId}/forceCancel`
-
-    Arguments:
-    - `request_id`: The job request ID.
-    ```ignore
-    let response = client.force_cancel_request()
-        .request_id(request_id)
-        .send()
-        .await;
-    ```*/
+    /// Force cancel an operation
+    ///
+    /// Completes an asynchronous request with a CANCEL status so that it moves to CANCELLED. All of these must hold: the caller has made sure the remote job no longer runs; the request is waiting for an asynchronous response and is in CANCELLING; and at least 30 minutes have passed since it entered CANCELLING or since the job last checked in for it. No request body.
+    ///
+    /// Sends a `POST` request to `/requests/{requestId}/forceCancel`
+    ///
+    /// Arguments:
+    /// - `request_id`: The job request ID.
+    /// ```ignore
+    /// let response = client.force_cancel_request()
+    /// .request_id(request_id)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn force_cancel_request(&self) -> builder::ForceCancelRequest<'_> {
         builder::ForceCancelRequest::new(self)
     }
-    /**Hold operation
-
-    Withholds further processing of a request that is in WAIT or READY (it moves to HOLD). For a parent request the hold cascades to every eligible child. No request body. Documented for Fusion; the 14.1.2 page was not seen, though its link relations include `hold`.
-
-    Sends a `POST` request to `/requests/{requestId}/hold`
-
-    Arguments:
-    - `request_id`: The job request ID.
-    ```ignore
-    let response = client.hold_request()
-        .request_id(request_id)
-        .send()
-        .await;
-    ```*/
+    /// Hold operation
+    ///
+    /// Withholds further processing of a request that is in WAIT or READY (it moves to HOLD). For a parent request the hold cascades to every eligible child. No request body. Documented for Fusion; the 14.1.2 page was not seen, though its link relations include `hold`.
+    ///
+    /// Sends a `POST` request to `/requests/{requestId}/hold`
+    ///
+    /// Arguments:
+    /// - `request_id`: The job request ID.
+    /// ```ignore
+    /// let response = client.hold_request()
+    /// .request_id(request_id)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn hold_request(&self) -> builder::HoldRequest<'_> {
         builder::HoldRequest::new(self)
     }
-    /**Get permission details
-
-    Returns what the current user is permitted to do with the request. Oracle documents no schema for the body, so it is a free-form JSON object here.
-
-    Sends a `GET` request to `/requests/{requestId}/permissions`
-
-    Arguments:
-    - `request_id`: The job request ID.
-    ```ignore
-    let response = client.get_request_permissions()
-        .request_id(request_id)
-        .send()
-        .await;
-    ```*/
+    /// Get permission details
+    ///
+    /// Returns what the current user is permitted to do with the request. Oracle documents no schema for the body, so it is a free-form JSON object here.
+    ///
+    /// Sends a `GET` request to `/requests/{requestId}/permissions`
+    ///
+    /// Arguments:
+    /// - `request_id`: The job request ID.
+    /// ```ignore
+    /// let response = client.get_request_permissions()
+    /// .request_id(request_id)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn get_request_permissions(&self) -> builder::GetRequestPermissions<'_> {
         builder::GetRequestPermissions::new(self)
     }
-    /**Release operation
-
-    Releases a request from HOLD so that processing resumes. For a parent request the release cascades to every eligible child. No request body.
-
-    Sends a `POST` request to `/requests/{requestId}/release`
-
-    Arguments:
-    - `request_id`: The job request ID.
-    ```ignore
-    let response = client.release_request()
-        .request_id(request_id)
-        .send()
-        .await;
-    ```*/
+    /// Release operation
+    ///
+    /// Releases a request from HOLD so that processing resumes. For a parent request the release cascades to every eligible child. No request body.
+    ///
+    /// Sends a `POST` request to `/requests/{requestId}/release`
+    ///
+    /// Arguments:
+    /// - `request_id`: The job request ID.
+    /// ```ignore
+    /// let response = client.release_request()
+    /// .request_id(request_id)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn release_request(&self) -> builder::ReleaseRequest<'_> {
         builder::ReleaseRequest::new(self)
     }
-    /**Register the callback URL
-
-    Registers a callback endpoint for the request, for use when no callback was given at submission. The scheduler then calls that endpoint as the request progresses. Oracle's page shows the body but its response codes could not be read.
-
-    Sends a `POST` request to `/requests/{requestId}/subscribe`
-
-    Arguments:
-    - `request_id`: The job request ID.
-    - `body`: The callback endpoint and how the scheduler authenticates to it.
-    ```ignore
-    let response = client.subscribe_request()
-        .request_id(request_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Register the callback URL
+    ///
+    /// Registers a callback endpoint for the request, for use when no callback was given at submission. The scheduler then calls that endpoint as the request progresses. Oracle's page shows the body but its response codes could not be read.
+    ///
+    /// Sends a `POST` request to `/requests/{requestId}/subscribe`
+    ///
+    /// Arguments:
+    /// - `request_id`: The job request ID.
+    /// - `body`: The callback endpoint and how the scheduler authenticates to it.
+    /// ```ignore
+    /// let response = client.subscribe_request()
+    /// .request_id(request_id)
+    /// .body(body)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn subscribe_request(&self) -> builder::SubscribeRequest<'_> {
         builder::SubscribeRequest::new(self)
     }
-    /**Cancel callback subscription
-
-    Cancels the callback subscription of the request. No request body.
-
-    Sends a `DELETE` request to `/requests/{requestId}/subscribe`
-
-    Arguments:
-    - `request_id`: The job request ID.
-    ```ignore
-    let response = client.unsubscribe_request()
-        .request_id(request_id)
-        .send()
-        .await;
-    ```*/
+    /// Cancel callback subscription
+    ///
+    /// Cancels the callback subscription of the request. No request body.
+    ///
+    /// Sends a `DELETE` request to `/requests/{requestId}/subscribe`
+    ///
+    /// Arguments:
+    /// - `request_id`: The job request ID.
+    /// ```ignore
+    /// let response = client.unsubscribe_request()
+    /// .request_id(request_id)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn unsubscribe_request(&self) -> builder::UnsubscribeRequest<'_> {
         builder::UnsubscribeRequest::new(self)
     }
-    /**Get ESS Cluster Quiesce State
-
-    Returns the quiesce state of the ESS cluster, for every server of the cluster when no server name is given. Oracle's text calls the cluster name mandatory and the server name optional; the exact parameter names could not be read (see the parameters). Oracle documents no schema for the body, so it is a free-form JSON object here. Documented for Fusion; not seen for 14.1.2.
-
-    Sends a `GET` request to `/server/quiesceState`
-
-    Arguments:
-    - `cluster_name`: Inferred: name of the ESS cluster. Oracle's text says the cluster name is mandatory, but the parameter's name could not be read; it is left optional here so a caller can omit it if the server uses another name.
-    - `server_name`: Inferred: name of one server of the cluster; without it the state of every server is returned. The parameter's name could not be read on Oracle's page.
-    ```ignore
-    let response = client.get_quiesce_state()
-        .cluster_name(cluster_name)
-        .server_name(server_name)
-        .send()
-        .await;
-    ```*/
+    /// Get ESS Cluster Quiesce State
+    ///
+    /// Returns the quiesce state of the ESS cluster, for every server of the cluster when no server name is given. Oracle's text calls the cluster name mandatory and the server name optional; the exact parameter names could not be read (see the parameters). Oracle documents no schema for the body, so it is a free-form JSON object here. Documented for Fusion; not seen for 14.1.2.
+    ///
+    /// Sends a `GET` request to `/server/quiesceState`
+    ///
+    /// Arguments:
+    /// - `cluster_name`: Inferred: name of the ESS cluster. Oracle's text says the cluster name is mandatory, but the parameter's name could not be read; it is left optional here so a caller can omit it if the server uses another name.
+    /// - `server_name`: Inferred: name of one server of the cluster; without it the state of every server is returned. The parameter's name could not be read on Oracle's page.
+    /// ```ignore
+    /// let response = client.get_quiesce_state()
+    /// .cluster_name(cluster_name)
+    /// .server_name(server_name)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn get_quiesce_state(&self) -> builder::GetQuiesceState<'_> {
         builder::GetQuiesceState::new(self)
     }
@@ -3902,9 +3903,9 @@ pub mod builder {
     use super::{
         ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt, ResponseValue, encode_path,
     };
-    /**Builder for [`Client::get_root`]
-
-    [`Client::get_root`]: super::Client::get_root*/
+    /// Builder for [`Client::get_root`]
+    ///
+    /// [`Client::get_root`]: super::Client::get_root
     #[derive(Debug, Clone)]
     pub struct GetRoot<'a> {
         client: &'a super::Client,
@@ -3945,9 +3946,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::query_application_requests`]
-
-    [`Client::query_application_requests`]: super::Client::query_application_requests*/
+    /// Builder for [`Client::query_application_requests`]
+    ///
+    /// [`Client::query_application_requests`]: super::Client::query_application_requests
     #[derive(Debug, Clone)]
     pub struct QueryApplicationRequests<'a> {
         client: &'a super::Client,
@@ -4084,9 +4085,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::query_requests`]
-
-    [`Client::query_requests`]: super::Client::query_requests*/
+    /// Builder for [`Client::query_requests`]
+    ///
+    /// [`Client::query_requests`]: super::Client::query_requests
     #[derive(Debug, Clone)]
     pub struct QueryRequests<'a> {
         client: &'a super::Client,
@@ -4206,9 +4207,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::submit_request`]
-
-    [`Client::submit_request`]: super::Client::submit_request*/
+    /// Builder for [`Client::submit_request`]
+    ///
+    /// [`Client::submit_request`]: super::Client::submit_request
     #[derive(Debug, Clone)]
     pub struct SubmitRequest<'a> {
         client: &'a super::Client,
@@ -4275,9 +4276,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::search_requests`]
-
-    [`Client::search_requests`]: super::Client::search_requests*/
+    /// Builder for [`Client::search_requests`]
+    ///
+    /// [`Client::search_requests`]: super::Client::search_requests
     #[derive(Debug, Clone)]
     pub struct SearchRequests<'a> {
         client: &'a super::Client,
@@ -4399,9 +4400,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::set_step_args`]
-
-    [`Client::set_step_args`]: super::Client::set_step_args*/
+    /// Builder for [`Client::set_step_args`]
+    ///
+    /// [`Client::set_step_args`]: super::Client::set_step_args
     #[derive(Debug, Clone)]
     pub struct SetStepArgs<'a> {
         client: &'a super::Client,
@@ -4468,9 +4469,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_request`]
-
-    [`Client::get_request`]: super::Client::get_request*/
+    /// Builder for [`Client::get_request`]
+    ///
+    /// [`Client::get_request`]: super::Client::get_request
     #[derive(Debug, Clone)]
     pub struct GetRequest<'a> {
         client: &'a super::Client,
@@ -4573,9 +4574,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::delete_request`]
-
-    [`Client::delete_request`]: super::Client::delete_request*/
+    /// Builder for [`Client::delete_request`]
+    ///
+    /// [`Client::delete_request`]: super::Client::delete_request
     #[derive(Debug, Clone)]
     pub struct DeleteRequest<'a> {
         client: &'a super::Client,
@@ -4622,9 +4623,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_request`]
-
-    [`Client::update_request`]: super::Client::update_request*/
+    /// Builder for [`Client::update_request`]
+    ///
+    /// [`Client::update_request`]: super::Client::update_request
     #[derive(Debug, Clone)]
     pub struct UpdateRequest<'a> {
         client: &'a super::Client,
@@ -4707,9 +4708,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::cancel_request`]
-
-    [`Client::cancel_request`]: super::Client::cancel_request*/
+    /// Builder for [`Client::cancel_request`]
+    ///
+    /// [`Client::cancel_request`]: super::Client::cancel_request
     #[derive(Debug, Clone)]
     pub struct CancelRequest<'a> {
         client: &'a super::Client,
@@ -4768,9 +4769,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::check_in_cancelling`]
-
-    [`Client::check_in_cancelling`]: super::Client::check_in_cancelling*/
+    /// Builder for [`Client::check_in_cancelling`]
+    ///
+    /// [`Client::check_in_cancelling`]: super::Client::check_in_cancelling
     #[derive(Debug, Clone)]
     pub struct CheckInCancelling<'a> {
         client: &'a super::Client,
@@ -4857,9 +4858,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::update_execution_status`]
-
-    [`Client::update_execution_status`]: super::Client::update_execution_status*/
+    /// Builder for [`Client::update_execution_status`]
+    ///
+    /// [`Client::update_execution_status`]: super::Client::update_execution_status
     #[derive(Debug, Clone)]
     pub struct UpdateExecutionStatus<'a> {
         client: &'a super::Client,
@@ -4946,9 +4947,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::force_cancel_request`]
-
-    [`Client::force_cancel_request`]: super::Client::force_cancel_request*/
+    /// Builder for [`Client::force_cancel_request`]
+    ///
+    /// [`Client::force_cancel_request`]: super::Client::force_cancel_request
     #[derive(Debug, Clone)]
     pub struct ForceCancelRequest<'a> {
         client: &'a super::Client,
@@ -5007,9 +5008,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::hold_request`]
-
-    [`Client::hold_request`]: super::Client::hold_request*/
+    /// Builder for [`Client::hold_request`]
+    ///
+    /// [`Client::hold_request`]: super::Client::hold_request
     #[derive(Debug, Clone)]
     pub struct HoldRequest<'a> {
         client: &'a super::Client,
@@ -5068,9 +5069,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_request_permissions`]
-
-    [`Client::get_request_permissions`]: super::Client::get_request_permissions*/
+    /// Builder for [`Client::get_request_permissions`]
+    ///
+    /// [`Client::get_request_permissions`]: super::Client::get_request_permissions
     #[derive(Debug, Clone)]
     pub struct GetRequestPermissions<'a> {
         client: &'a super::Client,
@@ -5129,9 +5130,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::release_request`]
-
-    [`Client::release_request`]: super::Client::release_request*/
+    /// Builder for [`Client::release_request`]
+    ///
+    /// [`Client::release_request`]: super::Client::release_request
     #[derive(Debug, Clone)]
     pub struct ReleaseRequest<'a> {
         client: &'a super::Client,
@@ -5190,9 +5191,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::subscribe_request`]
-
-    [`Client::subscribe_request`]: super::Client::subscribe_request*/
+    /// Builder for [`Client::subscribe_request`]
+    ///
+    /// [`Client::subscribe_request`]: super::Client::subscribe_request
     #[derive(Debug, Clone)]
     pub struct SubscribeRequest<'a> {
         client: &'a super::Client,
@@ -5279,9 +5280,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::unsubscribe_request`]
-
-    [`Client::unsubscribe_request`]: super::Client::unsubscribe_request*/
+    /// Builder for [`Client::unsubscribe_request`]
+    ///
+    /// [`Client::unsubscribe_request`]: super::Client::unsubscribe_request
     #[derive(Debug, Clone)]
     pub struct UnsubscribeRequest<'a> {
         client: &'a super::Client,
@@ -5332,9 +5333,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_quiesce_state`]
-
-    [`Client::get_quiesce_state`]: super::Client::get_quiesce_state*/
+    /// Builder for [`Client::get_quiesce_state`]
+    ///
+    /// [`Client::get_quiesce_state`]: super::Client::get_quiesce_state
     #[derive(Debug, Clone)]
     pub struct GetQuiesceState<'a> {
         client: &'a super::Client,

@@ -9,7 +9,7 @@
 //! # Example
 //!
 //! ```no_run
-//! use sdk_ess::{Client, types};
+//! use sdk_ess::{Client, ExceptionDetailExt, types};
 //!
 //! # async fn run() -> Result<(), sdk_ess::Error> {
 //! let client = Client::builder("https://fa.example.com/ess/rest/scheduler/v1")
@@ -21,7 +21,7 @@
 //!     .body(
 //!         types::SubmitRequest::builder()
 //!             .job_definition_id("JobDefinition://oracle/apps/ess/custom/NightlyLoad")
-//!             .application("EarCustomEss"),
+//!             .application(Some("EarCustomEss".to_owned())),
 //!     )
 //!     .send()
 //!     .await?

@@ -5,6 +5,7 @@
     unused_imports,
     clippy::all,
     clippy::pedantic,
+    clippy::unwrap_used,
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
@@ -1230,33 +1231,33 @@ pub mod types {
     pub use super::enums::*;
 }
 #[derive(Clone, Debug)]
-/**Client for Oracle GoldenGate Microservices REST API - background requests
-
-Hand-written description of the read-only background (asynchronous) request resources of the
-Oracle GoldenGate Microservices Architecture REST API, under `/services/{version}/requests`.
-
-Sources: Oracle's GoldenGate REST API reference pages "Retrieve Background Requests",
-"Retrieve Request Status" and "Retrieve Request Result" (releases 12.3, 19c, 21c, 23ai, 26ai),
-the general "Status Codes", "Authentication" and "Send Requests" pages, and the schema
-definitions of `api:standardResponse`, `ogg:link`, `ogg:message`, `ogg:collection`,
-`ogg:request` and `ogg:requestResult` shown on those pages. All descriptions are paraphrased.
-
-Where the documentation is silent:
-- Each operation page documents only a 200 response. The error statuses listed here come from
-  Oracle's general GoldenGate "Status Codes" page, which applies to the API as a whole; no page
-  defines an error body, so the standard response envelope is assumed for errors (the
-  authentication layer may answer 401/403 with an empty or non-JSON body).
-- How a client asks for an operation to run in the background (a `Prefer` header, a 202 with a
-  `Location`) is not documented, so it is not described here.
-- Behaviour for an unknown or expired request id, for a result fetched before completion, and
-  the retention time of finished requests are not documented.
-- Oracle declares timestamps as plain strings (20..32 characters, RFC 3339-like, a space may
-  replace `T`); they are described here as `date-time` and must be parsed leniently.
-- Oracle's length, pattern and range constraints are mentioned in descriptions but not
-  enforced in the schemas, to keep parsing lenient.
-
-
-Version: v2*/
+/// Client for Oracle GoldenGate Microservices REST API - background requests
+///
+/// Hand-written description of the read-only background (asynchronous) request resources of the
+/// Oracle GoldenGate Microservices Architecture REST API, under `/services/{version}/requests`.
+///
+/// Sources: Oracle's GoldenGate REST API reference pages "Retrieve Background Requests",
+/// "Retrieve Request Status" and "Retrieve Request Result" (releases 12.3, 19c, 21c, 23ai, 26ai),
+/// the general "Status Codes", "Authentication" and "Send Requests" pages, and the schema
+/// definitions of `api:standardResponse`, `ogg:link`, `ogg:message`, `ogg:collection`,
+/// `ogg:request` and `ogg:requestResult` shown on those pages. All descriptions are paraphrased.
+///
+/// Where the documentation is silent:
+/// - Each operation page documents only a 200 response. The error statuses listed here come from
+///  Oracle's general GoldenGate "Status Codes" page, which applies to the API as a whole; no page
+///  defines an error body, so the standard response envelope is assumed for errors (the
+///  authentication layer may answer 401/403 with an empty or non-JSON body).
+/// - How a client asks for an operation to run in the background (a `Prefer` header, a 202 with a
+///  `Location`) is not documented, so it is not described here.
+/// - Behaviour for an unknown or expired request id, for a result fetched before completion, and
+///  the retention time of finished requests are not documented.
+/// - Oracle declares timestamps as plain strings (20..32 characters, RFC 3339-like, a space may
+///  replace `T`); they are described here as `date-time` and must be parsed leniently.
+/// - Oracle's length, pattern and range constraints are mentioned in descriptions but not
+///  enforced in the schemas, to keep parsing lenient.
+///
+///
+/// Version: v2
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -1315,64 +1316,64 @@ const _: () = {
     }
 };
 impl Client {
-    /**Retrieve background requests
-
-    Lists the background (asynchronous) REST API requests known to the service as an `ogg:collection`. Oracle's 23ai page requires the Administrator role; 12.3 and 19c show no role.
-
-    Sends a `GET` request to `/services/{version}/requests`
-
-    Arguments:
-    - `version`: Version of the GoldenGate service API (always v2).
-    - `x_id_tenant_name`: Name of the identity domain used for authentication ("Send Requests" page); only relevant to identity-domain (IDCS/cloud) set-ups.
-    ```ignore
-    let response = client.list_requests()
-        .version(version)
-        .x_id_tenant_name(x_id_tenant_name)
-        .send()
-        .await;
-    ```*/
+    /// Retrieve background requests
+    ///
+    /// Lists the background (asynchronous) REST API requests known to the service as an `ogg:collection`. Oracle's 23ai page requires the Administrator role; 12.3 and 19c show no role.
+    ///
+    /// Sends a `GET` request to `/services/{version}/requests`
+    ///
+    /// Arguments:
+    /// - `version`: Version of the GoldenGate service API (always v2).
+    /// - `x_id_tenant_name`: Name of the identity domain used for authentication ("Send Requests" page); only relevant to identity-domain (IDCS/cloud) set-ups.
+    /// ```ignore
+    /// let response = client.list_requests()
+    /// .version(version)
+    /// .x_id_tenant_name(x_id_tenant_name)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn list_requests(&self) -> builder::ListRequests<'_> {
         builder::ListRequests::new(self)
     }
-    /**Retrieve request status
-
-    Returns the status (`ogg:request`) of one background request. Poll it until `progress` is terminal (succeeded, failed, aborted); the envelope's `related` link points at the result. The document carries no request id: take it from the path or the links. Oracle's 21c+ pages require the User role.
-
-    Sends a `GET` request to `/services/{version}/requests/{request}`
-
-    Arguments:
-    - `version`: Version of the GoldenGate service API (always v2).
-    - `request`: Identifier of the background request (Oracle gives integer without a format).
-    - `x_id_tenant_name`: Name of the identity domain used for authentication ("Send Requests" page); only relevant to identity-domain (IDCS/cloud) set-ups.
-    ```ignore
-    let response = client.get_request()
-        .version(version)
-        .request(request)
-        .x_id_tenant_name(x_id_tenant_name)
-        .send()
-        .await;
-    ```*/
+    /// Retrieve request status
+    ///
+    /// Returns the status (`ogg:request`) of one background request. Poll it until `progress` is terminal (succeeded, failed, aborted); the envelope's `related` link points at the result. The document carries no request id: take it from the path or the links. Oracle's 21c+ pages require the User role.
+    ///
+    /// Sends a `GET` request to `/services/{version}/requests/{request}`
+    ///
+    /// Arguments:
+    /// - `version`: Version of the GoldenGate service API (always v2).
+    /// - `request`: Identifier of the background request (Oracle gives integer without a format).
+    /// - `x_id_tenant_name`: Name of the identity domain used for authentication ("Send Requests" page); only relevant to identity-domain (IDCS/cloud) set-ups.
+    /// ```ignore
+    /// let response = client.get_request()
+    /// .version(version)
+    /// .request(request)
+    /// .x_id_tenant_name(x_id_tenant_name)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn get_request(&self) -> builder::GetRequest<'_> {
         builder::GetRequest::new(self)
     }
-    /**Retrieve request result
-
-    Returns the result (`ogg:requestResult`) of one background request: the status line, headers and body of the original HTTP response (the body is usually the original operation's standard response envelope). Behaviour before the request has completed is not documented. Oracle's 21c+ pages require the User role.
-
-    Sends a `GET` request to `/services/{version}/requests/{request}/result`
-
-    Arguments:
-    - `version`: Version of the GoldenGate service API (always v2).
-    - `request`: Identifier of the background request (Oracle gives integer without a format).
-    - `x_id_tenant_name`: Name of the identity domain used for authentication ("Send Requests" page); only relevant to identity-domain (IDCS/cloud) set-ups.
-    ```ignore
-    let response = client.get_request_result()
-        .version(version)
-        .request(request)
-        .x_id_tenant_name(x_id_tenant_name)
-        .send()
-        .await;
-    ```*/
+    /// Retrieve request result
+    ///
+    /// Returns the result (`ogg:requestResult`) of one background request: the status line, headers and body of the original HTTP response (the body is usually the original operation's standard response envelope). Behaviour before the request has completed is not documented. Oracle's 21c+ pages require the User role.
+    ///
+    /// Sends a `GET` request to `/services/{version}/requests/{request}/result`
+    ///
+    /// Arguments:
+    /// - `version`: Version of the GoldenGate service API (always v2).
+    /// - `request`: Identifier of the background request (Oracle gives integer without a format).
+    /// - `x_id_tenant_name`: Name of the identity domain used for authentication ("Send Requests" page); only relevant to identity-domain (IDCS/cloud) set-ups.
+    /// ```ignore
+    /// let response = client.get_request_result()
+    /// .version(version)
+    /// .request(request)
+    /// .x_id_tenant_name(x_id_tenant_name)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn get_request_result(&self) -> builder::GetRequestResult<'_> {
         builder::GetRequestResult::new(self)
     }
@@ -1385,9 +1386,9 @@ pub mod builder {
     use super::{
         ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt, ResponseValue, encode_path,
     };
-    /**Builder for [`Client::list_requests`]
-
-    [`Client::list_requests`]: super::Client::list_requests*/
+    /// Builder for [`Client::list_requests`]
+    ///
+    /// [`Client::list_requests`]: super::Client::list_requests
     #[derive(Debug, Clone)]
     pub struct ListRequests<'a> {
         client: &'a super::Client,
@@ -1466,9 +1467,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_request`]
-
-    [`Client::get_request`]: super::Client::get_request*/
+    /// Builder for [`Client::get_request`]
+    ///
+    /// [`Client::get_request`]: super::Client::get_request
     #[derive(Debug, Clone)]
     pub struct GetRequest<'a> {
         client: &'a super::Client,
@@ -1561,9 +1562,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_request_result`]
-
-    [`Client::get_request_result`]: super::Client::get_request_result*/
+    /// Builder for [`Client::get_request_result`]
+    ///
+    /// [`Client::get_request_result`]: super::Client::get_request_result
     #[derive(Debug, Clone)]
     pub struct GetRequestResult<'a> {
         client: &'a super::Client,

@@ -5,6 +5,7 @@
     unused_imports,
     clippy::all,
     clippy::pedantic,
+    clippy::unwrap_used,
     rustdoc::bare_urls,
     rustdoc::broken_intra_doc_links,
     rustdoc::invalid_html_tags
@@ -848,35 +849,35 @@ pub mod types {
     pub use super::enums::*;
 }
 #[derive(Clone, Debug)]
-/**Client for Oracle Analytics REST API - work requests
-
-Hand-written description of the work-request part of the Oracle Analytics Cloud (OAC) and
-Oracle Analytics Server (OAS) instance REST API (API version 20210901): the single documented
-work-request read operation, plus the asynchronous operations that start work requests and
-answer 202 Accepted with an `oa-work-request-id` response header.
-
-Sources: Oracle's OAC/OAS REST API reference pages (Get a work request item; Reload data for a
-dataset; Run a data flow; Run a sequence; Restore a snapshot; Create a snapshot; Export workbook
-canvas; Download workbook export), as summarised in the project's research notes. Fields,
-enum values and status codes follow those pages.
-
-Where the documentation is silent or was not visible:
-- Only `GET /workRequests/{id}` is documented; no list, cancel, errors or logs endpoints were found.
-- The fields of the second part of `WorkRequestError` (after `Error`) and any `WorkRequestResource`
-  fields after `metadata` were not visible; unknown fields are allowed everywhere.
-- `operationType` / `resourceType` values for data-flow and sequence runs are not documented;
-  the enums below list only the documented values.
-- Timestamps are declared RFC 3339 by Oracle, but Oracle's own example uses a Java-style offset
-  without a colon and a short fraction (for example `2022-07-06T20:25:11.0+0000`); clients must
-  parse them leniently.
-- How `POST /snapshots` reports its work request, and which statuses it returns, was not visible
-  in the reviewed documentation; what is described for it here is inferred from third-party code.
-
-This is not the OCI Analytics control-plane API (`/20190331/workRequests`, request signing,
-`opc-work-request-id`); none of that API's conventions apply here.
-
-
-Version: 20210901*/
+/// Client for Oracle Analytics REST API - work requests
+///
+/// Hand-written description of the work-request part of the Oracle Analytics Cloud (OAC) and
+/// Oracle Analytics Server (OAS) instance REST API (API version 20210901): the single documented
+/// work-request read operation, plus the asynchronous operations that start work requests and
+/// answer 202 Accepted with an `oa-work-request-id` response header.
+///
+/// Sources: Oracle's OAC/OAS REST API reference pages (Get a work request item; Reload data for a
+/// dataset; Run a data flow; Run a sequence; Restore a snapshot; Create a snapshot; Export workbook
+/// canvas; Download workbook export), as summarised in the project's research notes. Fields,
+/// enum values and status codes follow those pages.
+///
+/// Where the documentation is silent or was not visible:
+/// - Only `GET /workRequests/{id}` is documented; no list, cancel, errors or logs endpoints were found.
+/// - The fields of the second part of `WorkRequestError` (after `Error`) and any `WorkRequestResource`
+///  fields after `metadata` were not visible; unknown fields are allowed everywhere.
+/// - `operationType` / `resourceType` values for data-flow and sequence runs are not documented;
+///  the enums below list only the documented values.
+/// - Timestamps are declared RFC 3339 by Oracle, but Oracle's own example uses a Java-style offset
+///  without a colon and a short fraction (for example `2022-07-06T20:25:11.0+0000`); clients must
+///  parse them leniently.
+/// - How `POST /snapshots` reports its work request, and which statuses it returns, was not visible
+///  in the reviewed documentation; what is described for it here is inferred from third-party code.
+///
+/// This is not the OCI Analytics control-plane API (`/20190331/workRequests`, request signing,
+/// `opc-work-request-id`); none of that API's conventions apply here.
+///
+///
+/// Version: 20210901
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -935,145 +936,145 @@ const _: () = {
     }
 };
 impl Client {
-    /**Run a data flow
-
-    Starts an asynchronous run of a data flow, optionally with parameter overrides in the request body. Answers 202 with an `oa-work-request-id` header; track progress with getWorkRequest (the operation type value for data-flow runs is not documented). Requires the DV Content Author role.
-
-    Sends a `POST` request to `/catalog/dataflows/{dataflowId}/actions/run`
-
-    Arguments:
-    - `dataflow_id`: Data flow object id, Base64URL-encoded before being placed in the path.
-    - `body`: Optional parameter overrides for this run.
-    ```ignore
-    let response = client.run_data_flow()
-        .dataflow_id(dataflow_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Run a data flow
+    ///
+    /// Starts an asynchronous run of a data flow, optionally with parameter overrides in the request body. Answers 202 with an `oa-work-request-id` header; track progress with getWorkRequest (the operation type value for data-flow runs is not documented). Requires the DV Content Author role.
+    ///
+    /// Sends a `POST` request to `/catalog/dataflows/{dataflowId}/actions/run`
+    ///
+    /// Arguments:
+    /// - `dataflow_id`: Data flow object id, Base64URL-encoded before being placed in the path.
+    /// - `body`: Optional parameter overrides for this run.
+    /// ```ignore
+    /// let response = client.run_data_flow()
+    /// .dataflow_id(dataflow_id)
+    /// .body(body)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn run_data_flow(&self) -> builder::RunDataFlow<'_> {
         builder::RunDataFlow::new(self)
     }
-    /**Reload data for a dataset
-
-    Starts an asynchronous reload of the cached data of a connection-based dataset (file-based datasets cannot be reloaded this way). Answers 202 with an `oa-work-request-id` header; track progress with getWorkRequest (operation type RELOAD_DATASET, resource type DATASET). Requires the DV Content Author role.
-
-    Sends a `POST` request to `/catalog/datasets/{datasetId}/actions/reload`
-
-    Arguments:
-    - `dataset_id`: Dataset object id, Base64URL-encoded (for example the id 'owner'.'name' encoded with Base64URL before being placed in the path).
-    ```ignore
-    let response = client.reload_dataset()
-        .dataset_id(dataset_id)
-        .send()
-        .await;
-    ```*/
+    /// Reload data for a dataset
+    ///
+    /// Starts an asynchronous reload of the cached data of a connection-based dataset (file-based datasets cannot be reloaded this way). Answers 202 with an `oa-work-request-id` header; track progress with getWorkRequest (operation type RELOAD_DATASET, resource type DATASET). Requires the DV Content Author role.
+    ///
+    /// Sends a `POST` request to `/catalog/datasets/{datasetId}/actions/reload`
+    ///
+    /// Arguments:
+    /// - `dataset_id`: Dataset object id, Base64URL-encoded (for example the id 'owner'.'name' encoded with Base64URL before being placed in the path).
+    /// ```ignore
+    /// let response = client.reload_dataset()
+    /// .dataset_id(dataset_id)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn reload_dataset(&self) -> builder::ReloadDataset<'_> {
         builder::ReloadDataset::new(self)
     }
-    /**Run a sequence
-
-    Starts an asynchronous run of a sequence (no request body). Answers 202 with an `oa-work-request-id` header; track progress with getWorkRequest (the operation type value for sequence runs is not documented). Requires the DV Content Author role.
-
-    Sends a `POST` request to `/catalog/sequences/{sequenceId}/actions/run`
-
-    Arguments:
-    - `sequence_id`: Sequence object id, Base64URL-encoded before being placed in the path.
-    ```ignore
-    let response = client.run_sequence()
-        .sequence_id(sequence_id)
-        .send()
-        .await;
-    ```*/
+    /// Run a sequence
+    ///
+    /// Starts an asynchronous run of a sequence (no request body). Answers 202 with an `oa-work-request-id` header; track progress with getWorkRequest (the operation type value for sequence runs is not documented). Requires the DV Content Author role.
+    ///
+    /// Sends a `POST` request to `/catalog/sequences/{sequenceId}/actions/run`
+    ///
+    /// Arguments:
+    /// - `sequence_id`: Sequence object id, Base64URL-encoded before being placed in the path.
+    /// ```ignore
+    /// let response = client.run_sequence()
+    /// .sequence_id(sequence_id)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn run_sequence(&self) -> builder::RunSequence<'_> {
         builder::RunSequence::new(self)
     }
-    /**Export workbook canvas
-
-    Starts an asynchronous export of up to five canvases of a workbook to a PDF or PNG file. Answers 202 with an `oa-work-request-id` header; the work request id doubles as the export id used by downloadWorkbookExport once getWorkRequest reports SUCCEEDED (operation type CREATE_WORKBOOK_EXPORT, resource type WORKBOOK_EXPORT).
-
-    Sends a `POST` request to `/catalog/workbooks/{urlBase64WorkbookId}/exports`
-
-    Arguments:
-    - `url_base64_workbook_id`: Workbook object id, Base64URL-encoded (for example the id '/shared/Sales/MySalesWorkbook' becomes 'L3NoYXJlZC9TYWxlcy9NeVNhbGVzV29ya2Jvb2s').
-    - `body`: What to export and in which format.
-    ```ignore
-    let response = client.create_workbook_export()
-        .url_base64_workbook_id(url_base64_workbook_id)
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Export workbook canvas
+    ///
+    /// Starts an asynchronous export of up to five canvases of a workbook to a PDF or PNG file. Answers 202 with an `oa-work-request-id` header; the work request id doubles as the export id used by downloadWorkbookExport once getWorkRequest reports SUCCEEDED (operation type CREATE_WORKBOOK_EXPORT, resource type WORKBOOK_EXPORT).
+    ///
+    /// Sends a `POST` request to `/catalog/workbooks/{urlBase64WorkbookId}/exports`
+    ///
+    /// Arguments:
+    /// - `url_base64_workbook_id`: Workbook object id, Base64URL-encoded (for example the id '/shared/Sales/MySalesWorkbook' becomes 'L3NoYXJlZC9TYWxlcy9NeVNhbGVzV29ya2Jvb2s').
+    /// - `body`: What to export and in which format.
+    /// ```ignore
+    /// let response = client.create_workbook_export()
+    /// .url_base64_workbook_id(url_base64_workbook_id)
+    /// .body(body)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn create_workbook_export(&self) -> builder::CreateWorkbookExport<'_> {
         builder::CreateWorkbookExport::new(self)
     }
-    /**Download workbook export
-
-    Downloads the PDF or PNG file produced by a finished workbook export. Oracle's page lists the media types image/png and application/pdf for the file; it is described here as a generic binary stream.
-
-    Sends a `GET` request to `/catalog/workbooks/{urlBase64WorkbookId}/exports/{exportId}`
-
-    Arguments:
-    - `url_base64_workbook_id`: Workbook object id, Base64URL-encoded (the same value used to start the export).
-    - `export_id`: Export id, which is the work request id returned when the export was started (for example `biwj-J2NwOjY1OCcuJ2NlOjM4ODEn`); an opaque string passed unchanged.
-    ```ignore
-    let response = client.download_workbook_export()
-        .url_base64_workbook_id(url_base64_workbook_id)
-        .export_id(export_id)
-        .send()
-        .await;
-    ```*/
+    /// Download workbook export
+    ///
+    /// Downloads the PDF or PNG file produced by a finished workbook export. Oracle's page lists the media types image/png and application/pdf for the file; it is described here as a generic binary stream.
+    ///
+    /// Sends a `GET` request to `/catalog/workbooks/{urlBase64WorkbookId}/exports/{exportId}`
+    ///
+    /// Arguments:
+    /// - `url_base64_workbook_id`: Workbook object id, Base64URL-encoded (the same value used to start the export).
+    /// - `export_id`: Export id, which is the work request id returned when the export was started (for example `biwj-J2NwOjY1OCcuJ2NlOjM4ODEn`); an opaque string passed unchanged.
+    /// ```ignore
+    /// let response = client.download_workbook_export()
+    /// .url_base64_workbook_id(url_base64_workbook_id)
+    /// .export_id(export_id)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn download_workbook_export(&self) -> builder::DownloadWorkbookExport<'_> {
         builder::DownloadWorkbookExport::new(self)
     }
-    /**Create or register a snapshot
-
-    Either takes a new snapshot (BAR file) into OCI Object Storage and registers it with the instance (type CREATE), or registers an existing BAR file (type REGISTER). Requires the BI Service Administrator role. The response part of Oracle's page was not visible in the reviewed copy: the asynchronous 202 below, its header and its `workRequestId` body are inferred from third-party clients, and no error statuses are documented here for that reason.
-
-    Sends a `POST` request to `/snapshots`
-
-    Arguments:
-    - `body`: Snapshot creation or registration details.
-    ```ignore
-    let response = client.create_snapshot()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Create or register a snapshot
+    ///
+    /// Either takes a new snapshot (BAR file) into OCI Object Storage and registers it with the instance (type CREATE), or registers an existing BAR file (type REGISTER). Requires the BI Service Administrator role. The response part of Oracle's page was not visible in the reviewed copy: the asynchronous 202 below, its header and its `workRequestId` body are inferred from third-party clients, and no error statuses are documented here for that reason.
+    ///
+    /// Sends a `POST` request to `/snapshots`
+    ///
+    /// Arguments:
+    /// - `body`: Snapshot creation or registration details.
+    /// ```ignore
+    /// let response = client.create_snapshot()
+    /// .body(body)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn create_snapshot(&self) -> builder::CreateSnapshot<'_> {
         builder::CreateSnapshot::new(self)
     }
-    /**Restore a snapshot in an Analytics instance
-
-    Starts an asynchronous restore of a registered snapshot, identified by its id and protected by its password. Answers 202 with an `oa-work-request-id` header; track progress with getWorkRequest (operation type RESTORE_SNAPSHOT). Requires the BI Service Administrator role.
-
-    Sends a `POST` request to `/system/actions/restoreSnapshot`
-
-    Arguments:
-    - `body`: The snapshot to restore and its password.
-    ```ignore
-    let response = client.restore_snapshot()
-        .body(body)
-        .send()
-        .await;
-    ```*/
+    /// Restore a snapshot in an Analytics instance
+    ///
+    /// Starts an asynchronous restore of a registered snapshot, identified by its id and protected by its password. Answers 202 with an `oa-work-request-id` header; track progress with getWorkRequest (operation type RESTORE_SNAPSHOT). Requires the BI Service Administrator role.
+    ///
+    /// Sends a `POST` request to `/system/actions/restoreSnapshot`
+    ///
+    /// Arguments:
+    /// - `body`: The snapshot to restore and its password.
+    /// ```ignore
+    /// let response = client.restore_snapshot()
+    /// .body(body)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn restore_snapshot(&self) -> builder::RestoreSnapshot<'_> {
         builder::RestoreSnapshot::new(self)
     }
-    /**Get a work request item
-
-    Returns one work request by its id, including its status, completion percentage, times and any errors. Poll it after an asynchronous operation answered 202 with an `oa-work-request-id` header, until the status is SUCCEEDED, FAILED or CANCELED.
-
-    Sends a `GET` request to `/workRequests/{id}`
-
-    Arguments:
-    - `id`: Work request id. Oracle's page describes it as a catalog item id in base64url format; in practice it is the opaque value returned in the `oa-work-request-id` header (for example `bidr-1E309E468A4518E149438E31294EB54`) and is passed unchanged, not re-encoded.
-    ```ignore
-    let response = client.get_work_request()
-        .id(id)
-        .send()
-        .await;
-    ```*/
+    /// Get a work request item
+    ///
+    /// Returns one work request by its id, including its status, completion percentage, times and any errors. Poll it after an asynchronous operation answered 202 with an `oa-work-request-id` header, until the status is SUCCEEDED, FAILED or CANCELED.
+    ///
+    /// Sends a `GET` request to `/workRequests/{id}`
+    ///
+    /// Arguments:
+    /// - `id`: Work request id. Oracle's page describes it as a catalog item id in base64url format; in practice it is the opaque value returned in the `oa-work-request-id` header (for example `bidr-1E309E468A4518E149438E31294EB54`) and is passed unchanged, not re-encoded.
+    /// ```ignore
+    /// let response = client.get_work_request()
+    /// .id(id)
+    /// .send()
+    /// .await;
+    /// ```
     pub fn get_work_request(&self) -> builder::GetWorkRequest<'_> {
         builder::GetWorkRequest::new(self)
     }
@@ -1086,9 +1087,9 @@ pub mod builder {
     use super::{
         ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt, ResponseValue, encode_path,
     };
-    /**Builder for [`Client::run_data_flow`]
-
-    [`Client::run_data_flow`]: super::Client::run_data_flow*/
+    /// Builder for [`Client::run_data_flow`]
+    ///
+    /// [`Client::run_data_flow`]: super::Client::run_data_flow
     #[derive(Debug, Clone)]
     pub struct RunDataFlow<'a> {
         client: &'a super::Client,
@@ -1155,9 +1156,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::reload_dataset`]
-
-    [`Client::reload_dataset`]: super::Client::reload_dataset*/
+    /// Builder for [`Client::reload_dataset`]
+    ///
+    /// [`Client::reload_dataset`]: super::Client::reload_dataset
     #[derive(Debug, Clone)]
     pub struct ReloadDataset<'a> {
         client: &'a super::Client,
@@ -1208,9 +1209,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::run_sequence`]
-
-    [`Client::run_sequence`]: super::Client::run_sequence*/
+    /// Builder for [`Client::run_sequence`]
+    ///
+    /// [`Client::run_sequence`]: super::Client::run_sequence
     #[derive(Debug, Clone)]
     pub struct RunSequence<'a> {
         client: &'a super::Client,
@@ -1261,9 +1262,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_workbook_export`]
-
-    [`Client::create_workbook_export`]: super::Client::create_workbook_export*/
+    /// Builder for [`Client::create_workbook_export`]
+    ///
+    /// [`Client::create_workbook_export`]: super::Client::create_workbook_export
     #[derive(Debug, Clone)]
     pub struct CreateWorkbookExport<'a> {
         client: &'a super::Client,
@@ -1343,9 +1344,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::download_workbook_export`]
-
-    [`Client::download_workbook_export`]: super::Client::download_workbook_export*/
+    /// Builder for [`Client::download_workbook_export`]
+    ///
+    /// [`Client::download_workbook_export`]: super::Client::download_workbook_export
     #[derive(Debug, Clone)]
     pub struct DownloadWorkbookExport<'a> {
         client: &'a super::Client,
@@ -1413,9 +1414,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::create_snapshot`]
-
-    [`Client::create_snapshot`]: super::Client::create_snapshot*/
+    /// Builder for [`Client::create_snapshot`]
+    ///
+    /// [`Client::create_snapshot`]: super::Client::create_snapshot
     #[derive(Debug, Clone)]
     pub struct CreateSnapshot<'a> {
         client: &'a super::Client,
@@ -1482,9 +1483,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::restore_snapshot`]
-
-    [`Client::restore_snapshot`]: super::Client::restore_snapshot*/
+    /// Builder for [`Client::restore_snapshot`]
+    ///
+    /// [`Client::restore_snapshot`]: super::Client::restore_snapshot
     #[derive(Debug, Clone)]
     pub struct RestoreSnapshot<'a> {
         client: &'a super::Client,
@@ -1542,9 +1543,9 @@ pub mod builder {
             }
         }
     }
-    /**Builder for [`Client::get_work_request`]
-
-    [`Client::get_work_request`]: super::Client::get_work_request*/
+    /// Builder for [`Client::get_work_request`]
+    ///
+    /// [`Client::get_work_request`]: super::Client::get_work_request
     #[derive(Debug, Clone)]
     pub struct GetWorkRequest<'a> {
         client: &'a super::Client,
