@@ -64,12 +64,13 @@ pub enum ConfigError {
 pub struct ClientBuilder<C> {
     base_url: String,
     auth: Option<Auth>,
-    connect_timeout: Duration,
+    connect_timeout: Option<Duration>,
     timeout: Option<Duration>,
     total_timeout: Option<Duration>,
     retry: RetryPolicy,
     allow_insecure_http: bool,
     user_agent: Option<String>,
+    idle_timers: bool,
     client: PhantomData<fn() -> C>,
 }
 
@@ -94,12 +95,13 @@ impl<C: ServiceClient> ClientBuilder<C> {
         Self {
             base_url: base_url.into(),
             auth: None,
-            connect_timeout: Duration::from_secs(10),
+            connect_timeout: Some(Duration::from_secs(10)),
             timeout: Some(Duration::from_secs(60)),
             total_timeout: None,
             retry: RetryPolicy::default(),
             allow_insecure_http: false,
             user_agent: None,
+            idle_timers: true,
             client: PhantomData,
         }
     }
@@ -127,7 +129,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
 
     /// Time allowed to open a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.connect_timeout = Some(timeout);
         self
     }
 
@@ -140,6 +142,17 @@ impl<C: ServiceClient> ClientBuilder<C> {
     /// Time allowed for a whole call, retries included (default: the attempts' timeouts plus the retry budget).
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
         self.total_timeout = Some(timeout);
+        self
+    }
+
+    /// Removes every timer of the client: the connect, per-attempt and total timeouts, and the expiry of idle
+    /// pooled connections. For callers that bound their calls themselves, and for tests on tokio's paused clock
+    /// (where any pending timer fires as soon as the runtime waits on I/O).
+    pub fn no_timeouts(mut self) -> Self {
+        self.connect_timeout = None;
+        self.timeout = None;
+        self.total_timeout = None;
+        self.idle_timers = false;
         self
     }
 
@@ -169,12 +182,16 @@ impl<C: ServiceClient> ClientBuilder<C> {
                 host: url.host_str().unwrap_or_default().to_owned(),
             });
         }
-        let mut http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout)
-            .user_agent(
-                self.user_agent
-                    .unwrap_or_else(|| concat!("sdk-runtime/", env!("CARGO_PKG_VERSION")).to_owned()),
-            );
+        let mut http = reqwest::Client::builder().user_agent(
+            self.user_agent
+                .unwrap_or_else(|| concat!("sdk-runtime/", env!("CARGO_PKG_VERSION")).to_owned()),
+        );
+        if !self.idle_timers {
+            http = http.pool_idle_timeout(None);
+        }
+        if let Some(timeout) = self.connect_timeout {
+            http = http.connect_timeout(timeout);
+        }
         if let Some(timeout) = self.timeout {
             http = http.timeout(timeout);
         }

@@ -159,3 +159,8 @@ pub fn json_reply(status: u16, content_type: &str, body: &Value) -> ResponseTemp
 pub fn ensure(condition: bool, message: impl FnOnce() -> String) -> Result<(), Failed> {
     if condition { Ok(()) } else { Err(message().into()) }
 }
+
+/// The README's Rust examples, compiled as doc tests so that the quickstart stays true.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
