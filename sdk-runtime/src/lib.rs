@@ -11,7 +11,8 @@
 //!   the raw body; `?` converts the generated clients' errors into it;
 //! - [`open_enum!`]: enums that accept values Oracle adds later, and [`Timestamp`]: date-times as Oracle really
 //!   writes them;
-//! - [`Secret`]: passwords and tokens that never print.
+//! - [`Secret`]: passwords and tokens that never print;
+//! - [`wait`]: the polling engine behind every service's waiter.
 //!
 //! # Example
 //!
@@ -36,6 +37,7 @@ pub mod retry;
 mod runtime;
 mod secret;
 mod timestamp;
+pub mod wait;
 
 pub use auth::{Auth, CachedTokenSource, TokenError, TokenFuture, TokenSource};
 pub use config::{ClientBuilder, ConfigError, ServiceClient};

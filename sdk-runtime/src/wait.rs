@@ -1,0 +1,39 @@
+//! Waiting for asynchronous work to end: one polling engine ([`Waiter`]) driving a small per-service adapter
+//! ([`PollTarget`]: fetch the status once, classify it), under a [`WaitPolicy`], ending in a typed [`Outcome`].
+//!
+//! ```
+//! use std::time::Duration;
+//! use sdk_runtime::wait::{Failure, Outcome, Phase, PollTarget, Polled, WaitPolicy, Waiter};
+//!
+//! /// A job that reports 0%, 50%, then 100%.
+//! struct Demo(u32);
+//!
+//! impl PollTarget for Demo {
+//!     type Status = u32;
+//!     async fn fetch(&mut self) -> Result<Polled<u32>, sdk_runtime::Error> {
+//!         self.0 += 50;
+//!         Ok(Polled { status: self.0.min(100), retry_after: None })
+//!     }
+//!     fn phase(&self, percent: &u32) -> Phase {
+//!         if *percent == 100 { Phase::Succeeded } else { Phase::Running }
+//!     }
+//!     fn describe(&self, percent: &u32) -> (String, Option<f64>) {
+//!         ("RUNNING".into(), Some(f64::from(*percent)))
+//!     }
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread", start_paused = true)]
+//! # async fn main() {
+//! let policy = WaitPolicy::default().initial_delay(Duration::from_millis(10));
+//! let outcome = Waiter::new(Demo(0), policy).wait().await;
+//! assert!(matches!(outcome, Outcome::Succeeded(100)));
+//! # }
+//! ```
+
+mod engine;
+mod outcome;
+mod policy;
+
+pub use engine::{PollTarget, Polled, WaitEvent, Waiter};
+pub use outcome::{Failure, Outcome, Phase, Snapshot, WaitError};
+pub use policy::WaitPolicy;

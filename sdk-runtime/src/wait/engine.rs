@@ -1,0 +1,404 @@
+//! The polling engine shared by every service's waiter.
+
+use std::future::Future;
+use std::time::Duration;
+
+use futures_core::Stream;
+use tokio::time::Instant;
+
+use super::{Outcome, Phase, Snapshot, WaitPolicy};
+use crate::Error;
+
+/// One reply to a status poll.
+#[derive(Clone, Debug)]
+pub struct Polled<T> {
+    /// The status document.
+    pub status: T,
+    /// A `Retry-After` the server sent with it, if any.
+    pub retry_after: Option<Duration>,
+}
+
+/// What a service contributes to a waiter: fetch the status once, and say what it means.
+pub trait PollTarget: Send {
+    /// The service's status document.
+    type Status: Clone + Send;
+
+    /// Fetches the current status.
+    fn fetch(&mut self) -> impl Future<Output = Result<Polled<Self::Status>, Error>> + Send;
+
+    /// Classifies a status.
+    fn phase(&self, status: &Self::Status) -> Phase;
+
+    /// The state's name and the percent complete, for progress reports.
+    fn describe(&self, status: &Self::Status) -> (String, Option<f64>);
+}
+
+/// An event of a wait consumed as a stream: every status seen, then how the wait ended.
+#[derive(Debug)]
+pub enum WaitEvent<T> {
+    /// A status was polled (the work is still going, or this is its final status).
+    Progress(Snapshot<T>),
+    /// The wait ended; always the last item.
+    Finished(Outcome<T>),
+}
+
+/// Waits for a piece of asynchronous work to end, polling a [`PollTarget`] under a [`WaitPolicy`].
+///
+/// The first poll is immediate; later ones follow the policy's schedule, or a longer `Retry-After` from the
+/// server. At the policy's deadline the waiter polls one last time, then reports [`Outcome::TimedOut`].
+/// Transient poll failures are tolerated up to the policy's error budget; a permanent one (404, 403, an
+/// unreadable reply) ends the wait as [`Outcome::PollFailed`].
+///
+/// Await [`Waiter::wait`] for the outcome, or consume [`Waiter::into_stream`] to see each status on the way.
+/// A waiter needs nothing but the service client and the work's id, so a wait can resume in another process.
+pub struct Waiter<P: PollTarget> {
+    target: P,
+    policy: WaitPolicy,
+    started: Option<Instant>,
+    polls: u32,
+    failures_in_a_row: u32,
+    last: Option<P::Status>,
+    next_at: Option<Instant>,
+    final_poll_done: bool,
+    finished: Option<Outcome<P::Status>>,
+}
+
+/// What one step of the engine produced.
+enum Step<T> {
+    Progress(Snapshot<T>),
+    Done(Outcome<T>),
+}
+
+impl<P: PollTarget> Waiter<P> {
+    /// A waiter for `target` under `policy`.
+    pub fn new(target: P, policy: WaitPolicy) -> Self {
+        Self {
+            target,
+            policy,
+            started: None,
+            polls: 0,
+            failures_in_a_row: 0,
+            last: None,
+            next_at: None,
+            final_poll_done: false,
+            finished: None,
+        }
+    }
+
+    /// The same waiter under another policy.
+    pub fn with_policy(mut self, policy: WaitPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Polls until the work ends, the policy's time runs out, or polling fails.
+    pub async fn wait(mut self) -> Outcome<P::Status> {
+        loop {
+            if let Step::Done(outcome) = self.step().await {
+                return outcome;
+            }
+        }
+    }
+
+    /// The wait as a stream: a [`WaitEvent::Progress`] per status polled, then one [`WaitEvent::Finished`].
+    pub fn into_stream(self) -> impl Stream<Item = WaitEvent<P::Status>> + Send
+    where
+        P: 'static,
+        P::Status: 'static,
+    {
+        futures_util::stream::unfold(Some(self), |state| async move {
+            let mut waiter = state?;
+            match waiter.step().await {
+                Step::Progress(snapshot) => Some((WaitEvent::Progress(snapshot), Some(waiter))),
+                Step::Done(outcome) => Some((WaitEvent::Finished(outcome), None)),
+            }
+        })
+    }
+
+    async fn step(&mut self) -> Step<P::Status> {
+        if let Some(outcome) = self.finished.take() {
+            return Step::Done(outcome);
+        }
+        let started = *self.started.get_or_insert_with(Instant::now);
+        let deadline = self.policy.get_max_wait().map(|max| started + max);
+        loop {
+            if let Some(at) = self.next_at {
+                match deadline {
+                    Some(deadline) if at >= deadline => {
+                        if self.final_poll_done {
+                            return Step::Done(Outcome::TimedOut {
+                                last: self.last.take(),
+                                elapsed: started.elapsed(),
+                                polls: self.polls,
+                            });
+                        }
+                        // One last look at the deadline itself, rather than giving up without it.
+                        self.final_poll_done = true;
+                        tokio::time::sleep_until(deadline).await;
+                    }
+                    _ => tokio::time::sleep_until(at).await,
+                }
+            }
+            self.polls += 1;
+            let poll = self.polls;
+            match self.target.fetch().await {
+                Ok(polled) => {
+                    self.failures_in_a_row = 0;
+                    let (state, percent_complete) = self.target.describe(&polled.status);
+                    tracing::debug!(poll, state = %state, percent_complete, "polled");
+                    let status = polled.status.clone();
+                    self.finished = match self.target.phase(&polled.status) {
+                        Phase::Running => None,
+                        Phase::Succeeded => Some(Outcome::Succeeded(status)),
+                        Phase::Cancelled => Some(Outcome::Cancelled(status)),
+                        Phase::Failed(failure) => Some(Outcome::Failed { status, failure }),
+                        Phase::NeedsAction(reason) => Some(Outcome::NeedsAction { status, reason }),
+                    };
+                    self.schedule(poll, polled.retry_after);
+                    self.last = Some(polled.status.clone());
+                    return Step::Progress(Snapshot {
+                        status: polled.status,
+                        state,
+                        percent_complete,
+                        poll,
+                        elapsed: started.elapsed(),
+                    });
+                }
+                Err(error) => {
+                    self.failures_in_a_row += 1;
+                    let transient = error.is_retryable();
+                    if !transient || self.failures_in_a_row > self.policy.get_error_budget() {
+                        tracing::warn!(poll, error = %error, transient, "polling failed");
+                        return Step::Done(Outcome::PollFailed {
+                            error,
+                            last: self.last.take(),
+                            polls: poll,
+                        });
+                    }
+                    tracing::info!(poll, error = %error, "poll failed, will poll again");
+                    self.schedule(poll, error.api().and_then(|api| api.retry_after()));
+                }
+            }
+        }
+    }
+
+    fn schedule(&mut self, poll: u32, retry_after: Option<Duration>) {
+        let ours = self.policy.delay(poll);
+        let delay = retry_after.map_or(ours, |server| server.max(ours));
+        self.next_at = Some(Instant::now() + delay);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+    use std::sync::{Arc, Mutex};
+
+    use futures::StreamExt as _;
+
+    use super::*;
+    use crate::wait::Failure;
+
+    /// A scripted service: each poll takes the next reply; the last one repeats. Records when it was polled.
+    struct Script {
+        replies: VecDeque<Result<(&'static str, Option<Duration>), u16>>,
+        last: Option<Result<(&'static str, Option<Duration>), u16>>,
+        polled_at: Arc<Mutex<Vec<Duration>>>,
+        origin: Instant,
+    }
+
+    fn script(replies: Vec<Result<(&'static str, Option<Duration>), u16>>) -> (Script, Arc<Mutex<Vec<Duration>>>) {
+        let polled_at = Arc::new(Mutex::new(Vec::new()));
+        let target = Script {
+            replies: replies.into(),
+            last: None,
+            polled_at: polled_at.clone(),
+            origin: Instant::now(),
+        };
+        (target, polled_at)
+    }
+
+    fn running(state: &'static str) -> Result<(&'static str, Option<Duration>), u16> {
+        Ok((state, None))
+    }
+
+    fn http_error(status: u16) -> Error {
+        Error::Api(Box::new(crate::error::ApiError {
+            service: "TEST",
+            operation: "get_status",
+            method: http::Method::GET,
+            path: "/status".into(),
+            status: http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::IM_A_TEAPOT),
+            headers: http::HeaderMap::new(),
+            request_id: None,
+            service_error: None,
+            body: bytes::Bytes::new(),
+            body_truncated: false,
+            retry_after: None,
+        }))
+    }
+
+    impl PollTarget for Script {
+        type Status = &'static str;
+
+        async fn fetch(&mut self) -> Result<Polled<&'static str>, Error> {
+            if let Ok(mut at) = self.polled_at.lock() {
+                at.push(self.origin.elapsed());
+            }
+            let reply = self.replies.pop_front().or_else(|| self.last.clone()).unwrap_or(Err(500));
+            self.last = Some(reply.clone());
+            match reply {
+                Ok((status, retry_after)) => Ok(Polled { status, retry_after }),
+                Err(code) => Err(http_error(code)),
+            }
+        }
+
+        fn phase(&self, status: &&'static str) -> Phase {
+            match *status {
+                "DONE" => Phase::Succeeded,
+                "FAILED" => Phase::Failed(Failure {
+                    state: "FAILED".into(),
+                    code: Some("E1".into()),
+                    messages: vec!["boom".into()],
+                }),
+                "CANCELLED" => Phase::Cancelled,
+                "HOLD" => Phase::NeedsAction("HOLD: release it".into()),
+                _ => Phase::Running,
+            }
+        }
+
+        fn describe(&self, status: &&'static str) -> (String, Option<f64>) {
+            ((*status).to_owned(), None)
+        }
+    }
+
+    fn times(polled_at: &Arc<Mutex<Vec<Duration>>>) -> Vec<u64> {
+        polled_at.lock().map(|t| t.iter().map(|d| d.as_secs()).collect()).unwrap_or_default()
+    }
+
+    fn exact() -> WaitPolicy {
+        WaitPolicy::default().jitter(false)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn polls_follow_the_schedule_until_success() {
+        let (target, polled_at) = script(vec![running("RUNNING"), running("RUNNING"), running("RUNNING"), running("DONE")]);
+        let outcome = Waiter::new(target, exact()).wait().await;
+        assert!(matches!(outcome, Outcome::Succeeded("DONE")), "{outcome:?}");
+        assert_eq!(times(&polled_at), [0, 2, 6, 14]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn jittered_polls_stay_within_the_ceilings() {
+        let (target, polled_at) = script(vec![running("RUNNING"); 6].into_iter().chain([running("DONE")]).collect());
+        let policy = WaitPolicy::default();
+        assert!(Waiter::new(target, policy.clone()).wait().await.is_success());
+        let at = polled_at.lock().map(|v| v.clone()).unwrap_or_default();
+        for (n, pair) in at.windows(2).enumerate() {
+            let gap = pair[1] - pair[0];
+            let ceiling = policy.ceiling(u32::try_from(n + 1).unwrap_or(u32::MAX));
+            assert!(gap <= ceiling, "gap {gap:?} after poll {} exceeds {ceiling:?}", n + 1);
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_deadline_gets_one_last_poll_then_times_out() {
+        let (target, polled_at) = script(vec![running("RUNNING")]);
+        let policy = exact().max_wait(Duration::from_secs(2 * 3600));
+        let started = Instant::now();
+        let outcome = Waiter::new(target, policy).wait().await;
+        let Outcome::TimedOut { last, elapsed, polls } = outcome else {
+            panic!("expected a timeout, got {outcome:?}");
+        };
+        assert_eq!(last, Some("RUNNING"));
+        assert_eq!(elapsed, Duration::from_secs(7200));
+        assert_eq!(started.elapsed(), Duration::from_secs(7200));
+        let at = times(&polled_at);
+        assert_eq!(at.last(), Some(&7200), "the last poll is at the deadline");
+        assert_eq!(polls as usize, at.len());
+        // 2+4+8+16+32 = 62 s, then once a minute: 6 + (7200-62)/60 = 124 polls, plus the one at the deadline.
+        assert_eq!(polls, 125);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_success_at_the_last_poll_counts() {
+        let (target, _) = script(vec![running("RUNNING"), running("RUNNING"), running("DONE")]);
+        let policy = exact().initial_delay(Duration::from_secs(10)).max_wait(Duration::from_secs(15));
+        assert!(matches!(Waiter::new(target, policy).wait().await, Outcome::Succeeded("DONE")));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_stretches_the_next_delay() {
+        let (target, polled_at) = script(vec![Ok(("RUNNING", Some(Duration::from_secs(30)))), running("DONE")]);
+        assert!(Waiter::new(target, exact()).wait().await.is_success());
+        assert_eq!(times(&polled_at), [0, 30]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn transient_failures_are_tolerated_within_the_budget() {
+        let (target, polled_at) = script(vec![running("RUNNING"), Err(503), Err(503), running("DONE")]);
+        assert!(Waiter::new(target, exact()).wait().await.is_success());
+        assert_eq!(times(&polled_at).len(), 4);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn too_many_transient_failures_end_the_wait() {
+        let (target, polled_at) = script(vec![running("RUNNING"), Err(503)]);
+        let outcome = Waiter::new(target, exact().error_budget(3)).wait().await;
+        let Outcome::PollFailed { error, last, polls } = outcome else {
+            panic!("expected a poll failure, got {outcome:?}");
+        };
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
+        assert_eq!(last, Some("RUNNING"));
+        assert_eq!(polls, 5);
+        assert_eq!(times(&polled_at).len(), 5);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_404_ends_the_wait_at_once() {
+        let (target, polled_at) = script(vec![running("RUNNING"), Err(404), running("DONE")]);
+        let outcome = Waiter::new(target, exact()).wait().await;
+        assert!(matches!(&outcome, Outcome::PollFailed { error, polls: 2, .. } if error.status().map(|s| s.as_u16()) == Some(404)), "{outcome:?}");
+        assert_eq!(times(&polled_at).len(), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn terminal_and_needs_action_states_end_the_wait() {
+        for (state, check) in [
+            ("FAILED", (|o: &Outcome<&str>| matches!(o, Outcome::Failed { failure, .. } if failure.code.as_deref() == Some("E1"))) as fn(&Outcome<&str>) -> bool),
+            ("CANCELLED", |o| matches!(o, Outcome::Cancelled("CANCELLED"))),
+            ("HOLD", |o| matches!(o, Outcome::NeedsAction { reason, .. } if reason.contains("release"))),
+        ] {
+            let (target, _) = script(vec![running("RUNNING"), running(state)]);
+            let started = Instant::now();
+            let outcome = Waiter::new(target, exact()).wait().await;
+            assert!(check(&outcome), "{state}: {outcome:?}");
+            assert_eq!(started.elapsed(), Duration::from_secs(2), "{state} ended at the poll that saw it");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_stream_shows_every_status_then_the_outcome() {
+        let (target, _) = script(vec![running("ACCEPTED"), running("IN_PROGRESS"), running("FAILED")]);
+        let events: Vec<WaitEvent<&str>> = Waiter::new(target, exact()).into_stream().collect().await;
+        let states: Vec<String> = events
+            .iter()
+            .filter_map(|e| match e {
+                WaitEvent::Progress(s) => Some(format!("{}@{}", s.state, s.poll)),
+                WaitEvent::Finished(_) => None,
+            })
+            .collect();
+        assert_eq!(states, ["ACCEPTED@1", "IN_PROGRESS@2", "FAILED@3"]);
+        assert!(matches!(events.last(), Some(WaitEvent::Finished(Outcome::Failed { .. }))));
+        assert_eq!(events.len(), 4);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_unbounded_wait_keeps_polling() {
+        let mut replies = vec![running("RUNNING"); 500];
+        replies.push(running("DONE"));
+        let (target, _) = script(replies);
+        let outcome = Waiter::new(target, exact().unbounded()).wait().await;
+        assert!(outcome.is_success());
+    }
+}

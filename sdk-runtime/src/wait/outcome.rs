@@ -1,0 +1,143 @@
+//! How a wait ends, and what is seen on the way.
+
+use std::time::Duration;
+
+use crate::Error;
+
+/// What a service adapter makes of one status document.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    /// Still going: poll again.
+    Running,
+    /// Ended well.
+    Succeeded,
+    /// Ended in failure, with the service's explanation.
+    Failed(Failure),
+    /// Ended because it was cancelled.
+    Cancelled,
+    /// Stopped until someone acts (an ESS request on HOLD or in ERROR_MANUAL_RECOVERY); waiting longer would not help.
+    NeedsAction(String),
+}
+
+/// The service's explanation of a failure.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Failure {
+    /// The state or status that ended the work (`ERROR`, `FAILED`, `failed`).
+    pub state: String,
+    /// The service's cause or error code (an ESS `cause`, an Analytics error `code`).
+    pub code: Option<String>,
+    /// The service's message(s).
+    pub messages: Vec<String>,
+}
+
+/// One status seen while waiting.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot<T> {
+    /// The status document as the service sent it.
+    pub status: T,
+    /// The state as the service names it (`RUNNING`, `IN_PROGRESS`, `running`).
+    pub state: String,
+    /// Percent complete, where the service reports it.
+    pub percent_complete: Option<f64>,
+    /// Which poll this was (1 for the first).
+    pub poll: u32,
+    /// Time since the wait started.
+    pub elapsed: Duration,
+}
+
+/// How a wait ended.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Outcome<T> {
+    /// The work ended well; the final status document.
+    Succeeded(T),
+    /// The work failed; the final status document and the service's explanation.
+    Failed {
+        /// The final status document.
+        status: T,
+        /// Why it failed.
+        failure: Failure,
+    },
+    /// The work was cancelled; the final status document.
+    Cancelled(T),
+    /// The work waits for someone to act; the status document and what is needed.
+    NeedsAction {
+        /// The status document.
+        status: T,
+        /// The state that needs action and what to do.
+        reason: String,
+    },
+    /// The wait reached its maximum before the work ended.
+    TimedOut {
+        /// The last status seen, if any poll succeeded.
+        last: Option<T>,
+        /// How long the wait took.
+        elapsed: Duration,
+        /// How many polls were made.
+        polls: u32,
+    },
+    /// Polling failed: a permanent error (404, 403, an unreadable reply) or more transient ones in a row than
+    /// the error budget allows.
+    PollFailed {
+        /// The last error.
+        error: Error,
+        /// The last status seen, if any poll succeeded.
+        last: Option<T>,
+        /// How many polls were made.
+        polls: u32,
+    },
+}
+
+impl<T> Outcome<T> {
+    /// Whether the work ended well.
+    pub fn is_success(&self) -> bool {
+        matches!(self, Self::Succeeded(_))
+    }
+
+    /// The final (or last seen) status document.
+    pub fn status(&self) -> Option<&T> {
+        match self {
+            Self::Succeeded(status) | Self::Cancelled(status) => Some(status),
+            Self::Failed { status, .. } | Self::NeedsAction { status, .. } => Some(status),
+            Self::TimedOut { last, .. } | Self::PollFailed { last, .. } => last.as_ref(),
+        }
+    }
+
+    /// The final status when the work succeeded, the whole outcome as an error otherwise (for `?`).
+    pub fn into_result(self) -> Result<T, WaitError<T>> {
+        match self {
+            Self::Succeeded(status) => Ok(status),
+            other => Err(WaitError(Box::new(other))),
+        }
+    }
+}
+
+/// A wait that did not end in success, as an error value.
+#[derive(Debug)]
+pub struct WaitError<T>(pub Box<Outcome<T>>);
+
+impl<T: std::fmt::Debug> std::fmt::Display for WaitError<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &*self.0 {
+            Outcome::Succeeded(_) => f.write_str("the work succeeded"),
+            Outcome::Failed { failure, .. } => {
+                write!(f, "the work failed in state {}", failure.state)?;
+                if let Some(code) = &failure.code {
+                    write!(f, " ({code})")?;
+                }
+                if !failure.messages.is_empty() {
+                    write!(f, ": {}", failure.messages.join("; "))?;
+                }
+                Ok(())
+            }
+            Outcome::Cancelled(_) => f.write_str("the work was cancelled"),
+            Outcome::NeedsAction { reason, .. } => write!(f, "the work needs action: {reason}"),
+            Outcome::TimedOut { elapsed, polls, .. } => {
+                write!(f, "gave up waiting after {elapsed:?} and {polls} polls")
+            }
+            Outcome::PollFailed { error, polls, .. } => write!(f, "polling failed after {polls} polls: {error}"),
+        }
+    }
+}
+
+impl<T: std::fmt::Debug> std::error::Error for WaitError<T> {}
