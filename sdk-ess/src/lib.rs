@@ -51,6 +51,7 @@
 //! [`Error`], which carries what the server said.
 
 mod generated;
+pub mod wait;
 
 pub use generated::*;
 pub use sdk_runtime::{ApiError, Auth, ConfigError, Error, RetryPolicy, Secret, ServiceError, Timestamp, TokenSource};

@@ -245,8 +245,12 @@ mod tests {
             if let Ok(mut at) = self.polled_at.lock() {
                 at.push(self.origin.elapsed());
             }
-            let reply = self.replies.pop_front().or_else(|| self.last.clone()).unwrap_or(Err(500));
-            self.last = Some(reply.clone());
+            let reply = self
+                .replies
+                .pop_front()
+                .or(self.last)
+                .unwrap_or(Err(500));
+            self.last = Some(reply);
             match reply {
                 Ok((status, retry_after)) => Ok(Polled { status, retry_after }),
                 Err(code) => Err(http_error(code)),
@@ -273,7 +277,10 @@ mod tests {
     }
 
     fn times(polled_at: &Arc<Mutex<Vec<Duration>>>) -> Vec<u64> {
-        polled_at.lock().map(|t| t.iter().map(|d| d.as_secs()).collect()).unwrap_or_default()
+        polled_at
+            .lock()
+            .map(|t| t.iter().map(|d| d.as_secs()).collect())
+            .unwrap_or_default()
     }
 
     fn exact() -> WaitPolicy {
@@ -282,7 +289,12 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn polls_follow_the_schedule_until_success() {
-        let (target, polled_at) = script(vec![running("RUNNING"), running("RUNNING"), running("RUNNING"), running("DONE")]);
+        let (target, polled_at) = script(vec![
+            running("RUNNING"),
+            running("RUNNING"),
+            running("RUNNING"),
+            running("DONE"),
+        ]);
         let outcome = Waiter::new(target, exact()).wait().await;
         assert!(matches!(outcome, Outcome::Succeeded("DONE")), "{outcome:?}");
         assert_eq!(times(&polled_at), [0, 2, 6, 14]);
@@ -290,7 +302,12 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn jittered_polls_stay_within_the_ceilings() {
-        let (target, polled_at) = script(vec![running("RUNNING"); 6].into_iter().chain([running("DONE")]).collect());
+        let (target, polled_at) = script(
+            vec![running("RUNNING"); 6]
+                .into_iter()
+                .chain([running("DONE")])
+                .collect(),
+        );
         let policy = WaitPolicy::default();
         assert!(Waiter::new(target, policy.clone()).wait().await.is_success());
         let at = polled_at.lock().map(|v| v.clone()).unwrap_or_default();
@@ -323,8 +340,13 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_success_at_the_last_poll_counts() {
         let (target, _) = script(vec![running("RUNNING"), running("RUNNING"), running("DONE")]);
-        let policy = exact().initial_delay(Duration::from_secs(10)).max_wait(Duration::from_secs(15));
-        assert!(matches!(Waiter::new(target, policy).wait().await, Outcome::Succeeded("DONE")));
+        let policy = exact()
+            .initial_delay(Duration::from_secs(10))
+            .max_wait(Duration::from_secs(15));
+        assert!(matches!(
+            Waiter::new(target, policy).wait().await,
+            Outcome::Succeeded("DONE")
+        ));
     }
 
     #[tokio::test(start_paused = true)]
@@ -358,22 +380,36 @@ mod tests {
     async fn a_404_ends_the_wait_at_once() {
         let (target, polled_at) = script(vec![running("RUNNING"), Err(404), running("DONE")]);
         let outcome = Waiter::new(target, exact()).wait().await;
-        assert!(matches!(&outcome, Outcome::PollFailed { error, polls: 2, .. } if error.status().map(|s| s.as_u16()) == Some(404)), "{outcome:?}");
+        assert!(
+            matches!(&outcome, Outcome::PollFailed { error, polls: 2, .. } if error.status().map(|s| s.as_u16()) == Some(404)),
+            "{outcome:?}"
+        );
         assert_eq!(times(&polled_at).len(), 2);
     }
 
     #[tokio::test(start_paused = true)]
     async fn terminal_and_needs_action_states_end_the_wait() {
         for (state, check) in [
-            ("FAILED", (|o: &Outcome<&str>| matches!(o, Outcome::Failed { failure, .. } if failure.code.as_deref() == Some("E1"))) as fn(&Outcome<&str>) -> bool),
+            (
+                "FAILED",
+                (|o: &Outcome<&str>| matches!(o, Outcome::Failed { failure, .. } if failure.code.as_deref() == Some("E1")))
+                    as fn(&Outcome<&str>) -> bool,
+            ),
             ("CANCELLED", |o| matches!(o, Outcome::Cancelled("CANCELLED"))),
-            ("HOLD", |o| matches!(o, Outcome::NeedsAction { reason, .. } if reason.contains("release"))),
+            (
+                "HOLD",
+                |o| matches!(o, Outcome::NeedsAction { reason, .. } if reason.contains("release")),
+            ),
         ] {
             let (target, _) = script(vec![running("RUNNING"), running(state)]);
             let started = Instant::now();
             let outcome = Waiter::new(target, exact()).wait().await;
             assert!(check(&outcome), "{state}: {outcome:?}");
-            assert_eq!(started.elapsed(), Duration::from_secs(2), "{state} ended at the poll that saw it");
+            assert_eq!(
+                started.elapsed(),
+                Duration::from_secs(2),
+                "{state} ended at the poll that saw it"
+            );
         }
     }
 
@@ -389,7 +425,10 @@ mod tests {
             })
             .collect();
         assert_eq!(states, ["ACCEPTED@1", "IN_PROGRESS@2", "FAILED@3"]);
-        assert!(matches!(events.last(), Some(WaitEvent::Finished(Outcome::Failed { .. }))));
+        assert!(matches!(
+            events.last(),
+            Some(WaitEvent::Finished(Outcome::Failed { .. }))
+        ));
         assert_eq!(events.len(), 4);
     }
 

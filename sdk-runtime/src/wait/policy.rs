@@ -115,7 +115,11 @@ impl WaitPolicy {
     /// The delay after poll number `poll`: the ceiling, jittered if jitter is on.
     pub fn delay(&self, poll: u32) -> Duration {
         let ceiling = self.ceiling(poll);
-        if self.jitter { ceiling.mul_f64(fastrand::f64()) } else { ceiling }
+        if self.jitter {
+            ceiling.mul_f64(fastrand::f64())
+        } else {
+            ceiling
+        }
     }
 }
 
@@ -149,7 +153,13 @@ mod tests {
 
     #[test]
     fn odd_growth_factors_are_tamed() {
-        assert_eq!(WaitPolicy::default().growth(0.5).jitter(false).delay(5), Duration::from_secs(2));
-        assert_eq!(WaitPolicy::default().growth(f64::NAN).jitter(false).delay(5), Duration::from_secs(2));
+        assert_eq!(
+            WaitPolicy::default().growth(0.5).jitter(false).delay(5),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            WaitPolicy::default().growth(f64::NAN).jitter(false).delay(5),
+            Duration::from_secs(2)
+        );
     }
 }
