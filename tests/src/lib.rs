@@ -5,6 +5,8 @@
 //! with the statuses it is tested for; [`coverage_trial`] compares that table with the spec both ways, so an
 //! operation or status added to the spec without a test fails the run.
 
+pub mod prism;
+
 use std::collections::BTreeSet;
 use std::future::Future;
 use std::path::PathBuf;

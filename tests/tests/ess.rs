@@ -748,10 +748,10 @@ fn extra_trials() -> Vec<Trial> {
 }
 
 fn main() {
-    let operations: &'static [Operation] = Box::leak(operations().into_boxed_slice());
+    let table: &'static [Operation] = Box::leak(operations().into_boxed_slice());
     let mut trials = Vec::new();
     let mut tested = BTreeSet::new();
-    for op in operations {
+    for op in table {
         for (i, &status) in op.statuses.iter().enumerate() {
             tested.insert((op.id.to_owned(), status));
             trials.push(Trial::test(format!("ess::{}::{status}", op.id), move || {
@@ -761,5 +761,18 @@ fn main() {
     }
     trials.push(coverage_trial("ess.yaml", tested));
     trials.extend(extra_trials());
+    let conformance = operations().into_iter().map(|op| (op.id.to_owned(), op)).collect();
+    trials.extend(contract_tests::prism::conformance_trials(
+        "ess",
+        "ess.yaml",
+        conformance,
+        |uri, op: std::sync::Arc<Operation>| async move {
+            let client = Client::builder(uri)
+                .basic_auth("scheduler.user", "s3cret-Pa55")
+                .build()
+                .map_err(Error::from)?;
+            (op.call)(client).await
+        },
+    ));
     run(trials)
 }
