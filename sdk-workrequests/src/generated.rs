@@ -17,9 +17,14 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_pa
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///Body of a snapshot creation or registration. Only the discriminating `type` field is modelled; Oracle's page defines further type-specific fields (such as the snapshot name, the storage location and the BAR password) that are passed through as extra properties.
+    ///Body of a snapshot creation (type CREATE: Oracle's CreateRegisterSnapshot) or registration (type REGISTER: Oracle's RegisterSnapshot). Both are Oracle's NewSnapshot (`type`, `name`, `storage`) plus a `bar` describing the BAR file.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateSnapshotRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bar: ::std::option::Option<PasswordBar>,
+        ///Name of the snapshot.
+        pub name: ::std::string::String,
+        pub storage: SnapshotStorage,
         #[serde(rename = "type")]
         pub type_: crate::generated::enums::SnapshotCreateType,
     }
@@ -28,12 +33,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///Inferred (third-party clients): body of the 202 answer to a snapshot creation or registration.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    ///Inferred: body of the 202 answer to a snapshot creation or registration. Only `workRequestId` is attested (Oracle's disaster-recovery scripts look for it); every member is optional and any other member is kept.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateSnapshotResponse {
         ///Id of the work request tracking the snapshot operation; pass it to getWorkRequest.
         #[serde(rename = "workRequestId", skip_serializing_if = "::std::option::Option::is_none")]
         pub work_request_id: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl CreateSnapshotResponse {
         pub fn builder() -> builder::CreateSnapshotResponse {
@@ -61,7 +68,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Error body returned by the Analytics REST API. Oracle marks both fields required; they are optional here so that unexpected error bodies still parse.
+    ///Error body returned by the Analytics REST API for every documented error status. Oracle marks both fields required; they are optional here so that any JSON error body still parses (some OAC endpoints have been seen answering `{"error": "..."}` instead).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Error {
         ///Short error code intended for programmatic handling.
@@ -73,6 +80,21 @@ pub mod types {
     }
     impl Error {
         pub fn builder() -> builder::Error {
+            Default::default()
+        }
+    }
+    ///Snapshot BAR file protected with a password. For CREATE, the password that will protect the new file (and optionally its name in the bucket); for REGISTER, the existing file's URI.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct PasswordBar {
+        ///Password that protects the BAR file. A secret.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub password: ::std::option::Option<::sdk_runtime::Secret>,
+        ///Location of the BAR file in the bucket, for example `file:///Snapshot_20240115.bar`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uri: ::std::option::Option<::std::string::String>,
+    }
+    impl PasswordBar {
+        pub fn builder() -> builder::PasswordBar {
             Default::default()
         }
     }
@@ -119,34 +141,89 @@ pub mod types {
             Default::default()
         }
     }
-    ///An asynchronous operation tracked by the Analytics instance.
+    ///Where the BAR file is stored. Oracle's schema is a choice, by the `type` discriminator, with one documented member: OCINativeStorage (Storage `type` plus `auth`, `bucket`, `bucketOciNamespace` and `bucketOciRegion`), described here as one object.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SnapshotStorage {
+        pub auth: SnapshotStorageAuth,
+        ///Name of a storage bucket in OCI Object Storage.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bucket: ::std::option::Option<::std::string::String>,
+        ///Namespace where the storage bucket exists. Only required when the bucket is located in a different tenancy.
+        #[serde(
+            rename = "bucketOciNamespace",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub bucket_oci_namespace: ::std::option::Option<::std::string::String>,
+        ///Region where the storage bucket exists. Only required when the bucket is located in a different region.
+        #[serde(rename = "bucketOciRegion", skip_serializing_if = "::std::option::Option::is_none")]
+        pub bucket_oci_region: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: crate::generated::enums::StorageType,
+    }
+    impl SnapshotStorage {
+        pub fn builder() -> builder::SnapshotStorage {
+            Default::default()
+        }
+    }
+    ///How the Analytics instance authenticates to the storage bucket. Oracle's schema is a choice, by the `type` discriminator, between OCIResourcePrincipalAuth (type OCI_RESOURCE_PRINCIPAL, the recommended way, no further fields) and the deprecated OCIUserIdAuth (type OSS_AUTH_OCI_USER_ID, an API signing key), described here as one object. The OCIUserIdAuth field list was not visible in the reviewed copy; the `oci*` fields below are those Oracle's disaster-recovery scripts send.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct SnapshotStorageAuth {
+        ///OSS_AUTH_OCI_USER_ID only. Fingerprint of the API signing key.
+        #[serde(rename = "ociKeyFingerprint", skip_serializing_if = "::std::option::Option::is_none")]
+        pub oci_key_fingerprint: ::std::option::Option<::std::string::String>,
+        ///OSS_AUTH_OCI_USER_ID only. The API signing private key (PEM), Base64-encoded. A secret.
+        #[serde(
+            rename = "ociPrivateKeyWrapped",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub oci_private_key_wrapped: ::std::option::Option<::sdk_runtime::Secret>,
+        ///OSS_AUTH_OCI_USER_ID only. OCI region of the bucket, for example us-ashburn-1.
+        #[serde(rename = "ociRegion", skip_serializing_if = "::std::option::Option::is_none")]
+        pub oci_region: ::std::option::Option<::std::string::String>,
+        ///OSS_AUTH_OCI_USER_ID only. OCID of the tenancy.
+        #[serde(rename = "ociTenancyId", skip_serializing_if = "::std::option::Option::is_none")]
+        pub oci_tenancy_id: ::std::option::Option<::std::string::String>,
+        ///OSS_AUTH_OCI_USER_ID only. OCID of the user that owns the API signing key.
+        #[serde(rename = "ociUserId", skip_serializing_if = "::std::option::Option::is_none")]
+        pub oci_user_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: crate::generated::enums::AuthType,
+    }
+    impl SnapshotStorageAuth {
+        pub fn builder() -> builder::SnapshotStorageAuth {
+            Default::default()
+        }
+    }
+    ///An asynchronous operation tracked by the Analytics instance. Members not listed here are kept, not rejected (`additionalProperties: {}`): they include a lower-case `errors` key, should the server spell the errors list that way (see `Errors`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WorkRequest {
-        ///Errors raised by this work request, if any. The key is spelled with a capital E on every Oracle rendering of the schema.
-        #[serde(rename = "Errors", default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub errors: ::std::vec::Vec<WorkRequestError>,
-        ///Opaque work request id (may contain '-' and Base64URL characters; not a UUID).
+        ///Errors raised by this work request, if any. The key is spelled with a capital E on every Oracle rendering of the schema (English and Japanese, OAC and OAS). Whether the wire key really is `Errors` or the more usual `errors` is not confirmed, so clients read either. Both keys cannot be declared as properties here, because they map to the same field name in generated code; the lower-case key is therefore left to the additional members. Null is accepted for leniency.
+        #[serde(rename = "Errors", skip_serializing_if = "::std::option::Option::is_none")]
+        pub errors: ::std::option::Option<::std::vec::Vec<WorkRequestError>>,
+        ///Opaque work request id (for example `bidr-1E309E468A4518E149438E31294EB54` or `biwj-J2NwOjY1OCcuJ2NlOjM4ODEn`; it may contain '-' and Base64URL characters and is not a UUID). The same value as the `oa-work-request-id` header of the operation that started it.
         pub id: ::std::string::String,
         #[serde(rename = "operationType")]
         pub operation_type: crate::generated::enums::WorkRequestOperationType,
-        ///How much of the request is done, as a percentage.
+        ///Percentage of the request completed (0 to 100).
         #[serde(rename = "percentComplete")]
         pub percent_complete: f32,
         #[serde(rename = "resourceType", skip_serializing_if = "::std::option::Option::is_none")]
         pub resource_type: ::std::option::Option<crate::generated::enums::WorkRequestResourceType>,
-        ///Resources affected by this work request.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub resources: ::std::vec::Vec<WorkRequestResource>,
+        ///Resources this work request affects. Null is accepted for leniency.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resources: ::std::option::Option<::std::vec::Vec<WorkRequestResource>>,
         pub status: crate::generated::enums::WorkRequestStatus,
-        ///When the request was accepted. Documented as RFC 3339, but examples use an offset without colon such as `2022-07-06T20:25:11.0+0000`.
+        ///When the request was accepted. Documented as RFC 3339 (`2016-08-25T21:10:29.600Z`), but Oracle's own example uses Java's `yyyy-MM-dd'T'HH:mm:ss.SZ` pattern, with an offset without colon and a one-digit fraction (`2022-07-06T20:25:11.0+0000`); clients accept both and keep the text as received.
         #[serde(rename = "timeAccepted")]
         pub time_accepted: ::sdk_runtime::Timestamp,
-        ///When processing ended, if it has. May use the `+0000` offset style, as in `2022-07-06T20:25:42.0+0000`.
+        ///When processing ended, if it has. Same format caveat as `timeAccepted` (`2022-07-06T20:25:42.0+0000` in Oracle's example).
         #[serde(rename = "timeFinished", skip_serializing_if = "::std::option::Option::is_none")]
         pub time_finished: ::std::option::Option<::sdk_runtime::Timestamp>,
-        ///When processing started, if it has. May use the `+0000` offset style, as in `2022-07-06T20:25:32.0+0000`.
+        ///When processing started, if it has. Same format caveat as `timeAccepted` (`2022-07-06T20:25:32.0+0000` in Oracle's example).
         #[serde(rename = "timeStarted", skip_serializing_if = "::std::option::Option::is_none")]
         pub time_started: ::std::option::Option<::sdk_runtime::Timestamp>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl WorkRequest {
         pub fn builder() -> builder::WorkRequest {
@@ -154,35 +231,37 @@ pub mod types {
         }
     }
     ///An error reported by a work request; an Error plus work-request specific fields.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WorkRequestError {
-        ///Short error code intended for programmatic handling.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
-        ///Human-readable explanation of the error.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///Inferred: when the error occurred. May use the `+0000` offset style.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<::sdk_runtime::Timestamp>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl WorkRequestError {
         pub fn builder() -> builder::WorkRequestError {
             Default::default()
         }
     }
-    ///A resource affected by a work request. Oracle's page may list further fields after `metadata`; unknown fields are allowed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    ///A resource affected by a work request. Oracle's page was cut after `metadata` in the reviewed copies, so further fields (by analogy with OCI, `resourceType` or `resourceUri`) may exist; they are kept, not rejected.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WorkRequestResource {
-        ///How the resource was affected (no values documented). Oracle marks it required; optional here for leniency.
+        ///Way in which this resource was affected by this work request (no values documented). Oracle marks it required; it is optional here for leniency.
         #[serde(rename = "actionResult", skip_serializing_if = "::std::option::Option::is_none")]
         pub action_result: ::std::option::Option<::std::string::String>,
-        ///Id of the affected resource.
+        ///ID of the resource the work request is affecting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///Free-form additional metadata about the resource.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///Additional metadata of the resource; free-form, value types unspecified.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub metadata: ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl WorkRequestResource {
         pub fn builder() -> builder::WorkRequestResource {
@@ -193,16 +272,52 @@ pub mod types {
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct CreateSnapshotRequest {
+            bar: ::std::result::Result<::std::option::Option<super::PasswordBar>, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            storage: ::std::result::Result<super::SnapshotStorage, ::std::string::String>,
             type_: ::std::result::Result<crate::generated::enums::SnapshotCreateType, ::std::string::String>,
         }
         impl ::std::default::Default for CreateSnapshotRequest {
             fn default() -> Self {
                 Self {
+                    bar: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    storage: Err("no value supplied for storage".to_string()),
                     type_: Err("no value supplied for type_".to_string()),
                 }
             }
         }
         impl CreateSnapshotRequest {
+            pub fn bar<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::PasswordBar>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bar = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for bar: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn storage<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SnapshotStorage>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.storage = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for storage: {e}"));
+                self
+            }
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::generated::enums::SnapshotCreateType>,
@@ -217,22 +332,37 @@ pub mod types {
         impl ::std::convert::TryFrom<CreateSnapshotRequest> for super::CreateSnapshotRequest {
             type Error = super::error::ConversionError;
             fn try_from(value: CreateSnapshotRequest) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { type_: value.type_? })
+                Ok(Self {
+                    bar: value.bar?,
+                    name: value.name?,
+                    storage: value.storage?,
+                    type_: value.type_?,
+                })
             }
         }
         impl ::std::convert::From<super::CreateSnapshotRequest> for CreateSnapshotRequest {
             fn from(value: super::CreateSnapshotRequest) -> Self {
-                Self { type_: Ok(value.type_) }
+                Self {
+                    bar: Ok(value.bar),
+                    name: Ok(value.name),
+                    storage: Ok(value.storage),
+                    type_: Ok(value.type_),
+                }
             }
         }
         #[derive(Clone, Debug)]
         pub struct CreateSnapshotResponse {
             work_request_id: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for CreateSnapshotResponse {
             fn default() -> Self {
                 Self {
                     work_request_id: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -247,12 +377,23 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for work_request_id: {e}"));
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                self
+            }
         }
         impl ::std::convert::TryFrom<CreateSnapshotResponse> for super::CreateSnapshotResponse {
             type Error = super::error::ConversionError;
             fn try_from(value: CreateSnapshotResponse) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     work_request_id: value.work_request_id?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -260,6 +401,7 @@ pub mod types {
             fn from(value: super::CreateSnapshotResponse) -> Self {
                 Self {
                     work_request_id: Ok(value.work_request_id),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -426,6 +568,58 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PasswordBar {
+            password: ::std::result::Result<::std::option::Option<::sdk_runtime::Secret>, ::std::string::String>,
+            uri: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+        }
+        impl ::std::default::Default for PasswordBar {
+            fn default() -> Self {
+                Self {
+                    password: Ok(Default::default()),
+                    uri: Ok(Default::default()),
+                }
+            }
+        }
+        impl PasswordBar {
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::sdk_runtime::Secret>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for password: {e}"));
+                self
+            }
+            pub fn uri<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uri = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uri: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PasswordBar> for super::PasswordBar {
+            type Error = super::error::ConversionError;
+            fn try_from(value: PasswordBar) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    password: value.password?,
+                    uri: value.uri?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PasswordBar> for PasswordBar {
+            fn from(value: super::PasswordBar) -> Self {
+                Self {
+                    password: Ok(value.password),
+                    uri: Ok(value.uri),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct RestoreSnapshotRequest {
             snapshot: ::std::result::Result<super::SnapshotRestore, ::std::string::String>,
         }
@@ -516,8 +710,217 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct SnapshotStorage {
+            auth: ::std::result::Result<super::SnapshotStorageAuth, ::std::string::String>,
+            bucket: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+            bucket_oci_namespace:
+                ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+            bucket_oci_region:
+                ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+            type_: ::std::result::Result<crate::generated::enums::StorageType, ::std::string::String>,
+        }
+        impl ::std::default::Default for SnapshotStorage {
+            fn default() -> Self {
+                Self {
+                    auth: Err("no value supplied for auth".to_string()),
+                    bucket: Ok(Default::default()),
+                    bucket_oci_namespace: Ok(Default::default()),
+                    bucket_oci_region: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl SnapshotStorage {
+            pub fn auth<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SnapshotStorageAuth>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auth = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for auth: {e}"));
+                self
+            }
+            pub fn bucket<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bucket = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for bucket: {e}"));
+                self
+            }
+            pub fn bucket_oci_namespace<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bucket_oci_namespace = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for bucket_oci_namespace: {e}"));
+                self
+            }
+            pub fn bucket_oci_region<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bucket_oci_region = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for bucket_oci_region: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::enums::StorageType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SnapshotStorage> for super::SnapshotStorage {
+            type Error = super::error::ConversionError;
+            fn try_from(value: SnapshotStorage) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    auth: value.auth?,
+                    bucket: value.bucket?,
+                    bucket_oci_namespace: value.bucket_oci_namespace?,
+                    bucket_oci_region: value.bucket_oci_region?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SnapshotStorage> for SnapshotStorage {
+            fn from(value: super::SnapshotStorage) -> Self {
+                Self {
+                    auth: Ok(value.auth),
+                    bucket: Ok(value.bucket),
+                    bucket_oci_namespace: Ok(value.bucket_oci_namespace),
+                    bucket_oci_region: Ok(value.bucket_oci_region),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SnapshotStorageAuth {
+            oci_key_fingerprint:
+                ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+            oci_private_key_wrapped:
+                ::std::result::Result<::std::option::Option<::sdk_runtime::Secret>, ::std::string::String>,
+            oci_region: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+            oci_tenancy_id: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+            oci_user_id: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+            type_: ::std::result::Result<crate::generated::enums::AuthType, ::std::string::String>,
+        }
+        impl ::std::default::Default for SnapshotStorageAuth {
+            fn default() -> Self {
+                Self {
+                    oci_key_fingerprint: Ok(Default::default()),
+                    oci_private_key_wrapped: Ok(Default::default()),
+                    oci_region: Ok(Default::default()),
+                    oci_tenancy_id: Ok(Default::default()),
+                    oci_user_id: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+        impl SnapshotStorageAuth {
+            pub fn oci_key_fingerprint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.oci_key_fingerprint = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for oci_key_fingerprint: {e}"));
+                self
+            }
+            pub fn oci_private_key_wrapped<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::sdk_runtime::Secret>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.oci_private_key_wrapped = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for oci_private_key_wrapped: {e}"));
+                self
+            }
+            pub fn oci_region<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.oci_region = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for oci_region: {e}"));
+                self
+            }
+            pub fn oci_tenancy_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.oci_tenancy_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for oci_tenancy_id: {e}"));
+                self
+            }
+            pub fn oci_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.oci_user_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for oci_user_id: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::generated::enums::AuthType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SnapshotStorageAuth> for super::SnapshotStorageAuth {
+            type Error = super::error::ConversionError;
+            fn try_from(value: SnapshotStorageAuth) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    oci_key_fingerprint: value.oci_key_fingerprint?,
+                    oci_private_key_wrapped: value.oci_private_key_wrapped?,
+                    oci_region: value.oci_region?,
+                    oci_tenancy_id: value.oci_tenancy_id?,
+                    oci_user_id: value.oci_user_id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SnapshotStorageAuth> for SnapshotStorageAuth {
+            fn from(value: super::SnapshotStorageAuth) -> Self {
+                Self {
+                    oci_key_fingerprint: Ok(value.oci_key_fingerprint),
+                    oci_private_key_wrapped: Ok(value.oci_private_key_wrapped),
+                    oci_region: Ok(value.oci_region),
+                    oci_tenancy_id: Ok(value.oci_tenancy_id),
+                    oci_user_id: Ok(value.oci_user_id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct WorkRequest {
-            errors: ::std::result::Result<::std::vec::Vec<super::WorkRequestError>, ::std::string::String>,
+            errors: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::WorkRequestError>>,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             operation_type:
                 ::std::result::Result<crate::generated::enums::WorkRequestOperationType, ::std::string::String>,
@@ -526,12 +929,19 @@ pub mod types {
                 ::std::option::Option<crate::generated::enums::WorkRequestResourceType>,
                 ::std::string::String,
             >,
-            resources: ::std::result::Result<::std::vec::Vec<super::WorkRequestResource>, ::std::string::String>,
+            resources: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::WorkRequestResource>>,
+                ::std::string::String,
+            >,
             status: ::std::result::Result<crate::generated::enums::WorkRequestStatus, ::std::string::String>,
             time_accepted: ::std::result::Result<::sdk_runtime::Timestamp, ::std::string::String>,
             time_finished:
                 ::std::result::Result<::std::option::Option<::sdk_runtime::Timestamp>, ::std::string::String>,
             time_started: ::std::result::Result<::std::option::Option<::sdk_runtime::Timestamp>, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for WorkRequest {
             fn default() -> Self {
@@ -546,13 +956,14 @@ pub mod types {
                     time_accepted: Err("no value supplied for time_accepted".to_string()),
                     time_finished: Ok(Default::default()),
                     time_started: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
         impl WorkRequest {
             pub fn errors<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::WorkRequestError>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::WorkRequestError>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.errors = value
@@ -602,7 +1013,7 @@ pub mod types {
             }
             pub fn resources<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::WorkRequestResource>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::WorkRequestResource>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.resources = value
@@ -650,6 +1061,16 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for time_started: {e}"));
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                self
+            }
         }
         impl ::std::convert::TryFrom<WorkRequest> for super::WorkRequest {
             type Error = super::error::ConversionError;
@@ -665,6 +1086,7 @@ pub mod types {
                     time_accepted: value.time_accepted?,
                     time_finished: value.time_finished?,
                     time_started: value.time_started?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -681,6 +1103,7 @@ pub mod types {
                     time_accepted: Ok(value.time_accepted),
                     time_finished: Ok(value.time_finished),
                     time_started: Ok(value.time_started),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -689,6 +1112,10 @@ pub mod types {
             code: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
             message: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
             timestamp: ::std::result::Result<::std::option::Option<::sdk_runtime::Timestamp>, ::std::string::String>,
+            extra: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for WorkRequestError {
             fn default() -> Self {
@@ -696,6 +1123,7 @@ pub mod types {
                     code: Ok(Default::default()),
                     message: Ok(Default::default()),
                     timestamp: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -730,6 +1158,16 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for timestamp: {e}"));
                 self
             }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
+                self
+            }
         }
         impl ::std::convert::TryFrom<WorkRequestError> for super::WorkRequestError {
             type Error = super::error::ConversionError;
@@ -738,6 +1176,7 @@ pub mod types {
                     code: value.code?,
                     message: value.message?,
                     timestamp: value.timestamp?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -747,6 +1186,7 @@ pub mod types {
                     code: Ok(value.code),
                     message: Ok(value.message),
                     timestamp: Ok(value.timestamp),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -755,6 +1195,10 @@ pub mod types {
             action_result: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
             id: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
             metadata: ::std::result::Result<
+                ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                ::std::string::String,
+            >,
+            extra: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 ::std::string::String,
             >,
@@ -765,6 +1209,7 @@ pub mod types {
                     action_result: Ok(Default::default()),
                     id: Ok(Default::default()),
                     metadata: Ok(Default::default()),
+                    extra: Err("no value supplied for extra".to_string()),
                 }
             }
         }
@@ -791,12 +1236,24 @@ pub mod types {
             }
             pub fn metadata<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.metadata = value
                     .try_into()
                     .map_err(|e| format!("error converting supplied value for metadata: {e}"));
+                self
+            }
+            pub fn extra<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extra = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for extra: {e}"));
                 self
             }
         }
@@ -807,6 +1264,7 @@ pub mod types {
                     action_result: value.action_result?,
                     id: value.id?,
                     metadata: value.metadata?,
+                    extra: value.extra?,
                 })
             }
         }
@@ -816,6 +1274,7 @@ pub mod types {
                     action_result: Ok(value.action_result),
                     id: Ok(value.id),
                     metadata: Ok(value.metadata),
+                    extra: Ok(value.extra),
                 }
             }
         }
@@ -864,14 +1323,21 @@ pub mod types {
 /// Where the documentation is silent or was not visible:
 /// - Only `GET /workRequests/{id}` is documented; no list, cancel, errors or logs endpoints were found.
 /// - The fields of the second part of `WorkRequestError` (after `Error`) and any `WorkRequestResource`
-///  fields after `metadata` were not visible; unknown fields are allowed everywhere.
+///  fields after `metadata` were not visible. Unknown fields are allowed everywhere, and the
+///  response objects declare `additionalProperties: {}` so that clients keep them.
+/// - Oracle prints the errors list of a work request as `Errors` (capital E); whether the wire key
+///  is `Errors` or `errors` is unconfirmed, and clients read either (see `WorkRequest`).
 /// - `operationType` / `resourceType` values for data-flow and sequence runs are not documented;
-///  the enums below list only the documented values.
+///  the enums below list only the documented values, and clients accept any other value.
 /// - Timestamps are declared RFC 3339 by Oracle, but Oracle's own example uses a Java-style offset
 ///  without a colon and a short fraction (for example `2022-07-06T20:25:11.0+0000`); clients must
 ///  parse them leniently.
 /// - How `POST /snapshots` reports its work request, and which statuses it returns, was not visible
-///  in the reviewed documentation; what is described for it here is inferred from third-party code.
+///  in the reviewed documentation; its request body follows Oracle's page, and what is described for
+///  its response is inferred from Oracle's disaster-recovery scripts and third-party code.
+/// - Object ids in paths (datasets, data flows, sequences, workbooks) are Base64URL-encoded without
+///  padding, as Oracle's examples show (`'/shared/Sales/MySalesWorkbook'` becomes
+///  `L3NoYXJlZC9TYWxlcy9NeVNhbGVzV29ya2Jvb2s`); work request ids are passed unchanged.
 ///
 /// This is not the OCI Analytics control-plane API (`/20190331/workRequests`, request signing,
 /// `opc-work-request-id`); none of that API's conventions apply here.
@@ -1010,7 +1476,7 @@ impl Client {
     }
     /// Download workbook export
     ///
-    /// Downloads the PDF or PNG file produced by a finished workbook export. Oracle's page lists the media types image/png and application/pdf for the file; it is described here as a generic binary stream.
+    /// Downloads the PDF or PNG file produced by a finished workbook export (once getWorkRequest reports SUCCEEDED for the export's work request).
     ///
     /// Sends a `GET` request to `/catalog/workbooks/{urlBase64WorkbookId}/exports/{exportId}`
     ///
@@ -1027,14 +1493,14 @@ impl Client {
     pub fn download_workbook_export(&self) -> builder::DownloadWorkbookExport<'_> {
         builder::DownloadWorkbookExport::new(self)
     }
-    /// Create or register a snapshot
+    /// Create a snapshot
     ///
-    /// Either takes a new snapshot (BAR file) into OCI Object Storage and registers it with the instance (type CREATE), or registers an existing BAR file (type REGISTER). Requires the BI Service Administrator role. The response part of Oracle's page was not visible in the reviewed copy: the asynchronous 202 below, its header and its `workRequestId` body are inferred from third-party clients, and no error statuses are documented here for that reason.
+    /// Either takes a new snapshot (BAR file) into OCI Object Storage and registers it with the instance (type CREATE), or registers an existing BAR file of OCI Object Storage with the instance (type REGISTER). Requires the BI Service Administrator role. The request body follows Oracle's "Create a snapshot" page; the response part of that page was not visible in the reviewed copy. What is described for the response is inferred: Oracle's own disaster-recovery scripts check the reply of a CREATE for `workRequestId` and follow the work request, and third-party clients treat the call as asynchronous. Clients must therefore accept the work request id from the `oa-work-request-id` header (the convention of the other asynchronous operations) or from a `workRequestId` member of the body, and must not fail on an empty or non-JSON body. No error statuses are listed because none were visible; error replies still reach the caller with their status and body.
     ///
     /// Sends a `POST` request to `/snapshots`
     ///
     /// Arguments:
-    /// - `body`: Snapshot creation or registration details.
+    /// - `body`: Snapshot creation or registration details. Oracle's root schema is a choice, by the `type` discriminator, between CreateRegisterSnapshot (type CREATE) and RegisterSnapshot (type REGISTER); both are NewSnapshot (`type`, `name`, `storage`) plus a `bar`, so they are described here as one object.
     /// ```ignore
     /// let response = client.create_snapshot()
     /// .body(body)
@@ -1448,7 +1914,7 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/snapshots`
-        pub async fn send(self) -> Result<ResponseValue<types::CreateSnapshotResponse>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateSnapshotRequest::try_from(v).map_err(|e| e.to_string()))
@@ -1460,16 +1926,7 @@ pub mod builder {
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            let mut request = client.client.post(url).json(&body).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "create_snapshot",
             };
@@ -1478,7 +1935,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                202u16 => Ok(ResponseValue::stream(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -1609,12 +2066,30 @@ pub mod prelude {
 /// The spec's enums. Each accepts values this SDK does not know yet (see `sdk_runtime::open_enum!`).
 pub mod enums {
     ::sdk_runtime::open_enum! {
-        /// CREATE takes a new snapshot and registers it; REGISTER registers an existing snapshot file.
+        /// Type of authentication to the storage bucket. OSS_AUTH_OCI_USER_ID is deprecated by Oracle in favour of OCI_RESOURCE_PRINCIPAL.
+        pub enum AuthType {
+            /// `OSS_AUTH_OCI_USER_ID`
+            OssAuthOciUserId = "OSS_AUTH_OCI_USER_ID",
+            /// `OCI_RESOURCE_PRINCIPAL`
+            OciResourcePrincipal = "OCI_RESOURCE_PRINCIPAL",
+        }
+    }
+
+    ::sdk_runtime::open_enum! {
+        /// Type of snapshot creation. CREATE creates a new snapshot BAR file and registers the new snapshot with the Analytics instance; REGISTER registers an existing snapshot BAR file.
         pub enum SnapshotCreateType {
             /// `CREATE`
             Create = "CREATE",
             /// `REGISTER`
             Register = "REGISTER",
+        }
+    }
+
+    ::sdk_runtime::open_enum! {
+        /// Type of storage.
+        pub enum StorageType {
+            /// `OCI_NATIVE`
+            OciNative = "OCI_NATIVE",
         }
     }
 
