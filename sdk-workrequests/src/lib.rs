@@ -110,6 +110,7 @@ mod object_id;
 mod start;
 mod work_request;
 mod work_request_id;
+pub mod wait;
 
 pub use error_body::OacErrorExt;
 pub use generated::*;

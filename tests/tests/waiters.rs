@@ -239,3 +239,102 @@ async fn cancel_then_force_cancel_under_the_thirty_minute_rule() {
         started.elapsed()
     );
 }
+
+fn oac(server: &MockServer) -> sdk_workrequests::Client {
+    sdk_workrequests::Client::builder(format!("{}/api/20210901", server.uri()))
+        .bearer_token("oac-token")
+        .retry_policy(sdk_runtime::RetryPolicy::disabled())
+        .no_timeouts()
+        .build()
+        .expect("valid configuration")
+}
+
+fn work_request(status: &str, percent: f64) -> Value {
+    json!({
+        "id": "wr-7",
+        "operationType": "RELOAD_DATASET",
+        "percentComplete": percent,
+        "status": status,
+        "timeAccepted": "2022-07-06T20:25:11.0+0000"
+    })
+}
+
+async fn work_requests(server: &MockServer, replies: &[Value]) {
+    for (i, body) in replies.iter().enumerate() {
+        let mock = Mock::given(method("GET"))
+            .and(path("/api/20210901/workRequests/wr-7"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body));
+        if i + 1 < replies.len() {
+            mock.up_to_n_times(1).mount(server).await;
+        } else {
+            mock.mount(server).await;
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn work_request_that_fails_reports_its_errors_and_the_stream_shows_the_percentages() {
+    use futures::StreamExt as _;
+    let server = MockServer::start().await;
+    let mut failed = work_request("FAILED", 60.0);
+    failed["Errors"] = json!([{"code": "DATASET_RELOAD_FAILED", "message": "source connection refused", "timestamp": "2022-07-06T20:26:00.0+0000"}]);
+    work_requests(
+        &server,
+        &[
+            work_request("ACCEPTED", 0.0),
+            work_request("IN_PROGRESS", 10.0),
+            work_request("IN_PROGRESS", 60.0),
+            failed,
+        ],
+    )
+    .await;
+    let id = sdk_workrequests::WorkRequestId::from("wr-7");
+    let events: Vec<_> = oac(&server).wait_for_work_request(&id).into_stream().collect().await;
+    let seen: Vec<(String, Option<f64>)> = events
+        .iter()
+        .filter_map(|e| match e {
+            WaitEvent::Progress(s) => Some((s.state.clone(), s.percent_complete)),
+            WaitEvent::Finished(_) => None,
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("ACCEPTED".to_owned(), Some(0.0)),
+            ("IN_PROGRESS".to_owned(), Some(10.0)),
+            ("IN_PROGRESS".to_owned(), Some(60.0)),
+            ("FAILED".to_owned(), Some(60.0)),
+        ]
+    );
+    let Some(WaitEvent::Finished(Outcome::Failed { failure, .. })) = events.last() else {
+        panic!("{:?}", events.last())
+    };
+    assert_eq!(failure.code.as_deref(), Some("DATASET_RELOAD_FAILED"));
+    assert_eq!(failure.messages, ["DATASET_RELOAD_FAILED: source connection refused"]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn work_requests_that_succeed_or_are_canceled() {
+    for (last, succeeded) in [("SUCCEEDED", true), ("CANCELED", false)] {
+        let server = MockServer::start().await;
+        work_requests(
+            &server,
+            &[
+                work_request("IN_PROGRESS", 50.0),
+                work_request("CANCELING", 50.0),
+                work_request(last, 100.0),
+            ],
+        )
+        .await;
+        let id = sdk_workrequests::WorkRequestId::from("wr-7");
+        let outcome = oac(&server).wait_for_work_request(&id).wait().await;
+        if succeeded {
+            assert!(
+                matches!(outcome, Outcome::Succeeded(ref w) if w.percent_complete == 100.0),
+                "{outcome:?}"
+            );
+        } else {
+            assert!(matches!(outcome, Outcome::Cancelled(_)), "{outcome:?}");
+        }
+    }
+}
