@@ -18,9 +18,10 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_pa
 #[allow(clippy::all)]
 pub mod types {
     ///A collection of items (`ogg:collection`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Collection {
-        ///The members of the collection (Oracle - up to 32767).
+        ///The members of the collection (Oracle - required, 0..32767 items). Optional here for leniency; absent reads as empty.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub items: ::std::vec::Vec<CollectionItem>,
         ///Schema name; Oracle declares the single value "ogg:collection".
         #[serde(rename = "$schema", skip_serializing_if = "::std::option::Option::is_none")]
@@ -32,13 +33,14 @@ pub mod types {
         }
     }
     ///One member of a collection; for background requests presumably named by the request id (the item part of Oracle's example is not visible). Extra fields are allowed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CollectionItem {
         ///Links of the item, e.g. `canonical` to the request (Oracle - required; 23ai needs at least one). Optional here for leniency.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub links: ::std::vec::Vec<Link>,
-        ///Name of the item (Oracle - 1..255 characters; required in 19c).
-        pub name: ::std::string::String,
+        ///Name of the item (Oracle - required, 1..255 characters); for background requests presumably the request id as text. Optional here for leniency.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
         ///Schema name; Oracle's default is "ogg:collectionItem".
         #[serde(rename = "$schema", skip_serializing_if = "::std::option::Option::is_none")]
         pub schema: ::std::option::Option<::std::string::String>,
@@ -140,8 +142,8 @@ pub mod types {
             Default::default()
         }
     }
-    ///Result of a background request (`ogg:requestResult`): the original HTTP response replayed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    ///Result of a background request (`ogg:requestResult`): the original HTTP response replayed. Oracle marks `status` and `headers` required; both are optional here for leniency, e.g. for a result fetched before the request completed, which Oracle does not document.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RequestResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body: ::std::option::Option<RequestResultBody>,
@@ -151,14 +153,15 @@ pub mod types {
         ///Schema name; Oracle declares the single value "ogg:requestResult".
         #[serde(rename = "$schema", skip_serializing_if = "::std::option::Option::is_none")]
         pub schema: ::std::option::Option<::std::string::String>,
-        pub status: RequestResultStatus,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<RequestResultStatus>,
     }
     impl RequestResult {
         pub fn builder() -> builder::RequestResult {
             Default::default()
         }
     }
-    ///HTTP body of the original response: usually a JSON document (typically the original operation's standard response envelope), otherwise a string (Oracle - up to 131072 characters).
+    ///HTTP body of the original response: usually a JSON document (typically the original operation's standard response envelope), otherwise a string (Oracle - up to 131072 characters). Oracle declares it `anyOf` [object, string]; the two alternatives are disjoint, so it is written `oneOf` here (the project's specs use no `anyOf`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum RequestResultBody {
@@ -220,7 +223,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Standard response envelope whose `response` is the status of one background request.
+    ///Standard response envelope whose `response` is the status of one background request. The example is the one of Oracle's "Retrieve Request Status" page (19c, Japanese edition), verbatim.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RequestStatusResponse {
         ///Links related to the request, including `related` to the result (Oracle - required).
@@ -271,7 +274,7 @@ pub mod types {
         impl ::std::default::Default for Collection {
             fn default() -> Self {
                 Self {
-                    items: Err("no value supplied for items".to_string()),
+                    items: Ok(Default::default()),
                     schema: Ok(Default::default()),
                 }
             }
@@ -318,14 +321,14 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CollectionItem {
             links: ::std::result::Result<::std::vec::Vec<super::Link>, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
             schema: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
         }
         impl ::std::default::Default for CollectionItem {
             fn default() -> Self {
                 Self {
                     links: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Ok(Default::default()),
                     schema: Ok(Default::default()),
                 }
             }
@@ -343,7 +346,7 @@ pub mod types {
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -779,7 +782,7 @@ pub mod types {
             body: ::std::result::Result<::std::option::Option<super::RequestResultBody>, ::std::string::String>,
             headers: ::std::result::Result<::std::vec::Vec<super::RequestResultHeader>, ::std::string::String>,
             schema: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
-            status: ::std::result::Result<super::RequestResultStatus, ::std::string::String>,
+            status: ::std::result::Result<::std::option::Option<super::RequestResultStatus>, ::std::string::String>,
         }
         impl ::std::default::Default for RequestResult {
             fn default() -> Self {
@@ -787,7 +790,7 @@ pub mod types {
                     body: Ok(Default::default()),
                     headers: Ok(Default::default()),
                     schema: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
+                    status: Ok(Default::default()),
                 }
             }
         }
@@ -824,7 +827,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::RequestResultStatus>,
+                T: ::std::convert::TryInto<::std::option::Option<super::RequestResultStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -1243,10 +1246,13 @@ pub mod types {
 /// `ogg:request` and `ogg:requestResult` shown on those pages. All descriptions are paraphrased.
 ///
 /// Where the documentation is silent:
-/// - Each operation page documents only a 200 response. The error statuses listed here come from
-///  Oracle's general GoldenGate "Status Codes" page, which applies to the API as a whole; no page
-///  defines an error body, so the standard response envelope is assumed for errors (the
-///  authentication layer may answer 401/403 with an empty or non-JSON body).
+/// - Each operation page documents only a 200 response. The other statuses listed here (201, 202
+///  and the errors) come from Oracle's general GoldenGate "Status Codes" page, which applies to
+///  the API as a whole; every status it names is listed on every operation, including those the
+///  page ties to other methods. No page defines an error body, so the standard response envelope
+///  is assumed for errors (the authentication layer, or a proxy in front of it, may answer
+///  401/403 with an empty or non-JSON body), and GoldenGate's own errors are the envelope's
+///  `messages` of severity ERROR, with codes `OGG-nnnnn`.
 /// - How a client asks for an operation to run in the background (a `Prefer` header, a 202 with a
 ///  `Location`) is not documented, so it is not described here.
 /// - Behaviour for an unknown or expired request id, for a result fetched before completion, and
@@ -1463,6 +1469,8 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                201u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -1558,6 +1566,8 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                201u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -1653,6 +1663,8 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                201u16 => ResponseValue::from_response(response).await,
+                202u16 => ResponseValue::from_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

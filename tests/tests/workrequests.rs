@@ -923,10 +923,10 @@ fn extra_trials() -> Vec<Trial> {
 }
 
 fn main() {
-    let operations: &'static [Operation] = Box::leak(operations().into_boxed_slice());
+    let table: &'static [Operation] = Box::leak(operations().into_boxed_slice());
     let mut trials = Vec::new();
     let mut tested = BTreeSet::new();
-    for op in operations {
+    for op in table {
         for (i, &status) in op.statuses.iter().enumerate() {
             tested.insert((op.id.to_owned(), status));
             trials.push(Trial::test(format!("workrequests::{}::{status}", op.id), move || {
@@ -942,5 +942,15 @@ fn main() {
     }
     trials.push(coverage_trial("workrequests.yaml", tested));
     trials.extend(extra_trials());
+    let conformance = operations().into_iter().map(|op| (op.id.to_owned(), op)).collect();
+    trials.extend(contract_tests::prism::conformance_trials(
+        "workrequests",
+        "workrequests.yaml",
+        conformance,
+        |uri, op: std::sync::Arc<Operation>| async move {
+            let client = Client::builder(uri).bearer_token("oac-token").build().map_err(|e| e.to_string())?;
+            (op.call)(client).await.map_err(|e| e.to_string())
+        },
+    ));
     run(trials)
 }
