@@ -108,9 +108,9 @@ mod error_body;
 mod generated;
 mod object_id;
 mod start;
+pub mod wait;
 mod work_request;
 mod work_request_id;
-pub mod wait;
 
 pub use error_body::OacErrorExt;
 pub use generated::*;

@@ -700,10 +700,10 @@ fn extra_trials() -> Vec<Trial> {
 }
 
 fn main() {
-    let operations: &'static [Operation] = Box::leak(operations().into_boxed_slice());
+    let table: &'static [Operation] = Box::leak(operations().into_boxed_slice());
     let mut trials = Vec::new();
     let mut tested = BTreeSet::new();
-    for op in operations {
+    for op in table {
         for (i, &status) in op.statuses.iter().enumerate() {
             tested.insert((op.id.to_owned(), status));
             trials.push(Trial::test(format!("ogg::{}::{status}", op.id), move || {
@@ -713,5 +713,18 @@ fn main() {
     }
     trials.push(coverage_trial("ogg.yaml", tested));
     trials.extend(extra_trials());
+    let conformance = operations().into_iter().map(|op| (op.id.to_owned(), op)).collect();
+    trials.extend(contract_tests::prism::conformance_trials(
+        "ogg",
+        "ogg.yaml",
+        conformance,
+        |uri, op: std::sync::Arc<Operation>| async move {
+            let client = Client::builder(uri)
+                .basic_auth("oggadmin", "0gg-Pa55")
+                .build()
+                .map_err(Error::from)?;
+            (op.call)(client).await
+        },
+    ));
     run(trials)
 }

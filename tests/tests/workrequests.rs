@@ -948,7 +948,10 @@ fn main() {
         "workrequests.yaml",
         conformance,
         |uri, op: std::sync::Arc<Operation>| async move {
-            let client = Client::builder(uri).bearer_token("oac-token").build().map_err(|e| e.to_string())?;
+            let client = Client::builder(uri)
+                .bearer_token("oac-token")
+                .build()
+                .map_err(|e| e.to_string())?;
             (op.call)(client).await.map_err(|e| e.to_string())
         },
     ));

@@ -245,11 +245,7 @@ mod tests {
             if let Ok(mut at) = self.polled_at.lock() {
                 at.push(self.origin.elapsed());
             }
-            let reply = self
-                .replies
-                .pop_front()
-                .or(self.last)
-                .unwrap_or(Err(500));
+            let reply = self.replies.pop_front().or(self.last).unwrap_or(Err(500));
             self.last = Some(reply);
             match reply {
                 Ok((status, retry_after)) => Ok(Polled { status, retry_after }),
