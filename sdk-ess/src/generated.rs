@@ -5664,3 +5664,24 @@ pub mod enums {
         }
     }
 }
+
+/// The operations whose success reply is a JSON document (the runtime checks it before it is parsed).
+pub const JSON_RESPONSE_OPERATIONS: &[&str] = &[
+    "cancel_request",
+    "check_in_cancelling",
+    "force_cancel_request",
+    "get_quiesce_state",
+    "get_request",
+    "get_request_permissions",
+    "get_root",
+    "hold_request",
+    "query_application_requests",
+    "query_requests",
+    "release_request",
+    "search_requests",
+    "set_step_args",
+    "submit_request",
+    "subscribe_request",
+    "update_execution_status",
+    "update_request",
+];

@@ -1749,3 +1749,6 @@ pub mod enums {
         }
     }
 }
+
+/// The operations whose success reply is a JSON document (the runtime checks it before it is parsed).
+pub const JSON_RESPONSE_OPERATIONS: &[&str] = &["get_request", "get_request_result", "list_requests"];

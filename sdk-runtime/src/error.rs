@@ -36,6 +36,8 @@ pub struct ApiError {
     pub(crate) body: Bytes,
     pub(crate) body_truncated: bool,
     pub(crate) retry_after: Option<Duration>,
+    /// Set when this is a success reply whose body could not be read as JSON.
+    pub(crate) body_error: Option<String>,
 }
 
 impl ApiError {
@@ -108,13 +110,26 @@ impl ApiError {
 
     /// Whether sending the same request again may succeed: 408, 429, 502, 503, 504.
     pub fn is_retryable(&self) -> bool {
-        crate::retry::is_transient_status(self.status)
+        self.body_error.is_none() && crate::retry::is_transient_status(self.status)
+    }
+
+    /// For a success reply with an unreadable body: what is wrong with it.
+    pub fn body_error(&self) -> Option<&str> {
+        self.body_error.as_deref()
     }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} {}", self.service, self.status.as_u16())?;
+        if let Some(problem) = &self.body_error {
+            let excerpt = one_line(&self.body_text(), 80);
+            write!(
+                f,
+                " reply with an unreadable body: {problem} (body starts with {excerpt:?})"
+            )?;
+            return write!(f, " ({} {} {})", self.operation, self.method, self.path);
+        }
         let service_error = self.service_error.as_ref();
         let code = service_error.and_then(|e| e.code.as_deref());
         let message = service_error.and_then(|e| e.message.as_deref().or(e.details.first().map(String::as_str)));
@@ -153,6 +168,7 @@ impl fmt::Debug for ApiError {
             .field("service_error", &self.service_error)
             .field("body", &one_line(&self.body_text(), 500))
             .field("retry_after", &self.retry_after)
+            .field("body_error", &self.body_error)
             .finish()
     }
 }
@@ -167,7 +183,11 @@ pub enum Error {
     /// No usable reply: connection refused or reset, TLS failure, timeout.
     #[error("transport error: {0}")]
     Transport(#[source] reqwest::Error),
-    /// A success status whose body does not match the documented schema.
+    /// A success status whose body is not JSON at all (truncated, an HTML page, empty, cut off by a timeout),
+    /// with the status and the call kept.
+    #[error("{0}")]
+    InvalidBody(Box<ApiError>),
+    /// A success status whose JSON body does not match the documented schema.
     #[error("the response body does not match the documented schema: {source} (body starts with {excerpt:?})", excerpt = one_line(&String::from_utf8_lossy(body), 80))]
     Decode {
         /// The body as received.
@@ -197,17 +217,18 @@ impl Error {
     /// The HTTP status, when the server replied.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Self::Api(api) => Some(api.status),
+            Self::Api(api) | Self::InvalidBody(api) => Some(api.status),
             Self::Transport(e) => e.status(),
             Self::UnexpectedStatus { status } => Some(*status),
             _ => None,
         }
     }
 
-    /// The reply details, when the server answered with a non-success status.
+    /// The reply details, when the server answered with a non-success status (or a success status with a body
+    /// that is not JSON).
     pub fn api(&self) -> Option<&ApiError> {
         match self {
-            Self::Api(api) => Some(api),
+            Self::Api(api) | Self::InvalidBody(api) => Some(api),
             _ => None,
         }
     }
@@ -220,7 +241,7 @@ impl Error {
     /// The raw body of the reply, when there is one.
     pub fn body(&self) -> Option<&Bytes> {
         match self {
-            Self::Api(api) => Some(&api.body),
+            Self::Api(api) | Self::InvalidBody(api) => Some(&api.body),
             Self::Decode { body, .. } => Some(body),
             _ => None,
         }
@@ -241,6 +262,7 @@ impl<E> From<progenitor_client::Error<E>> for Error {
         use progenitor_client::Error as P;
         match error {
             P::UnexpectedResponse(response) => match response.extensions().get::<Arc<ApiError>>() {
+                Some(api) if api.body_error.is_some() => Self::InvalidBody(Box::new(ApiError::clone(api))),
                 Some(api) => Self::Api(Box::new(ApiError::clone(api))),
                 None if response.status().is_success() => Self::UnexpectedStatus {
                     status: response.status(),
@@ -258,6 +280,7 @@ impl<E> From<progenitor_client::Error<E>> for Error {
                     body: Bytes::new(),
                     body_truncated: false,
                     retry_after: None,
+                    body_error: None,
                 })),
             },
             P::ErrorResponse(value) => Self::UnexpectedStatus { status: value.status() },
@@ -304,6 +327,7 @@ mod tests {
             body: Bytes::from(body.to_owned()),
             body_truncated: false,
             retry_after: None,
+            body_error: None,
         }
     }
 

@@ -24,6 +24,17 @@ const REQUEST_ID_HEADERS: &[&str] = &[
     "x-correlation-id",
 ];
 
+/// The largest success body read: far above any Oracle status document, bounded against a runaway reply.
+const MAX_SUCCESS_BODY: usize = 64 * 1024 * 1024;
+
+/// The status under which a success reply whose body is broken is handed to the generated code, so that it
+/// does not parse the body again but passes the reply on as "unexpected"; the error conversion then reports the
+/// true status, kept with the reply.
+const HANDED_OVER: StatusCode = match StatusCode::from_u16(299) {
+    Ok(status) => status,
+    Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
+};
+
 /// What the runtime needs to know about a service.
 #[derive(Clone, Copy, Debug)]
 pub struct Service {
@@ -31,12 +42,24 @@ pub struct Service {
     pub name: &'static str,
     /// Reads the service's error code and message from an error body, or `None` if the body is not one.
     pub parse_error: fn(&[u8]) -> Option<ServiceError>,
+    /// The operations (snake_case ids) whose success reply is JSON; their bodies are checked before parsing.
+    pub json_operations: &'static [&'static str],
 }
 
 impl Service {
     /// Describes a service by its short name and error-body parser.
     pub const fn new(name: &'static str, parse_error: fn(&[u8]) -> Option<ServiceError>) -> Self {
-        Self { name, parse_error }
+        Self {
+            name,
+            parse_error,
+            json_operations: &[],
+        }
+    }
+
+    /// The operations whose success reply is JSON (each SDK crate's generated `JSON_RESPONSE_OPERATIONS`).
+    pub const fn with_json_operations(mut self, operations: &'static [&'static str]) -> Self {
+        self.json_operations = operations;
+        self
     }
 }
 
@@ -222,10 +245,75 @@ impl Runtime {
         );
         let response = outcome?;
         span.record("status", response.status().as_u16());
-        if response.status().is_success() {
-            return Ok(response);
+        if !response.status().is_success() {
+            return Ok(self.capture_error(response, operation, method.clone()).await);
         }
-        Ok(self.capture_error(response, operation, method.clone()).await)
+        if self.shared.service.json_operations.contains(&operation) {
+            return Ok(self.check_json(response, operation, method.clone()).await);
+        }
+        Ok(response)
+    }
+
+    /// Reads a success body that should be JSON and checks its syntax, so that a truncated document, an HTML page,
+    /// an empty body or a body that stops arriving becomes an error that keeps the status and the call.
+    async fn check_json(
+        &self,
+        mut response: reqwest::Response,
+        operation: &'static str,
+        method: http::Method,
+    ) -> reqwest::Response {
+        let mut body = BytesMut::new();
+        let mut problem = None;
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) if body.len() + chunk.len() > MAX_SUCCESS_BODY => {
+                    problem = Some(format!("the body is larger than {MAX_SUCCESS_BODY} bytes"));
+                    break;
+                }
+                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                Ok(None) => break,
+                Err(error) => {
+                    problem = Some(format!("the body did not arrive whole: {}", error.without_url()));
+                    break;
+                }
+            }
+        }
+        let body = body.freeze();
+        if problem.is_none() {
+            problem = serde_json::from_slice::<serde::de::IgnoredAny>(&body)
+                .err()
+                .map(|e| format!("the body is not JSON: {e}"));
+        }
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let mut rebuilt = http::Response::new(body.clone());
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers.clone();
+        match problem {
+            None => *rebuilt.status_mut() = status,
+            Some(problem) => {
+                tracing::warn!(status = status.as_u16(), problem = %problem, "unreadable success reply");
+                let kept = body.slice(..body.len().min(MAX_ERROR_BODY));
+                let api = ApiError {
+                    service: self.shared.service.name,
+                    operation,
+                    method,
+                    path: response.url().path().to_owned(),
+                    status,
+                    request_id: request_id(&headers),
+                    service_error: None,
+                    retry_after: None,
+                    headers,
+                    body_truncated: kept.len() < body.len(),
+                    body: kept,
+                    body_error: Some(problem),
+                };
+                *rebuilt.status_mut() = HANDED_OVER;
+                rebuilt.extensions_mut().insert(Arc::new(api));
+            }
+        }
+        reqwest::Response::from(rebuilt)
     }
 
     /// Reads the body of a non-success reply and attaches it, parsed, to the response for the error conversion.
@@ -274,6 +362,7 @@ impl Runtime {
             headers: headers.clone(),
             body: body.clone(),
             body_truncated: truncated,
+            body_error: None,
         };
         let mut rebuilt = http::Response::new(body);
         *rebuilt.status_mut() = status;

@@ -235,6 +235,7 @@ mod tests {
             body: bytes::Bytes::new(),
             body_truncated: false,
             retry_after: None,
+            body_error: None,
         }))
     }
 
