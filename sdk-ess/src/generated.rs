@@ -5665,23 +5665,27 @@ pub mod enums {
     }
 }
 
-/// The operations whose success reply is a JSON document (the runtime checks it before it is parsed).
-pub const JSON_RESPONSE_OPERATIONS: &[&str] = &[
-    "cancel_request",
-    "check_in_cancelling",
-    "force_cancel_request",
-    "get_quiesce_state",
-    "get_request",
-    "get_request_permissions",
-    "get_root",
-    "hold_request",
-    "query_application_requests",
-    "query_requests",
-    "release_request",
-    "search_requests",
-    "set_step_args",
-    "submit_request",
-    "subscribe_request",
-    "update_execution_status",
-    "update_request",
-];
+/// Parses a success body as the documented type of `operation` (snake_case id); `None` for operations whose
+/// success reply is not a JSON document. The runtime calls it before the generated code parses the reply.
+pub fn check_success_body(operation: &str, body: &[u8]) -> Option<Result<(), serde_json::Error>> {
+    Some(match operation {
+        "cancel_request" => serde_json::from_slice::<types::ActionResponse>(body).map(drop),
+        "check_in_cancelling" => serde_json::from_slice::<bool>(body).map(drop),
+        "force_cancel_request" => serde_json::from_slice::<types::ActionResponse>(body).map(drop),
+        "get_quiesce_state" => serde_json::from_slice::<types::QuiesceState>(body).map(drop),
+        "get_request" => serde_json::from_slice::<types::RequestDetails>(body).map(drop),
+        "get_request_permissions" => serde_json::from_slice::<types::PermissionDetails>(body).map(drop),
+        "get_root" => serde_json::from_slice::<types::RootResource>(body).map(drop),
+        "hold_request" => serde_json::from_slice::<types::ActionResponse>(body).map(drop),
+        "query_application_requests" => serde_json::from_slice::<types::RequestQueryResponse>(body).map(drop),
+        "query_requests" => serde_json::from_slice::<types::RequestQueryResponse>(body).map(drop),
+        "release_request" => serde_json::from_slice::<types::ActionResponse>(body).map(drop),
+        "search_requests" => serde_json::from_slice::<types::RequestQueryResponse>(body).map(drop),
+        "set_step_args" => serde_json::from_slice::<types::StepArgs>(body).map(drop),
+        "submit_request" => serde_json::from_slice::<types::SubmitResponse>(body).map(drop),
+        "subscribe_request" => serde_json::from_slice::<types::ActionResponse>(body).map(drop),
+        "update_execution_status" => serde_json::from_slice::<types::ActionResponse>(body).map(drop),
+        "update_request" => serde_json::from_slice::<types::ActionResponse>(body).map(drop),
+        _ => return None,
+    })
+}

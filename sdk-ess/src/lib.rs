@@ -58,7 +58,7 @@ pub use sdk_runtime::{ApiError, Auth, ConfigError, Error, RetryPolicy, Secret, S
 
 /// The ESS service as the runtime sees it: its name in errors and traces, and its error-body parser.
 pub const SERVICE: sdk_runtime::Service =
-    sdk_runtime::Service::new("ESS", parse_error).with_json_operations(generated::JSON_RESPONSE_OPERATIONS);
+    sdk_runtime::Service::new("ESS", parse_error).with_success_body_check(generated::check_success_body);
 
 sdk_runtime::wire_client!(Client, SERVICE);
 

@@ -1750,5 +1750,13 @@ pub mod enums {
     }
 }
 
-/// The operations whose success reply is a JSON document (the runtime checks it before it is parsed).
-pub const JSON_RESPONSE_OPERATIONS: &[&str] = &["get_request", "get_request_result", "list_requests"];
+/// Parses a success body as the documented type of `operation` (snake_case id); `None` for operations whose
+/// success reply is not a JSON document. The runtime calls it before the generated code parses the reply.
+pub fn check_success_body(operation: &str, body: &[u8]) -> Option<Result<(), serde_json::Error>> {
+    Some(match operation {
+        "get_request" => serde_json::from_slice::<types::RequestStatusResponse>(body).map(drop),
+        "get_request_result" => serde_json::from_slice::<types::RequestResultResponse>(body).map(drop),
+        "list_requests" => serde_json::from_slice::<types::RequestListResponse>(body).map(drop),
+        _ => return None,
+    })
+}

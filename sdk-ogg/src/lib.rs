@@ -102,6 +102,6 @@ pub use sdk_runtime::{ApiError, Auth, ConfigError, Error, RetryPolicy, Secret, S
 /// The GoldenGate service as the runtime sees it: its name in errors and traces (`OGG`), and its error-body parser,
 /// which reads the standard response envelope's messages of severity `ERROR`.
 pub const SERVICE: sdk_runtime::Service =
-    sdk_runtime::Service::new("OGG", errors::parse_error).with_json_operations(generated::JSON_RESPONSE_OPERATIONS);
+    sdk_runtime::Service::new("OGG", errors::parse_error).with_success_body_check(generated::check_success_body);
 
 sdk_runtime::wire_client!(Client, SERVICE);

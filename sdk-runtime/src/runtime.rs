@@ -42,8 +42,9 @@ pub struct Service {
     pub name: &'static str,
     /// Reads the service's error code and message from an error body, or `None` if the body is not one.
     pub parse_error: fn(&[u8]) -> Option<ServiceError>,
-    /// The operations (snake_case ids) whose success reply is JSON; their bodies are checked before parsing.
-    pub json_operations: &'static [&'static str],
+    /// Parses a success body as the operation's documented type (`None` when the reply is not JSON), so that a
+    /// body the generated code could not parse becomes an error that keeps the status and the call.
+    pub check_success_body: fn(&str, &[u8]) -> Option<Result<(), serde_json::Error>>,
 }
 
 impl Service {
@@ -52,13 +53,16 @@ impl Service {
         Self {
             name,
             parse_error,
-            json_operations: &[],
+            check_success_body: |_, _| None,
         }
     }
 
-    /// The operations whose success reply is JSON (each SDK crate's generated `JSON_RESPONSE_OPERATIONS`).
-    pub const fn with_json_operations(mut self, operations: &'static [&'static str]) -> Self {
-        self.json_operations = operations;
+    /// The success-body check of the service (each SDK crate's generated `check_success_body`).
+    pub const fn with_success_body_check(
+        mut self,
+        check: fn(&str, &[u8]) -> Option<Result<(), serde_json::Error>>,
+    ) -> Self {
+        self.check_success_body = check;
         self
     }
 }
@@ -248,14 +252,15 @@ impl Runtime {
         if !response.status().is_success() {
             return Ok(self.capture_error(response, operation, method.clone()).await);
         }
-        if self.shared.service.json_operations.contains(&operation) {
+        if (self.shared.service.check_success_body)(operation, b"").is_some() {
             return Ok(self.check_json(response, operation, method.clone()).await);
         }
         Ok(response)
     }
 
-    /// Reads a success body that should be JSON and checks its syntax, so that a truncated document, an HTML page,
-    /// an empty body or a body that stops arriving becomes an error that keeps the status and the call.
+    /// Reads a success body that should be a JSON document and parses it as the documented type, so that a
+    /// truncated document, an HTML page, an empty body, a body of the wrong shape or one that stops arriving becomes
+    /// an error that keeps the status and the call.
     async fn check_json(
         &self,
         mut response: reqwest::Response,
@@ -280,9 +285,11 @@ impl Runtime {
         }
         let body = body.freeze();
         if problem.is_none() {
-            problem = serde_json::from_slice::<serde::de::IgnoredAny>(&body)
-                .err()
-                .map(|e| format!("the body is not JSON: {e}"));
+            problem = match (self.shared.service.check_success_body)(operation, &body) {
+                Some(Err(e)) if e.is_syntax() || e.is_eof() => Some(format!("the body is not JSON: {e}")),
+                Some(Err(e)) => Some(format!("the body does not match the documented schema: {e}")),
+                _ => None,
+            };
         }
         let status = response.status();
         let version = response.version();

@@ -2158,5 +2158,11 @@ pub mod enums {
     }
 }
 
-/// The operations whose success reply is a JSON document (the runtime checks it before it is parsed).
-pub const JSON_RESPONSE_OPERATIONS: &[&str] = &["get_work_request"];
+/// Parses a success body as the documented type of `operation` (snake_case id); `None` for operations whose
+/// success reply is not a JSON document. The runtime calls it before the generated code parses the reply.
+pub fn check_success_body(operation: &str, body: &[u8]) -> Option<Result<(), serde_json::Error>> {
+    Some(match operation {
+        "get_work_request" => serde_json::from_slice::<types::WorkRequest>(body).map(drop),
+        _ => return None,
+    })
+}

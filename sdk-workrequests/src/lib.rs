@@ -125,6 +125,6 @@ pub use work_request_id::{OA_WORK_REQUEST_ID, WorkRequestId, WorkRequestIdError,
 /// The Oracle Analytics service as the runtime sees it: its name in errors and traces (`OAC`), and its
 /// error-body parser, which reads `Error {code, message}`.
 pub const SERVICE: sdk_runtime::Service =
-    sdk_runtime::Service::new("OAC", error_body::parse_error).with_json_operations(generated::JSON_RESPONSE_OPERATIONS);
+    sdk_runtime::Service::new("OAC", error_body::parse_error).with_success_body_check(generated::check_success_body);
 
 sdk_runtime::wire_client!(Client, SERVICE);
