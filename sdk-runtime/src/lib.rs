@@ -43,7 +43,7 @@ pub use auth::{Auth, CachedTokenSource, TokenError, TokenFuture, TokenSource};
 pub use config::{ClientBuilder, ConfigError, ServiceClient};
 pub use error::{ApiError, Error, ServiceError};
 pub use retry::RetryPolicy;
-pub use runtime::{Runtime, Service};
+pub use runtime::{Runtime, Service, SuccessBodyCheck};
 pub use secret::Secret;
 pub use timestamp::Timestamp;
 

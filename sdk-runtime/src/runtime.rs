@@ -35,6 +35,10 @@ const HANDED_OVER: StatusCode = match StatusCode::from_u16(299) {
     Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
 };
 
+/// A service's check of a success body: `None` when the operation's reply is not a JSON document, else the result
+/// of parsing the body as the documented type.
+pub type SuccessBodyCheck = fn(&str, &[u8]) -> Option<Result<(), serde_json::Error>>;
+
 /// What the runtime needs to know about a service.
 #[derive(Clone, Copy, Debug)]
 pub struct Service {
@@ -44,7 +48,7 @@ pub struct Service {
     pub parse_error: fn(&[u8]) -> Option<ServiceError>,
     /// Parses a success body as the operation's documented type (`None` when the reply is not JSON), so that a
     /// body the generated code could not parse becomes an error that keeps the status and the call.
-    pub check_success_body: fn(&str, &[u8]) -> Option<Result<(), serde_json::Error>>,
+    pub check_success_body: SuccessBodyCheck,
 }
 
 impl Service {
@@ -58,10 +62,7 @@ impl Service {
     }
 
     /// The success-body check of the service (each SDK crate's generated `check_success_body`).
-    pub const fn with_success_body_check(
-        mut self,
-        check: fn(&str, &[u8]) -> Option<Result<(), serde_json::Error>>,
-    ) -> Self {
+    pub const fn with_success_body_check(mut self, check: SuccessBodyCheck) -> Self {
         self.check_success_body = check;
         self
     }
