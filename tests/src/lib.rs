@@ -5,6 +5,7 @@
 //! with the statuses it is tested for; [`coverage_trial`] compares that table with the spec both ways, so an
 //! operation or status added to the spec without a test fails the run.
 
+pub mod adversarial;
 pub mod prism;
 
 use std::collections::BTreeSet;

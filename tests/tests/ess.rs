@@ -774,5 +774,23 @@ fn main() {
             (op.call)(client).await
         },
     ));
+    let hostile = operations().into_iter().map(|op| (op.id.to_owned(), op)).collect();
+    trials.extend(contract_tests::adversarial::adversarial_trials(
+        "ess",
+        hostile,
+        &[],
+        |uri, op: std::sync::Arc<Operation>| async move {
+            let client = Client::builder(uri)
+                .basic_auth("scheduler.user", "s3cret-Pa55")
+                .retry_policy(RetryPolicy::disabled())
+                .timeout(contract_tests::adversarial::ATTEMPT_TIMEOUT)
+                .build()
+                .map_err(|_| None)?;
+            (op.call)(client)
+                .await
+                .map(drop)
+                .map_err(|e| e.status().map(|s| s.as_u16()))
+        },
+    ));
     run(trials)
 }

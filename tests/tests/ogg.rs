@@ -726,5 +726,23 @@ fn main() {
             (op.call)(client).await
         },
     ));
+    let hostile = operations().into_iter().map(|op| (op.id.to_owned(), op)).collect();
+    trials.extend(contract_tests::adversarial::adversarial_trials(
+        "ogg",
+        hostile,
+        &[],
+        |uri, op: std::sync::Arc<Operation>| async move {
+            let client = Client::builder(uri)
+                .basic_auth("oggadmin", "0gg-Pa55")
+                .retry_policy(sdk_ogg::RetryPolicy::disabled())
+                .timeout(contract_tests::adversarial::ATTEMPT_TIMEOUT)
+                .build()
+                .map_err(|_| None)?;
+            (op.call)(client)
+                .await
+                .map(drop)
+                .map_err(|e| e.status().map(|s| s.as_u16()))
+        },
+    ));
     run(trials)
 }

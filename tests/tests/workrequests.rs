@@ -955,5 +955,23 @@ fn main() {
             (op.call)(client).await.map_err(|e| e.to_string())
         },
     ));
+    let hostile = operations().into_iter().map(|op| (op.id.to_owned(), op)).collect();
+    trials.extend(contract_tests::adversarial::adversarial_trials(
+        "workrequests",
+        hostile,
+        &["downloadWorkbookExport"],
+        |uri, op: std::sync::Arc<Operation>| async move {
+            let client = Client::builder(uri)
+                .bearer_token("oac-token")
+                .retry_policy(sdk_workrequests::RetryPolicy::disabled())
+                .timeout(contract_tests::adversarial::ATTEMPT_TIMEOUT)
+                .build()
+                .map_err(|_| None)?;
+            (op.call)(client)
+                .await
+                .map(drop)
+                .map_err(|e| e.status().map(|s| s.as_u16()))
+        },
+    ));
     run(trials)
 }
