@@ -5689,3 +5689,24 @@ pub fn check_success_body(operation: &str, body: &[u8]) -> Option<Result<(), ser
         _ => return None,
     })
 }
+
+/// The operations `check_success_body` knows: those whose success reply is a JSON document.
+pub const OPERATIONS_WITH_JSON_REPLIES: &[&str] = &[
+    "cancel_request",
+    "check_in_cancelling",
+    "force_cancel_request",
+    "get_quiesce_state",
+    "get_request",
+    "get_request_permissions",
+    "get_root",
+    "hold_request",
+    "query_application_requests",
+    "query_requests",
+    "release_request",
+    "search_requests",
+    "set_step_args",
+    "submit_request",
+    "subscribe_request",
+    "update_execution_status",
+    "update_request",
+];

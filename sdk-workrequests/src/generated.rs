@@ -2166,3 +2166,6 @@ pub fn check_success_body(operation: &str, body: &[u8]) -> Option<Result<(), ser
         _ => return None,
     })
 }
+
+/// The operations `check_success_body` knows: those whose success reply is a JSON document.
+pub const OPERATIONS_WITH_JSON_REPLIES: &[&str] = &["get_work_request"];

@@ -111,7 +111,13 @@ fn render_body_checks(file: &syn::File) -> Result<String> {
             "        {operation:?} => serde_json::from_slice::<{body_type}>(body).map(drop),\n"
         ));
     }
-    out.push_str("        _ => return None,\n    })\n}\n");
+    out.push_str("        _ => return None,\n    })\n}\n\n");
+    out.push_str("/// The operations `check_success_body` knows: those whose success reply is a JSON document.\n");
+    out.push_str("pub const OPERATIONS_WITH_JSON_REPLIES: &[&str] = &[\n");
+    for (operation, _) in &arms {
+        out.push_str(&format!("    {operation:?},\n"));
+    }
+    out.push_str("];\n");
     Ok(out)
 }
 
