@@ -38,12 +38,9 @@ impl PollTarget for JobRequest {
     type Status = RequestDetails;
 
     async fn fetch(&mut self) -> Result<Polled<RequestDetails>, sdk_runtime::Error> {
-        let response = self.client.get_request().request_id(self.request_id).send().await?;
-        let retry_after = sdk_runtime::retry::retry_after(response.headers(), SystemTime::now());
-        Ok(Polled {
-            status: response.into_inner(),
-            retry_after,
-        })
+        Ok(Polled::from(
+            self.client.get_request().request_id(self.request_id).send().await?,
+        ))
     }
 
     fn phase(&self, request: &RequestDetails) -> Phase {

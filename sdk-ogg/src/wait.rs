@@ -7,8 +7,6 @@
 //! 2xx and as a failure otherwise. `succeeded` says the background execution ended, not that the original call
 //! did what was asked: its `requestStatus` and the result (`get_request_result`) tell that.
 
-use std::time::SystemTime;
-
 pub use sdk_runtime::wait::{Failure, Outcome, Phase, PollTarget, Polled, Snapshot, WaitEvent, WaitPolicy, Waiter};
 
 use crate::types::{ApiVersion, Request, RequestProgress, RequestStatusResponse};
@@ -58,12 +56,7 @@ impl PollTarget for BackgroundRequest {
         if let Some(name) = &self.tenant_name {
             call = call.x_id_tenant_name(name.clone());
         }
-        let response = call.send().await?;
-        let retry_after = sdk_runtime::retry::retry_after(response.headers(), SystemTime::now());
-        Ok(Polled {
-            status: response.into_inner(),
-            retry_after,
-        })
+        Ok(Polled::from(call.send().await?))
     }
 
     fn phase(&self, status: &RequestStatusResponse) -> Phase {

@@ -181,7 +181,7 @@ pub enum Error {
     #[error("{0}")]
     Api(Box<ApiError>),
     /// No usable reply: connection refused or reset, TLS failure, timeout.
-    #[error("transport error: {0}")]
+    #[error("transport error: {}", with_causes(.0))]
     Transport(#[source] reqwest::Error),
     /// A success status whose body is not JSON at all (truncated, an HTML page, empty, cut off by a timeout),
     /// with the status and the call kept.
@@ -284,14 +284,28 @@ impl<E> From<progenitor_client::Error<E>> for Error {
                 })),
             },
             P::ErrorResponse(value) => Self::UnexpectedStatus { status: value.status() },
-            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
-                Self::Transport(e.without_url())
-            }
+            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => Self::Transport(e),
             P::InvalidResponsePayload(body, source) => Self::Decode { body, source },
             P::InvalidRequest(message) => Self::InvalidRequest(message),
             P::Custom(message) => Self::Auth(message),
         }
     }
+}
+
+/// An error's message followed by its causes (`error sending request ...: connection refused`), since reqwest's
+/// own message leaves the cause out.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 /// Collapses white space and cuts at `max` characters, so a body fits in one line of a log.

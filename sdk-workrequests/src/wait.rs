@@ -4,8 +4,6 @@
 //! cancelled; ACCEPTED, IN_PROGRESS, CANCELING and any status this SDK does not know are still running. Each
 //! snapshot carries `percentComplete`.
 
-use std::time::SystemTime;
-
 use sdk_runtime::wait::{Failure, Phase, PollTarget, Polled, WaitPolicy, Waiter};
 
 use crate::types::{WorkRequest, WorkRequestStatus};
@@ -36,12 +34,7 @@ impl PollTarget for WorkRequestTarget {
     type Status = WorkRequest;
 
     async fn fetch(&mut self) -> Result<Polled<WorkRequest>, sdk_runtime::Error> {
-        let response = self.client.get_work_request().id(&self.id).send().await?;
-        let retry_after = sdk_runtime::retry::retry_after(response.headers(), SystemTime::now());
-        Ok(Polled {
-            status: response.into_inner(),
-            retry_after,
-        })
+        Ok(Polled::from(self.client.get_work_request().id(&self.id).send().await?))
     }
 
     fn phase(&self, work_request: &WorkRequest) -> Phase {

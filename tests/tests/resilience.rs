@@ -249,6 +249,12 @@ async fn a_refused_connection_is_retried_and_reported_as_transport() {
     );
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     assert!(error.is_retryable());
+    // The message names the call and the cause, not just "error sending request".
+    let shown = error.to_string();
+    assert!(
+        shown.contains("/requests/1/cancel") && shown.to_lowercase().contains("refused"),
+        "{shown}"
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -18,6 +18,17 @@ pub struct Polled<T> {
     pub retry_after: Option<Duration>,
 }
 
+impl<T> From<progenitor_client::ResponseValue<T>> for Polled<T> {
+    /// The body of a generated call's reply, with the `Retry-After` it carried.
+    fn from(response: progenitor_client::ResponseValue<T>) -> Self {
+        let retry_after = crate::retry::retry_after(response.headers(), std::time::SystemTime::now());
+        Self {
+            status: response.into_inner(),
+            retry_after,
+        }
+    }
+}
+
 /// What a service contributes to a waiter: fetch the status once, and say what it means.
 pub trait PollTarget: Send {
     /// The service's status document.
