@@ -362,7 +362,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     work_request_id: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -956,7 +956,7 @@ pub mod types {
                     time_accepted: Err("no value supplied for time_accepted".to_string()),
                     time_finished: Ok(Default::default()),
                     time_started: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1123,7 +1123,7 @@ pub mod types {
                     code: Ok(Default::default()),
                     message: Ok(Default::default()),
                     timestamp: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }
@@ -1209,7 +1209,7 @@ pub mod types {
                     action_result: Ok(Default::default()),
                     id: Ok(Default::default()),
                     metadata: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Ok(Default::default()),
                 }
             }
         }

@@ -22,7 +22,7 @@ pub fn generate(target: &Target, text: &str) -> Result<String> {
     let mut file: syn::File = syn::parse2(tokens).context("progenitor produced code that does not parse")?;
     reexport_enums(&mut file)?;
     file.attrs.extend(file_attributes());
-    let code = line_doc_comments(&prettyplease::unparse(&file));
+    let code = optional_extra_maps(&line_doc_comments(&prettyplease::unparse(&file)));
     let enums_module = enums::render(&open_enums);
     let body_checks = render_body_checks(&file)?;
     let banner = format!(
@@ -208,6 +208,15 @@ fn reexport_enums(file: &mut syn::File) -> Result<()> {
     Ok(())
 }
 
+/// typify gives a schema with `additionalProperties` a flattened `extra` map of unknown members, and its builder
+/// demands a value for it; unknown members are optional by nature, so the builder starts from an empty map.
+fn optional_extra_maps(code: &str) -> String {
+    code.replace(
+        "extra: Err(\"no value supplied for extra\".to_string())",
+        "extra: Ok(Default::default())",
+    )
+}
+
 /// Rewrites prettyplease's `/** ... */` doc blocks as `///` lines. In a block, rustfmt's indentation of the
 /// continuation lines turns them into markdown code blocks, which rustdoc then reports as invalid Rust.
 fn line_doc_comments(code: &str) -> String {
@@ -293,6 +302,15 @@ mod tests {
         assert_eq!(
             line_doc_comments(code),
             "    /// Builder for [`Client::get_root`]\n    ///\n    /// [`Client::get_root`]: super::Client::get_root\n    pub struct GetRoot;\n/// One line\nfn f() {}\n"
+        );
+    }
+
+    #[test]
+    fn extra_maps_start_empty_in_builders() {
+        let code = "Self { id: Err(\"no value supplied for id\".to_string()), extra: Err(\"no value supplied for extra\".to_string()) }";
+        assert_eq!(
+            optional_extra_maps(code),
+            "Self { id: Err(\"no value supplied for id\".to_string()), extra: Ok(Default::default()) }"
         );
     }
 
