@@ -1,0 +1,264 @@
+//! Per-call ratios measured interleaved: each round times a batch of every call (SDK, hand-written reqwest with the
+//! SDK's type, hand-written reqwest with a hand struct, raw hyper; ESS, OGG and OAC) one after the other, in an
+//! order that rotates from round to round; each ratio is taken within a round, and the median over the rounds is
+//! reported with its quartiles. Slow drifts of a shared virtual machine (the neighbours' load, frequency) then hit
+//! both sides of a ratio alike, which criterion's one-function-after-the-other measurement cannot promise.
+//!
+//! ```text
+//! cargo run --release -p sdk-benches --bin paired -- [--rounds 60] [--calls 300] [--placement both|same-thread|own-thread]
+//! ```
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use sdk_benches::calls::{Clients, ESS_ID, OAC_ID, OGG_ID, Placement};
+use sdk_benches::handwritten::{EssStatus, OacWorkRequest, OggStatus};
+use sdk_ogg::types::ApiVersion;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Service {
+    Ess,
+    Ogg,
+    Oac,
+}
+
+impl Service {
+    fn call(self) -> &'static str {
+        match self {
+            Self::Ess => "ess_get_request",
+            Self::Ogg => "ogg_get_request",
+            Self::Oac => "oac_get_work_request",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Sdk,
+    ReqwestGeneratedType,
+    ReqwestHandStruct,
+    HyperRaw,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Sdk => "sdk",
+            Self::ReqwestGeneratedType => "reqwest_generated_type",
+            Self::ReqwestHandStruct => "reqwest_hand_struct",
+            Self::HyperRaw => "hyper_raw",
+        }
+    }
+}
+
+const SERVICES: [Service; 3] = [Service::Ess, Service::Ogg, Service::Oac];
+const KINDS: [Kind; 4] = [
+    Kind::Sdk,
+    Kind::ReqwestGeneratedType,
+    Kind::ReqwestHandStruct,
+    Kind::HyperRaw,
+];
+/// The ratios reported: (numerator, denominator).
+const RATIOS: [(Kind, Kind); 5] = [
+    (Kind::Sdk, Kind::ReqwestHandStruct),
+    (Kind::Sdk, Kind::ReqwestGeneratedType),
+    (Kind::ReqwestGeneratedType, Kind::ReqwestHandStruct),
+    (Kind::Sdk, Kind::HyperRaw),
+    (Kind::ReqwestHandStruct, Kind::HyperRaw),
+];
+
+/// Times `calls` calls of `kind` to `service`.
+fn time(clients: &mut Clients, service: Service, kind: Kind, calls: u32) -> Duration {
+    let Clients {
+        runtime,
+        ess,
+        ogg,
+        oac,
+        hand,
+        raw,
+        ..
+    } = clients;
+    runtime.block_on(async {
+        let start = Instant::now();
+        for _ in 0..calls {
+            match (service, kind) {
+                (Service::Ess, Kind::Sdk) => {
+                    black_box(
+                        ess.get_request()
+                            .request_id(ESS_ID)
+                            .send()
+                            .await
+                            .expect("ok")
+                            .into_inner(),
+                    );
+                }
+                (Service::Ess, Kind::ReqwestGeneratedType) => {
+                    black_box(
+                        hand.ess_get_request::<sdk_ess::types::RequestDetails>(ESS_ID)
+                            .await
+                            .expect("ok"),
+                    );
+                }
+                (Service::Ess, Kind::ReqwestHandStruct) => {
+                    black_box(hand.ess_get_request::<EssStatus>(ESS_ID).await.expect("ok"));
+                }
+                (Service::Ess, Kind::HyperRaw) => {
+                    black_box(raw.ess_get_request(ESS_ID).await.expect("ok"));
+                }
+                (Service::Ogg, Kind::Sdk) => {
+                    black_box(
+                        ogg.get_request()
+                            .version(ApiVersion::V2)
+                            .request(OGG_ID)
+                            .send()
+                            .await
+                            .expect("ok")
+                            .into_inner(),
+                    );
+                }
+                (Service::Ogg, Kind::ReqwestGeneratedType) => {
+                    black_box(
+                        hand.ogg_get_request::<sdk_ogg::types::RequestStatusResponse>(OGG_ID)
+                            .await
+                            .expect("ok"),
+                    );
+                }
+                (Service::Ogg, Kind::ReqwestHandStruct) => {
+                    black_box(hand.ogg_get_request::<OggStatus>(OGG_ID).await.expect("ok"));
+                }
+                (Service::Ogg, Kind::HyperRaw) => {
+                    black_box(raw.ogg_get_request(OGG_ID).await.expect("ok"));
+                }
+                (Service::Oac, Kind::Sdk) => {
+                    black_box(oac.get_work_request().id(OAC_ID).send().await.expect("ok").into_inner());
+                }
+                (Service::Oac, Kind::ReqwestGeneratedType) => {
+                    black_box(
+                        hand.oac_get_work_request::<sdk_workrequests::types::WorkRequest>(OAC_ID)
+                            .await
+                            .expect("ok"),
+                    );
+                }
+                (Service::Oac, Kind::ReqwestHandStruct) => {
+                    black_box(hand.oac_get_work_request::<OacWorkRequest>(OAC_ID).await.expect("ok"));
+                }
+                (Service::Oac, Kind::HyperRaw) => {
+                    black_box(raw.oac_get_work_request(OAC_ID).await.expect("ok"));
+                }
+            }
+        }
+        start.elapsed()
+    })
+}
+
+/// The value at quantile `q` of sorted `values`.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let at = (sorted.len() - 1) as f64 * q;
+    let (low, high) = (at.floor() as usize, at.ceil() as usize);
+    sorted[low] + (sorted[high] - sorted[low]) * (at - low as f64)
+}
+
+fn sorted(mut values: Vec<f64>) -> Vec<f64> {
+    values.sort_by(f64::total_cmp);
+    values
+}
+
+fn measure(placement: Placement, rounds: usize, calls: u32) -> Result<(), BoxError> {
+    let mut clients = Clients::start(placement)?;
+    let contenders: Vec<(Service, Kind)> = SERVICES
+        .iter()
+        .flat_map(|&s| KINDS.iter().map(move |&k| (s, k)))
+        .collect();
+    // per_call[round][contender], in nanoseconds; round 0 warms up and is dropped.
+    let mut per_call: Vec<Vec<f64>> = Vec::with_capacity(rounds);
+    let started = Instant::now();
+    for round in 0..=rounds {
+        let mut times = vec![0.0; contenders.len()];
+        for step in 0..contenders.len() {
+            let index = (step + round) % contenders.len();
+            let (service, kind) = contenders[index];
+            times[index] = time(&mut clients, service, kind, calls).as_nanos() as f64 / f64::from(calls);
+        }
+        if round > 0 {
+            per_call.push(times);
+        }
+    }
+    let elapsed = started.elapsed();
+    let index = |service: Service, kind: Kind| {
+        contenders
+            .iter()
+            .position(|&c| c == (service, kind))
+            .unwrap_or_default()
+    };
+
+    println!(
+        "\n### {} ({rounds} rounds of {calls} calls per function, {:.1} s)\n",
+        placement.describe(),
+        elapsed.as_secs_f64()
+    );
+    println!("| call | function | median per call (µs) | quartiles (µs) |");
+    println!("|---|---|---|---|");
+    for &(service, kind) in &contenders {
+        let i = index(service, kind);
+        let values = sorted(per_call.iter().map(|r| r[i] / 1e3).collect());
+        println!(
+            "| {}{} | {} | {:.2} | {:.2} – {:.2} |",
+            service.call(),
+            placement.suffix(),
+            kind.name(),
+            quantile(&values, 0.5),
+            quantile(&values, 0.25),
+            quantile(&values, 0.75)
+        );
+    }
+    println!("\n| call | ratio (ours / baseline) | median of the rounds' ratios | quartiles |");
+    println!("|---|---|---|---|");
+    for service in SERVICES {
+        for (ours, baseline) in RATIOS {
+            let (a, b) = (index(service, ours), index(service, baseline));
+            let ratios = sorted(per_call.iter().map(|r| r[a] / r[b]).collect());
+            println!(
+                "| {}{} | {} / {} | **{:.3}** | {:.3} – {:.3} |",
+                service.call(),
+                placement.suffix(),
+                ours.name(),
+                baseline.name(),
+                quantile(&ratios, 0.5),
+                quantile(&ratios, 0.25),
+                quantile(&ratios, 0.75)
+            );
+        }
+    }
+    Ok(())
+}
+
+fn main() -> Result<(), BoxError> {
+    let (mut rounds, mut calls, mut placements) = (60, 300, vec![Placement::SameThread, Placement::OwnThread]);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--rounds" => rounds = value.parse()?,
+            "--calls" => calls = value.parse()?,
+            "--placement" => {
+                placements = match value.as_str() {
+                    "both" => vec![Placement::SameThread, Placement::OwnThread],
+                    "same-thread" => vec![Placement::SameThread],
+                    "own-thread" => vec![Placement::OwnThread],
+                    other => return Err(format!("unknown placement {other}").into()),
+                }
+            }
+            _ => return Err(format!("unknown flag {flag}").into()),
+        }
+    }
+    for placement in placements {
+        measure(placement, rounds.max(1), calls.max(1))?;
+    }
+    Ok(())
+}
