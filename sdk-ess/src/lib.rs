@@ -57,8 +57,8 @@ pub use generated::*;
 pub use sdk_runtime::{ApiError, Auth, ConfigError, Error, RetryPolicy, Secret, ServiceError, Timestamp, TokenSource};
 
 /// The ESS service as the runtime sees it: its name in errors and traces, and its error-body parser.
-pub const SERVICE: sdk_runtime::Service =
-    sdk_runtime::Service::new("ESS", parse_error).with_success_body_check(generated::check_success_body);
+pub const SERVICE: sdk_runtime::Service = sdk_runtime::Service::new("ESS", parse_error)
+    .with_success_body_check(generated::check_success_body, generated::OPERATIONS_WITH_JSON_REPLIES);
 
 sdk_runtime::wire_client!(Client, SERVICE);
 

@@ -101,7 +101,7 @@ pub use sdk_runtime::{ApiError, Auth, ConfigError, Error, RetryPolicy, Secret, S
 
 /// The GoldenGate service as the runtime sees it: its name in errors and traces (`OGG`), and its error-body parser,
 /// which reads the standard response envelope's messages of severity `ERROR`.
-pub const SERVICE: sdk_runtime::Service =
-    sdk_runtime::Service::new("OGG", errors::parse_error).with_success_body_check(generated::check_success_body);
+pub const SERVICE: sdk_runtime::Service = sdk_runtime::Service::new("OGG", errors::parse_error)
+    .with_success_body_check(generated::check_success_body, generated::OPERATIONS_WITH_JSON_REPLIES);
 
 sdk_runtime::wire_client!(Client, SERVICE);

@@ -49,6 +49,8 @@ pub struct Service {
     /// Parses a success body as the operation's documented type (`None` when the reply is not JSON), so that a
     /// body the generated code could not parse becomes an error that keeps the status and the call.
     pub check_success_body: SuccessBodyCheck,
+    /// The operations `check_success_body` knows (those whose success reply is a JSON document).
+    pub json_operations: &'static [&'static str],
 }
 
 impl Service {
@@ -58,12 +60,19 @@ impl Service {
             name,
             parse_error,
             check_success_body: |_, _| None,
+            json_operations: &[],
         }
     }
 
-    /// The success-body check of the service (each SDK crate's generated `check_success_body`).
-    pub const fn with_success_body_check(mut self, check: SuccessBodyCheck) -> Self {
+    /// The success-body check of the service and the operations it knows (each SDK crate's generated
+    /// `check_success_body` and `OPERATIONS_WITH_JSON_REPLIES`).
+    pub const fn with_success_body_check(
+        mut self,
+        check: SuccessBodyCheck,
+        operations: &'static [&'static str],
+    ) -> Self {
         self.check_success_body = check;
+        self.json_operations = operations;
         self
     }
 }
@@ -253,7 +262,7 @@ impl Runtime {
         if !response.status().is_success() {
             return Ok(self.capture_error(response, operation, method.clone()).await);
         }
-        if (self.shared.service.check_success_body)(operation, b"").is_some() {
+        if self.shared.service.json_operations.contains(&operation) {
             return Ok(self.check_json(response, operation, method.clone()).await);
         }
         Ok(response)

@@ -124,7 +124,7 @@ pub use work_request_id::{OA_WORK_REQUEST_ID, WorkRequestId, WorkRequestIdError,
 
 /// The Oracle Analytics service as the runtime sees it: its name in errors and traces (`OAC`), and its
 /// error-body parser, which reads `Error {code, message}`.
-pub const SERVICE: sdk_runtime::Service =
-    sdk_runtime::Service::new("OAC", error_body::parse_error).with_success_body_check(generated::check_success_body);
+pub const SERVICE: sdk_runtime::Service = sdk_runtime::Service::new("OAC", error_body::parse_error)
+    .with_success_body_check(generated::check_success_body, generated::OPERATIONS_WITH_JSON_REPLIES);
 
 sdk_runtime::wire_client!(Client, SERVICE);

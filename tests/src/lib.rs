@@ -109,6 +109,32 @@ impl Received {
     }
 }
 
+impl Received {
+    /// The checks every contract case makes of what the client sent: the `Authorization` header, no
+    /// `api-version` header, and either a JSON body equal to `body` (sent as `application/json`) or no body.
+    pub fn check_auth_and_body(&self, authorization: &str, body: Option<&Value>) -> Result<(), Failed> {
+        ensure(self.header("authorization") == Some(authorization), || {
+            format!("authorization {:?}", self.header("authorization"))
+        })?;
+        ensure(self.header("api-version").is_none(), || {
+            "the api-version header reached the server".into()
+        })?;
+        match body {
+            Some(body) => {
+                ensure(self.header("content-type") == Some("application/json"), || {
+                    format!("content-type {:?}", self.header("content-type"))
+                })?;
+                ensure(self.json.as_ref() == Some(body), || {
+                    format!("body {:?} != {body}", self.json)
+                })
+            }
+            None => ensure(self.body.is_empty(), || {
+                format!("unexpected body {:?}", String::from_utf8_lossy(&self.body))
+            }),
+        }
+    }
+}
+
 /// Starts a mock server on loopback that answers every request with `reply`.
 pub async fn serve(reply: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
