@@ -4,12 +4,24 @@
 //! unknown value into a failed response, losing everything else the server sent. Every enum of the specs is
 //! therefore declared with [`open_enum!`](crate::open_enum): the documented values become variants, and any
 //! other value lands in `Unknown(String)`, which serialises back exactly as it was received.
+//!
+//! Servers do not always spell a value as the page does: a real Fusion pod sends link relations in upper case
+//! (`CANCEL`, `FORCECANCEL`) where the documentation says `cancel` and `forceCancel`. A value that differs from a
+//! documented one only in ASCII letter case therefore reads as that documented variant.
+//!
+//! **Serialising.** A documented variant is always written in its documented spelling, whatever spelling it was
+//! read in: `FORCECANCEL` reads as `forceCancel` and is sent back as `forceCancel`, so requests carry exactly what
+//! the pages define. Only [`Unknown`](crate::open_enum) values are written back verbatim.
 
 /// Declares a string enum that accepts values it does not know.
 ///
 /// Each documented value is a variant with its wire string; the macro adds an `Unknown(String)` variant and
 /// implements `as_str`, [`Display`](std::fmt::Display), [`FromStr`](std::str::FromStr) (infallible),
 /// `From<&str>`, `From<String>`, `Serialize` and `Deserialize`.
+///
+/// Reading matches the documented spelling first, then the documented values ignoring ASCII case (the first in
+/// declaration order wins); anything else is `Unknown`. Writing always uses the documented spelling of a known
+/// variant.
 ///
 /// ```
 /// sdk_runtime::open_enum! {
@@ -29,6 +41,11 @@
 /// assert_eq!(future, Light::Unknown("AMBER".to_owned()));
 /// assert_eq!(serde_json::to_string(&future).unwrap(), "\"AMBER\"");
 /// assert!(!future.is_known());
+///
+/// // Another letter case reads as the documented value, and is written back in the documented spelling.
+/// let shouted: Light = serde_json::from_str("\"green\"").unwrap();
+/// assert_eq!(shouted, Light::Green);
+/// assert_eq!(serde_json::to_string(&shouted).unwrap(), "\"GREEN\"");
 /// ```
 #[macro_export]
 macro_rules! open_enum {
@@ -71,21 +88,30 @@ macro_rules! open_enum {
             }
         }
 
+        impl $name {
+            /// The documented variant `value` names, exactly or ignoring ASCII letter case.
+            fn documented(value: &str) -> ::std::option::Option<Self> {
+                match value {
+                    $( $value => ::std::option::Option::Some(Self::$variant), )*
+                    _ => {
+                        $( if value.eq_ignore_ascii_case($value) {
+                            return ::std::option::Option::Some(Self::$variant);
+                        } )*
+                        ::std::option::Option::None
+                    }
+                }
+            }
+        }
+
         impl ::std::convert::From<&str> for $name {
             fn from(value: &str) -> Self {
-                match value {
-                    $( $value => Self::$variant, )*
-                    other => Self::Unknown(other.to_owned()),
-                }
+                Self::documented(value).unwrap_or_else(|| Self::Unknown(value.to_owned()))
             }
         }
 
         impl ::std::convert::From<::std::string::String> for $name {
             fn from(value: ::std::string::String) -> Self {
-                match value.as_str() {
-                    $( $value => Self::$variant, )*
-                    _ => Self::Unknown(value),
-                }
+                Self::documented(&value).unwrap_or(Self::Unknown(value))
             }
         }
 
@@ -196,8 +222,45 @@ mod tests {
         assert_eq!(Progress::from("running"), Progress::Running);
         assert_eq!(Progress::from(String::from("succeeded")), Progress::Succeeded);
         assert_eq!("running".parse::<Progress>(), Ok(Progress::Running));
-        // Case matters on the wire: Oracle's values are exact strings.
-        assert_eq!(Progress::from("RUNNING"), Progress::Unknown("RUNNING".into()));
+    }
+
+    crate::open_enum! {
+        /// Test enum with values that differ only in case.
+        pub enum Rel {
+            /// Lower.
+            Cancel = "cancel",
+            /// Camel.
+            ForceCancel = "forceCancel",
+            /// Upper, documented too.
+            CancelUpper = "CANCEL",
+        }
+    }
+
+    #[test]
+    fn other_letter_case_reads_as_the_documented_value() {
+        assert_eq!(Progress::from("RUNNING"), Progress::Running);
+        assert_eq!(Progress::from(String::from("Succeeded")), Progress::Succeeded);
+        let parsed: Rel = serde_json::from_str("\"FORCECANCEL\"").expect("parses");
+        assert_eq!(parsed, Rel::ForceCancel);
+        // Written back in the documented spelling, as a request must carry it.
+        assert_eq!(serde_json::to_string(&parsed).expect("serialises"), "\"forceCancel\"");
+    }
+
+    #[test]
+    fn an_exact_spelling_wins_over_a_case_insensitive_one() {
+        assert_eq!(Rel::KNOWN_VALUES, ["cancel", "forceCancel", "CANCEL"]);
+        assert!(Rel::from("CANCEL").is_known());
+        assert_eq!(Rel::from("CANCEL"), Rel::CancelUpper);
+        assert_eq!(Rel::from("cancel"), Rel::Cancel);
+        // Neither spelling exactly: the first documented value in declaration order.
+        assert_eq!(Rel::from("Cancel"), Rel::Cancel);
+    }
+
+    #[test]
+    fn values_differing_in_more_than_case_stay_unknown() {
+        assert_eq!(Progress::from("run-ning"), Progress::Unknown("run-ning".into()));
+        assert_eq!(Rel::from("force_cancel"), Rel::Unknown("force_cancel".into()));
+        assert_eq!(Rel::from("force_cancel").to_string(), "force_cancel");
     }
 
     #[test]

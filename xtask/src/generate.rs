@@ -270,7 +270,7 @@ fn file_attributes() -> Vec<syn::Attribute> {
 
 /// Formats with the workspace's rustfmt settings, so that `cargo fmt --check` accepts the file as written.
 fn rustfmt(code: &str) -> Result<String> {
-    let root = crate::workspace_root();
+    let root = crate::workspace_root()?;
     let mut child = Command::new(std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".to_owned()))
         .args(["--edition", "2024", "--emit", "stdout"])
         .current_dir(&root)

@@ -65,7 +65,7 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
         }
         _ => bail!("unknown arguments {args:?}\n\n{USAGE}"),
     };
-    let root = workspace_root();
+    let root = workspace_root()?;
     let mut stale = Vec::new();
     for target in TARGETS {
         let spec_path = root.join(target.spec);
@@ -114,10 +114,52 @@ fn print_diff(name: &str, committed: &str, fresh: &str) {
     }
 }
 
-/// The workspace root: the parent of this crate.
-pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+/// The workspace this command acts on: the nearest directory, from the current one upwards, whose
+/// `Cargo.toml` declares a `[workspace]` that has an `xtask` member.
+///
+/// Found at run time, not from `CARGO_MANIFEST_DIR` at build time: with a `CARGO_TARGET_DIR` shared by two
+/// checkouts, one compiled binary serves both, and it must act on the checkout it is run in. Cargo runs the
+/// alias `cargo xtask` in the directory the user typed it in.
+pub fn workspace_root() -> Result<PathBuf> {
+    let start = std::env::current_dir().context("reading the current directory")?;
+    find_workspace_root(&start).with_context(|| {
+        format!(
+            "no workspace with an xtask member in {} or above it; run `cargo xtask` inside the checkout",
+            start.display()
+        )
+    })
+}
+
+fn find_workspace_root(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find_map(|dir| {
+        let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
+        let is_ours = manifest.lines().any(|l| l.trim() == "[workspace]") && dir.join("xtask").join("Cargo.toml").is_file();
+        is_ours.then(|| dir.to_path_buf())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checkout(root: &Path) {
+        std::fs::create_dir_all(root.join("xtask/src")).expect("mkdir");
+        std::fs::create_dir_all(root.join("sdk-ess/src")).expect("mkdir");
+        std::fs::write(root.join("Cargo.toml"), "[workspace]\nmembers = [\"xtask\"]\n").expect("write");
+        std::fs::write(root.join("xtask/Cargo.toml"), "[package]\nname = \"xtask\"\n").expect("write");
+        std::fs::write(root.join("sdk-ess/Cargo.toml"), "[package]\nname = \"sdk-ess\"\n").expect("write");
+    }
+
+    #[test]
+    fn the_root_is_the_checkout_the_command_runs_in() {
+        let base = std::env::temp_dir().join(format!("xtask-root-{}", std::process::id()));
+        let (one, two) = (base.join("one"), base.join("two"));
+        checkout(&one);
+        checkout(&two);
+        assert_eq!(find_workspace_root(&one), Some(one.clone()));
+        assert_eq!(find_workspace_root(&two.join("sdk-ess/src")), Some(two.clone()));
+        assert_eq!(find_workspace_root(&two.join("xtask")), Some(two.clone()));
+        assert_eq!(find_workspace_root(&base), None);
+        std::fs::remove_dir_all(&base).expect("clean up");
+    }
 }
