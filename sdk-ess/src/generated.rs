@@ -3,6 +3,7 @@
 #![allow(
     missing_docs,
     unused_imports,
+    unused_mut,
     clippy::all,
     clippy::pedantic,
     clippy::unwrap_used,
@@ -11,7 +12,7 @@
     rustdoc::invalid_html_tags
 )]
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
 /// Types used as operation parameters and responses.
@@ -21,8 +22,8 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ActionResponse {
         ///Links to the request and to the actions that apply to it.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub links: ::std::vec::Vec<Link>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<::std::vec::Vec<Link>>,
     }
     impl ActionResponse {
         pub fn builder() -> builder::ActionResponse {
@@ -120,10 +121,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///A link to the request itself or to an action on it. Oracle's 14.1.2 and Fusion 23d pages mark `href` and `rel` required; Fusion 24c and later do not, so both are optional here.
+    ///A link to the request itself or to an action on it. Oracle's 14.1.2 and Fusion 23d pages mark `href` and `rel` required; Fusion 24c and later do not, so both are optional here. Real Fusion servers write absolute hrefs with an explicit port (`https://host:443/...`) and upper-case relations (see LinkRelation).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Link {
-        ///URI of the linked resource or action.
+        ///URI of the linked resource or action. A `self` link's last path segment is the request ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub href: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -194,7 +195,7 @@ pub mod types {
             Self(value)
         }
     }
-    ///Details of one job request. Oracle confirms the first fields; the remaining names come from an Oracle A-Team blog and match the ESS Java RequestDetail, and most types are inferred. `fields`/`excludeFields` prune the object, so every field is optional.
+    ///Details of one job request. Oracle confirms the first fields; the remaining names come from an Oracle A-Team blog and match the ESS Java RequestDetail, and most types are inferred. `fields`/`excludeFields` prune the object, so every field is optional. Real Fusion servers send explicit `null` for absent attributes (`requestParameters: null` included) and every member listed here, with the types given (checked against a real Fusion search page).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RequestDetails {
         ///ID of the submitted (absolute parent) request, shared by all its children.
@@ -232,7 +233,7 @@ pub mod types {
         ///Execution context ID (diagnostics) of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ecid: ::std::option::Option<::std::string::String>,
-        ///Elapsed processing time in milliseconds.
+        ///Elapsed processing time in milliseconds. Real Fusion servers send the sentinel -999 for a request that has not run.
         #[serde(rename = "elapsedTime", skip_serializing_if = "::std::option::Option::is_none")]
         pub elapsed_time: ::std::option::Option<i64>,
         ///Enterprise (tenant) ID.
@@ -284,7 +285,7 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub instance_parent_exec_attempt: ::std::option::Option<i32>,
-        ///ID of the instance parent request.
+        ///ID of the instance parent request; real Fusion servers send 0 when there is none.
         #[serde(rename = "instanceParentId", skip_serializing_if = "::std::option::Option::is_none")]
         pub instance_parent_id: ::std::option::Option<i64>,
         ///Whether the asynchronous request can be recovered.
@@ -332,12 +333,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub last_schedule_instance_id: ::std::option::Option<i64>,
-        ///Last sub-request set of the request (type not documented).
+        ///Last sub-request set of the request (type not documented; real Fusion servers send an integer, 0 when there is none).
         #[serde(rename = "lastSubRequestSet", skip_serializing_if = "::std::option::Option::is_none")]
         pub last_sub_request_set: ::std::option::Option<::serde_json::Value>,
-        ///Links to the request and to the actions that currently apply.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub links: ::std::vec::Vec<Link>,
+        ///Links to the request and to the actions that currently apply, and to its absolute parent, parent and instance parent requests. Relations are upper case on real servers.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<::std::vec::Vec<Link>>,
         ///Logical cluster that processes the request.
         #[serde(
             rename = "logicalClusterName",
@@ -409,13 +410,9 @@ pub mod types {
         ///Mode of the request (for example normal or recovery).
         #[serde(rename = "requestMode", skip_serializing_if = "::std::option::Option::is_none")]
         pub request_mode: ::std::option::Option<::std::string::String>,
-        ///Parameters of the request.
-        #[serde(
-            rename = "requestParameters",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
-        pub request_parameters: ::std::vec::Vec<RequestParameter>,
+        ///Parameters of the request. Real Fusion servers may send `null` instead of an array, and send value-less parameters as `{"name": "..."}` alone (see RequestParameter).
+        #[serde(rename = "requestParameters", skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_parameters: ::std::option::Option<::std::vec::Vec<RequestParameterReply>>,
         #[serde(rename = "requestType", skip_serializing_if = "::std::option::Option::is_none")]
         pub request_type: ::std::option::Option<crate::generated::enums::RequestType>,
         ///Requested end time.
@@ -433,7 +430,7 @@ pub mod types {
         ///User the job runs as.
         #[serde(rename = "runAsUser", skip_serializing_if = "::std::option::Option::is_none")]
         pub run_as_user: ::std::option::Option<::std::string::String>,
-        ///Schedule of the request (shape not documented).
+        ///Schedule of the request (shape not documented). Real Fusion servers send an object with `name`, `displayName`, `description` and `recurrences` (objects that may be empty or hold `icalString`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub schedule: ::std::option::Option<::serde_json::Value>,
         ///ID of the schedule definition used.
@@ -453,10 +450,10 @@ pub mod types {
         ///Readable text of `state`.
         #[serde(rename = "stateDescription", skip_serializing_if = "::std::option::Option::is_none")]
         pub state_description: ::std::option::Option<::std::string::String>,
-        ///Job set step ID, for a step request.
+        ///Job set step ID, for a step request (real Fusion servers send the string "0" for other requests).
         #[serde(rename = "stepId", skip_serializing_if = "::std::option::Option::is_none")]
         pub step_id: ::std::option::Option<::std::string::String>,
-        ///Sub-request set of the request (type not documented).
+        ///Sub-request set of the request (type not documented; real Fusion servers send an integer, 0 when there is none).
         #[serde(rename = "subRequestSet", skip_serializing_if = "::std::option::Option::is_none")]
         pub sub_request_set: ::std::option::Option<::serde_json::Value>,
         ///When the request was submitted.
@@ -498,7 +495,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///One job-specific parameter of a request; the value is always carried as text.
+    ///One job-specific parameter of a request; the value is always carried as text. Oracle marks `name` and `paramType` required, and a client must send both. In replies, real Fusion servers send parameters that have no value as `{"name": "..."}` alone, without `paramType` or `value`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RequestParameter {
         ///Name of the parameter.
@@ -508,7 +505,7 @@ pub mod types {
         ///Fusion only (absent from the 14.1.2 page): scope of the parameter, such as a job set step.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub scope: ::std::option::Option<::std::string::String>,
-        ///Value of the parameter, as text.
+        ///Value of the parameter, as text. Absent (or `null`) in real replies for a parameter without a value.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -517,18 +514,46 @@ pub mod types {
             Default::default()
         }
     }
-    ///Answer to a query. A normal query fills `items` and `count`; a multi-selection (`id`) fills `batch` instead. Further members (paging links, page index) are not documented.
+    /// One job-specific parameter of a request; the value is always carried as text. Oracle marks `name` and `paramType` required, and a client must send both. In replies, real Fusion servers send parameters that have no value as `{"name": "..."}` alone, without `paramType` or `value`.
+    ///
+    /// The reply form of `RequestParameter`, read leniently (no member required).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct RequestParameterReply {
+        ///Name of the parameter.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "paramType", skip_serializing_if = "::std::option::Option::is_none")]
+        pub param_type: ::std::option::Option<crate::generated::enums::ParameterType>,
+        ///Fusion only (absent from the 14.1.2 page): scope of the parameter, such as a job set step.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scope: ::std::option::Option<::std::string::String>,
+        ///Value of the parameter, as text. Absent (or `null`) in real replies for a parameter without a value.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestParameterReply {
+        pub fn builder() -> builder::RequestParameterReply {
+            Default::default()
+        }
+    }
+    ///Answer to a query or to a page of a search. A normal query fills `items` and `count`; a multi-selection (`id`) fills `batch` instead. Oracle's page shows only `batch`, `count` and `items`; real Fusion servers also send top-level `links` and `pageIndex` (paging is 1-based: the first page is 1).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RequestQueryResponse {
         ///Results of a multi-selection; absent for a normal query.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub batch: ::std::vec::Vec<RequestBatchItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub batch: ::std::option::Option<::std::vec::Vec<RequestBatchItem>>,
         ///Number of items returned; absent for a multi-selection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub count: ::std::option::Option<i32>,
         ///Matching requests; absent for a multi-selection.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub items: ::std::vec::Vec<RequestDetails>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub items: ::std::option::Option<::std::vec::Vec<RequestDetails>>,
+        ///Sent by real Fusion servers; not on Oracle's page (a third-party spec also lists it). Links of the answer, for example `SELF` to the page itself (`.../requests/search/1`); relations are upper case on real servers.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<::std::vec::Vec<Link>>,
+        ///Sent by real Fusion servers; not on Oracle's page (a third-party spec also lists it). Index of the returned page. Paging is 1-based: the first page is 1 (a real Fusion server answered `requests/search/1` with `pageIndex: 1`).
+        #[serde(rename = "pageIndex", skip_serializing_if = "::std::option::Option::is_none")]
+        pub page_index: ::std::option::Option<i32>,
     }
     impl RequestQueryResponse {
         pub fn builder() -> builder::RequestQueryResponse {
@@ -590,8 +615,8 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RootResource {
         ///Links to the versions and resources of the API.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub links: ::std::vec::Vec<InstanceLink>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<::std::vec::Vec<InstanceLink>>,
     }
     impl RootResource {
         pub fn builder() -> builder::RootResource {
@@ -662,6 +687,26 @@ pub mod types {
             Default::default()
         }
     }
+    /// Body and 201 answer of setStepArgs: concurrent-program style arguments and the request parameters produced from them for the steps of a job set.
+    ///
+    /// The reply form of `StepArgs`, read leniently (no member required).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct StepArgsReply {
+        ///ESS application of the job set.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub application: ::std::option::Option<::std::string::String>,
+        ///Arguments to convert; Oracle does not show the item type.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub arguments: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+        ///Request parameters, scoped to job set steps through `scope`.
+        #[serde(rename = "requestParameters", skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_parameters: ::std::option::Option<::std::vec::Vec<RequestParameterReply>>,
+    }
+    impl StepArgsReply {
+        pub fn builder() -> builder::StepArgsReply {
+            Default::default()
+        }
+    }
     ///Body of submitRequest: what is needed to create a request for a job definition or job set. Only one of `schedule` and `scheduleId` may be given. Oracle shows the system properties part; the members of the second part come from secondary sources.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SubmitRequest {
@@ -729,15 +774,18 @@ pub mod types {
             Default::default()
         }
     }
-    ///Secondary source: answer to submitRequest (not readable on Oracle's page), carrying the new request ID and links.
+    ///Secondary source: answer to submitRequest (not readable on Oracle's page), carrying the new request ID and links. Where the ID is depends on the server: client projects that talk to real Fusion servers have read it from `id`, from `requestId`, or only from the end of the `self` link's href (`.../requests/{requestId}`). A client therefore takes `id`, else `requestId`, else the last path segment of the link whose `rel` is `self` (matched case-insensitively).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SubmitResponse {
-        ///ID of the created job request.
+        ///Secondary source: ID of the created job request, as some servers send it (absent when the server sends `requestId` or only links).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
-        ///Links to the new request.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub links: ::std::vec::Vec<Link>,
+        ///Links to the new request. The `self` link's href ends with the request ID, which is the only place some servers give it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<::std::vec::Vec<Link>>,
+        ///Secondary source: ID of the created job request, as other servers send it (the member name RequestDetails uses); absent when the server sends `id` or only links.
+        #[serde(rename = "requestId", skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<i64>,
     }
     impl SubmitResponse {
         pub fn builder() -> builder::SubmitResponse {
@@ -771,7 +819,7 @@ pub mod types {
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct ActionResponse {
-            links: ::std::result::Result<::std::vec::Vec<super::Link>, ::std::string::String>,
+            links: ::std::result::Result<::std::option::Option<::std::vec::Vec<super::Link>>, ::std::string::String>,
         }
         impl ::std::default::Default for ActionResponse {
             fn default() -> Self {
@@ -783,7 +831,7 @@ pub mod types {
         impl ActionResponse {
             pub fn links<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Link>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::Link>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
@@ -1260,7 +1308,7 @@ pub mod types {
             last_schedule_instance_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             last_sub_request_set:
                 ::std::result::Result<::std::option::Option<::serde_json::Value>, ::std::string::String>,
-            links: ::std::result::Result<::std::vec::Vec<super::Link>, ::std::string::String>,
+            links: ::std::result::Result<::std::option::Option<::std::vec::Vec<super::Link>>, ::std::string::String>,
             logical_cluster_name:
                 ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
             notification_url:
@@ -1294,7 +1342,10 @@ pub mod types {
                 ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
             request_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             request_mode: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
-            request_parameters: ::std::result::Result<::std::vec::Vec<super::RequestParameter>, ::std::string::String>,
+            request_parameters: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::RequestParameterReply>>,
+                ::std::string::String,
+            >,
             request_type: ::std::result::Result<
                 ::std::option::Option<crate::generated::enums::RequestType>,
                 ::std::string::String,
@@ -1800,7 +1851,7 @@ pub mod types {
             }
             pub fn links<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Link>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::Link>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
@@ -2020,7 +2071,7 @@ pub mod types {
             }
             pub fn request_parameters<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::RequestParameter>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::RequestParameterReply>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.request_parameters = value
@@ -2525,10 +2576,101 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct RequestParameterReply {
+            name: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+            param_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::enums::ParameterType>,
+                ::std::string::String,
+            >,
+            scope: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+            value: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+        }
+        impl ::std::default::Default for RequestParameterReply {
+            fn default() -> Self {
+                Self {
+                    name: Ok(Default::default()),
+                    param_type: Ok(Default::default()),
+                    scope: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                }
+            }
+        }
+        impl RequestParameterReply {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn param_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<crate::generated::enums::ParameterType>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.param_type = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for param_type: {e}"));
+                self
+            }
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for scope: {e}"));
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RequestParameterReply> for super::RequestParameterReply {
+            type Error = super::error::ConversionError;
+            fn try_from(value: RequestParameterReply) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    param_type: value.param_type?,
+                    scope: value.scope?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RequestParameterReply> for RequestParameterReply {
+            fn from(value: super::RequestParameterReply) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    param_type: Ok(value.param_type),
+                    scope: Ok(value.scope),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct RequestQueryResponse {
-            batch: ::std::result::Result<::std::vec::Vec<super::RequestBatchItem>, ::std::string::String>,
+            batch: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::RequestBatchItem>>,
+                ::std::string::String,
+            >,
             count: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
-            items: ::std::result::Result<::std::vec::Vec<super::RequestDetails>, ::std::string::String>,
+            items: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::RequestDetails>>,
+                ::std::string::String,
+            >,
+            links: ::std::result::Result<::std::option::Option<::std::vec::Vec<super::Link>>, ::std::string::String>,
+            page_index: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
         }
         impl ::std::default::Default for RequestQueryResponse {
             fn default() -> Self {
@@ -2536,13 +2678,15 @@ pub mod types {
                     batch: Ok(Default::default()),
                     count: Ok(Default::default()),
                     items: Ok(Default::default()),
+                    links: Ok(Default::default()),
+                    page_index: Ok(Default::default()),
                 }
             }
         }
         impl RequestQueryResponse {
             pub fn batch<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::RequestBatchItem>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::RequestBatchItem>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.batch = value
@@ -2562,12 +2706,32 @@ pub mod types {
             }
             pub fn items<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::RequestDetails>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::RequestDetails>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.items = value
                     .try_into()
                     .map_err(|e| format!("error converting supplied value for items: {e}"));
+                self
+            }
+            pub fn links<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::Link>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.links = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for links: {e}"));
+                self
+            }
+            pub fn page_index<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page_index = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for page_index: {e}"));
                 self
             }
         }
@@ -2578,6 +2742,8 @@ pub mod types {
                     batch: value.batch?,
                     count: value.count?,
                     items: value.items?,
+                    links: value.links?,
+                    page_index: value.page_index?,
                 })
             }
         }
@@ -2587,6 +2753,8 @@ pub mod types {
                     batch: Ok(value.batch),
                     count: Ok(value.count),
                     items: Ok(value.items),
+                    links: Ok(value.links),
+                    page_index: Ok(value.page_index),
                 }
             }
         }
@@ -2796,7 +2964,10 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct RootResource {
-            links: ::std::result::Result<::std::vec::Vec<super::InstanceLink>, ::std::string::String>,
+            links: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::InstanceLink>>,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for RootResource {
             fn default() -> Self {
@@ -2808,7 +2979,7 @@ pub mod types {
         impl RootResource {
             pub fn links<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::InstanceLink>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::InstanceLink>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
@@ -3047,6 +3218,78 @@ pub mod types {
         }
         impl ::std::convert::From<super::StepArgs> for StepArgs {
             fn from(value: super::StepArgs) -> Self {
+                Self {
+                    application: Ok(value.application),
+                    arguments: Ok(value.arguments),
+                    request_parameters: Ok(value.request_parameters),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct StepArgsReply {
+            application: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+            arguments: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
+                ::std::string::String,
+            >,
+            request_parameters: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::RequestParameterReply>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for StepArgsReply {
+            fn default() -> Self {
+                Self {
+                    application: Ok(Default::default()),
+                    arguments: Ok(Default::default()),
+                    request_parameters: Ok(Default::default()),
+                }
+            }
+        }
+        impl StepArgsReply {
+            pub fn application<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.application = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for application: {e}"));
+                self
+            }
+            pub fn arguments<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<::serde_json::Value>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.arguments = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for arguments: {e}"));
+                self
+            }
+            pub fn request_parameters<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::RequestParameterReply>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_parameters = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for request_parameters: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<StepArgsReply> for super::StepArgsReply {
+            type Error = super::error::ConversionError;
+            fn try_from(value: StepArgsReply) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    application: value.application?,
+                    arguments: value.arguments?,
+                    request_parameters: value.request_parameters?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::StepArgsReply> for StepArgsReply {
+            fn from(value: super::StepArgsReply) -> Self {
                 Self {
                     application: Ok(value.application),
                     arguments: Ok(value.arguments),
@@ -3323,13 +3566,15 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct SubmitResponse {
             id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            links: ::std::result::Result<::std::vec::Vec<super::Link>, ::std::string::String>,
+            links: ::std::result::Result<::std::option::Option<::std::vec::Vec<super::Link>>, ::std::string::String>,
+            request_id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
         }
         impl ::std::default::Default for SubmitResponse {
             fn default() -> Self {
                 Self {
                     id: Ok(Default::default()),
                     links: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
                 }
             }
         }
@@ -3346,12 +3591,22 @@ pub mod types {
             }
             pub fn links<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Link>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::Link>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
                     .try_into()
                     .map_err(|e| format!("error converting supplied value for links: {e}"));
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for request_id: {e}"));
                 self
             }
         }
@@ -3361,6 +3616,7 @@ pub mod types {
                 Ok(Self {
                     id: value.id?,
                     links: value.links?,
+                    request_id: value.request_id?,
                 })
             }
         }
@@ -3369,6 +3625,7 @@ pub mod types {
                 Self {
                     id: Ok(value.id),
                     links: Ok(value.links),
+                    request_id: Ok(value.request_id),
                 }
             }
         }
@@ -3472,6 +3729,7 @@ pub mod types {
 /// Client for Oracle Enterprise Scheduler Service (ESS) REST API
 ///
 /// Hand-written description of the Enterprise Scheduler Service REST API found under `ess/rest/scheduler/v1`. Facts come from Oracle's operation pages for Fusion Cloud Applications ("REST API for Common Features", category Scheduler, releases 23d to 25d, including Japanese copies) and for SOA Suite / Enterprise Scheduler 14.1.2 ("REST API for Oracle Enterprise Scheduling Service"), plus the ESS Java API reference for enum values (request states and request types). Where Oracle's pages are silent or could not be read, the spec says so: response codes, fields or parameters marked "Inferred:" are not shown on any Oracle page, and items marked "Secondary source:" come only from blogs or third-party clients. Known gaps: the full submit body and its response, the complete RequestDetails types, the root shape of the "operation initiated" bodies, the quiesceState parameter names, and authentication (no ESS page documents a security scheme). Paths are relative to the service base URL; the client takes that base URL whole.
+/// Where real servers differ from the pages (`reference/real-replies/`, a Fusion pod's search page, and reports of client projects), the schema descriptions say so: Fusion sends explicit `null` for absent attributes (`requestParameters: null` included), omits members Oracle marks required (`paramType` of a request parameter), spells link relations in upper case (`SELF`, `CANCEL`), adds top-level `links` and a 1-based `pageIndex` to query answers, uses sentinels (`elapsedTime: -999`, a parent link to `/requests/-1`) and writes hrefs with an explicit `:443`. Oracle's `required` lists are kept as the pages give them; replies are read leniently by the client.
 ///
 /// Version: v1
 pub struct Client {
@@ -3480,28 +3738,13 @@ pub struct Client {
     pub(crate) inner: ::sdk_runtime::Runtime,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: ::sdk_runtime::Runtime) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client, inner: ::sdk_runtime::Runtime) -> Self {
+    pub(crate) fn new_with_client(baseurl: &str, client: reqwest::Client, inner: ::sdk_runtime::Runtime) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
@@ -3523,14 +3766,6 @@ impl ClientInfo<::sdk_runtime::Runtime> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<::sdk_runtime::Runtime>,
-    {
-    }
-};
 impl Client {
     /// List the resources
     ///
@@ -3548,7 +3783,7 @@ impl Client {
     }
     /// Query job requests with pagination
     ///
-    /// Queries the job requests of one application, page by page. The `q` filter accepts the same fields as queryRequests except `application`. Documented for Fusion; not seen for 14.1.2.
+    /// Queries the job requests of one application, page by page (`pageIndex`, 1-based like searchRequests). The `q` filter accepts the same fields as queryRequests except `application`. Documented for Fusion; not seen for 14.1.2.
     ///
     /// Sends a `GET` request to `/query/{application}/requests`
     ///
@@ -3557,7 +3792,7 @@ impl Client {
     /// - `exclude_fields`: Comma-separated list of fields to leave out of the returned information.
     /// - `fields`: Comma-separated list of fields to return. Secondary source: the special values `@full` and `@basic` select all fields or a basic set.
     /// - `order_by`: Field to sort by, written `fieldName[:(asc|desc)]`. When more than one field is given only the first is used.
-    /// - `page_index`: Index of the requested page. Page size and whether counting starts at 0 are not documented.
+    /// - `page_index`: Index of the requested page. Paging is 1-based: the first page is 1 (Oracle's page does not say; inferred from the real Fusion answer to `requests/search/1`, which shares this answer schema). The answer echoes the index in `pageIndex`. Page size is not documented.
     /// - `q`: Filter in SCIM filtering syntax. Queryable fields: requestId, absParentRequestId, description, application, product, requestCategory, runAsUser, executionType, jobDefinitionId, state, scheduleDefinition, priority, processStartTime, processEndTime, requestedStartTime, requestedEndTime, submissionTime, parentRequestId, elapsedTime, waitTime, scheduledTime, processor, submitter, submitterGUID, instanceParentId, requestType, errorType, processPhase, completedTime, retriedCount, readyWaitTime, enterpriseId, isTimedOut, isAsynchronous, logicalClusterName, submitterDmsECID, submitterFlowId, requestDmsECID, requestFlowId, className, jobType, externalJobType, externalId.
     /// ```ignore
     /// let response = client.query_application_requests()
@@ -3617,12 +3852,12 @@ impl Client {
     }
     /// Query job requests with pageIndex
     ///
-    /// Queries job requests like queryRequests, returning the page with the given index. Page size and whether the index starts at 0 or 1 are not documented. There is no `id` parameter here.
+    /// Queries job requests like queryRequests, returning the page with the given index. Paging is 1-based: the first page is 1 (not documented by Oracle; a real Fusion server answered `search/1` with the first page, `pageIndex: 1` and a `SELF` link to `search/1`). Page size is not documented (that real page held 200 items). There is no `id` parameter here.
     ///
     /// Sends a `GET` request to `/requests/search/{pageIndex}`
     ///
     /// Arguments:
-    /// - `page_index`: Index of the requested page. Page size and whether counting starts at 0 are not documented.
+    /// - `page_index`: Index of the requested page. Paging is 1-based: the first page is 1 (Oracle's page does not say; a real Fusion server answered `search/1` with the first page and `pageIndex: 1`). The answer echoes the index in `pageIndex`. Page size is not documented.
     /// - `exclude_fields`: Comma-separated list of fields to leave out of the returned information.
     /// - `fields`: Comma-separated list of fields to return. Secondary source: the special values `@full` and `@basic` select all fields or a basic set.
     /// - `order_by`: Field to sort by, written `fieldName[:(asc|desc)]`. When more than one field is given only the first is used.
@@ -3900,9 +4135,7 @@ impl Client {
 pub mod builder {
     use super::types;
     #[allow(unused_imports)]
-    use super::{
-        ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt, ResponseValue, encode_path,
-    };
+    use super::{ByteStream, ClientHooks, ClientInfo, OperationInfo, RequestBuilderExt, ResponseValue, encode_path};
     /// Builder for [`Client::get_root`]
     ///
     /// [`Client::get_root`]: super::Client::get_root
@@ -3915,14 +4148,9 @@ pub mod builder {
             Self { client: client }
         }
         ///Sends a `GET` request to `/`
-        pub async fn send(self) -> Result<ResponseValue<types::RootResource>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::RootResource>, ::sdk_runtime::Error> {
             let Self { client } = self;
             let url = format!("{}/", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3931,19 +4159,9 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_root",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client.inner.send_json(&client.client, request, "get_root").await
         }
     }
     /// Builder for [`Client::query_application_requests`]
@@ -4031,7 +4249,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/query/{application}/requests`
-        pub async fn send(self) -> Result<ResponseValue<types::RequestQueryResponse>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::RequestQueryResponse>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 application,
@@ -4041,21 +4259,16 @@ pub mod builder {
                 page_index,
                 q,
             } = self;
-            let application = application.map_err(Error::InvalidRequest)?;
-            let exclude_fields = exclude_fields.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let page_index = page_index.map_err(Error::InvalidRequest)?;
-            let q = q.map_err(Error::InvalidRequest)?;
+            let application = application.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let exclude_fields = exclude_fields.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let fields = fields.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let order_by = order_by.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let page_index = page_index.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let q = q.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!(
                 "{}/query/{}/requests",
                 client.baseurl,
                 encode_path(&application.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -4070,19 +4283,12 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("pageIndex", &page_index))
                 .query(&progenitor_client::QueryParam::new("q", &q))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "query_application_requests",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client
+                .inner
+                .send_json(&client.client, request, "query_application_requests")
+                .await
         }
     }
     /// Builder for [`Client::query_requests`]
@@ -4159,7 +4365,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/requests`
-        pub async fn send(self) -> Result<ResponseValue<types::RequestQueryResponse>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::RequestQueryResponse>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 exclude_fields,
@@ -4168,17 +4374,12 @@ pub mod builder {
                 order_by,
                 q,
             } = self;
-            let exclude_fields = exclude_fields.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let q = q.map_err(Error::InvalidRequest)?;
+            let exclude_fields = exclude_fields.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let fields = fields.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let id = id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let order_by = order_by.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let q = q.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!("{}/requests", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4192,19 +4393,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("id", &id))
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("q", &q))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "query_requests",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client.inner.send_json(&client.client, request, "query_requests").await
         }
     }
     /// Builder for [`Client::submit_request`]
@@ -4241,17 +4432,12 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/requests`
-        pub async fn send(self) -> Result<ResponseValue<types::SubmitResponse>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::SubmitResponse>, ::sdk_runtime::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::SubmitRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+                .map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!("{}/requests", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4261,19 +4447,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "submit_request",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client.inner.send_json(&client.client, request, "submit_request").await
         }
     }
     /// Builder for [`Client::search_requests`]
@@ -4349,7 +4525,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/requests/search/{pageIndex}`
-        pub async fn send(self) -> Result<ResponseValue<types::RequestQueryResponse>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::RequestQueryResponse>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 page_index,
@@ -4358,20 +4534,15 @@ pub mod builder {
                 order_by,
                 q,
             } = self;
-            let page_index = page_index.map_err(Error::InvalidRequest)?;
-            let exclude_fields = exclude_fields.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let order_by = order_by.map_err(Error::InvalidRequest)?;
-            let q = q.map_err(Error::InvalidRequest)?;
+            let page_index = page_index.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let exclude_fields = exclude_fields.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let fields = fields.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let order_by = order_by.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let q = q.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!(
                 "{}/requests/search/{}",
                 client.baseurl,
                 encode_path(&page_index.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -4385,19 +4556,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("fields", &fields))
                 .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
                 .query(&progenitor_client::QueryParam::new("q", &q))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "search_requests",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client.inner.send_json(&client.client, request, "search_requests").await
         }
     }
     /// Builder for [`Client::set_step_args`]
@@ -4434,17 +4595,12 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/requests/submitArgs`
-        pub async fn send(self) -> Result<ResponseValue<types::StepArgs>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::StepArgsReply>, ::sdk_runtime::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::StepArgs::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+                .map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!("{}/requests/submitArgs", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4454,19 +4610,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "set_step_args",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client.inner.send_json(&client.client, request, "set_step_args").await
         }
     }
     /// Builder for [`Client::get_request`]
@@ -4530,7 +4676,7 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/requests/{requestId}`
-        pub async fn send(self) -> Result<ResponseValue<types::RequestDetails>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::RequestDetails>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 request_id,
@@ -4538,16 +4684,11 @@ pub mod builder {
                 fields,
                 links,
             } = self;
-            let request_id = request_id.map_err(Error::InvalidRequest)?;
-            let exclude_fields = exclude_fields.map_err(Error::InvalidRequest)?;
-            let fields = fields.map_err(Error::InvalidRequest)?;
-            let links = links.map_err(Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let exclude_fields = exclude_fields.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let fields = fields.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let links = links.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!("{}/requests/{}", client.baseurl, encode_path(&request_id.to_string()),);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4559,19 +4700,9 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("excludeFields", &exclude_fields))
                 .query(&progenitor_client::QueryParam::new("fields", &fields))
                 .query(&progenitor_client::QueryParam::new("links", &links))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_request",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client.inner.send_json(&client.client, request, "get_request").await
         }
     }
     /// Builder for [`Client::delete_request`]
@@ -4599,28 +4730,17 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/requests/{requestId}`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!("{}/requests/{}", client.baseurl, encode_path(&request_id.to_string()),);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_request",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let mut request = client
+                .client
+                .delete(url)
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client.inner.send_empty(&client.client, request, "delete_request").await
         }
     }
     /// Builder for [`Client::update_request`]
@@ -4668,22 +4788,17 @@ pub mod builder {
             self
         }
         ///Sends a `PATCH` request to `/requests/{requestId}`
-        pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 request_id,
                 body,
             } = self;
-            let request_id = request_id.map_err(Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::UpdateRequestBody::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+                .map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!("{}/requests/{}", client.baseurl, encode_path(&request_id.to_string()),);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4693,19 +4808,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_request",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client.inner.send_json(&client.client, request, "update_request").await
         }
     }
     /// Builder for [`Client::cancel_request`]
@@ -4733,18 +4838,13 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/requests/{requestId}/cancel`
-        pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!(
                 "{}/requests/{}/cancel",
                 client.baseurl,
                 encode_path(&request_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -4754,19 +4854,9 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "cancel_request",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client.inner.send_json(&client.client, request, "cancel_request").await
         }
     }
     /// Builder for [`Client::check_in_cancelling`]
@@ -4814,25 +4904,20 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/requests/{requestId}/checkInCancelling`
-        pub async fn send(self) -> Result<ResponseValue<bool>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<bool>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 request_id,
                 body,
             } = self;
-            let request_id = request_id.map_err(Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::CheckInCancellingBody::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+                .map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!(
                 "{}/requests/{}/checkInCancelling",
                 client.baseurl,
                 encode_path(&request_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -4843,19 +4928,12 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "check_in_cancelling",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client
+                .inner
+                .send_json(&client.client, request, "check_in_cancelling")
+                .await
         }
     }
     /// Builder for [`Client::update_execution_status`]
@@ -4903,25 +4981,20 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/requests/{requestId}/executionStatus`
-        pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 request_id,
                 body,
             } = self;
-            let request_id = request_id.map_err(Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::ExecutionStatusUpdate::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+                .map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!(
                 "{}/requests/{}/executionStatus",
                 client.baseurl,
                 encode_path(&request_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -4932,19 +5005,12 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_execution_status",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client
+                .inner
+                .send_json(&client.client, request, "update_execution_status")
+                .await
         }
     }
     /// Builder for [`Client::force_cancel_request`]
@@ -4972,18 +5038,13 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/requests/{requestId}/forceCancel`
-        pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!(
                 "{}/requests/{}/forceCancel",
                 client.baseurl,
                 encode_path(&request_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -4993,19 +5054,12 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "force_cancel_request",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client
+                .inner
+                .send_json(&client.client, request, "force_cancel_request")
+                .await
         }
     }
     /// Builder for [`Client::hold_request`]
@@ -5033,18 +5087,13 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/requests/{requestId}/hold`
-        pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!(
                 "{}/requests/{}/hold",
                 client.baseurl,
                 encode_path(&request_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -5054,19 +5103,9 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "hold_request",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client.inner.send_json(&client.client, request, "hold_request").await
         }
     }
     /// Builder for [`Client::get_request_permissions`]
@@ -5094,18 +5133,13 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/requests/{requestId}/permissions`
-        pub async fn send(self) -> Result<ResponseValue<types::PermissionDetails>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::PermissionDetails>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!(
                 "{}/requests/{}/permissions",
                 client.baseurl,
                 encode_path(&request_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -5115,19 +5149,12 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_request_permissions",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client
+                .inner
+                .send_json(&client.client, request, "get_request_permissions")
+                .await
         }
     }
     /// Builder for [`Client::release_request`]
@@ -5155,18 +5182,13 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/requests/{requestId}/release`
-        pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!(
                 "{}/requests/{}/release",
                 client.baseurl,
                 encode_path(&request_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -5176,19 +5198,9 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "release_request",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client.inner.send_json(&client.client, request, "release_request").await
         }
     }
     /// Builder for [`Client::subscribe_request`]
@@ -5236,25 +5248,20 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/requests/{requestId}/subscribe`
-        pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 request_id,
                 body,
             } = self;
-            let request_id = request_id.map_err(Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::CallbackSubscription::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+                .map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!(
                 "{}/requests/{}/subscribe",
                 client.baseurl,
                 encode_path(&request_id.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -5265,19 +5272,12 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "subscribe_request",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client
+                .inner
+                .send_json(&client.client, request, "subscribe_request")
+                .await
         }
     }
     /// Builder for [`Client::unsubscribe_request`]
@@ -5305,32 +5305,24 @@ pub mod builder {
             self
         }
         ///Sends a `DELETE` request to `/requests/{requestId}/subscribe`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!(
                 "{}/requests/{}/subscribe",
                 client.baseurl,
                 encode_path(&request_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             #[allow(unused_mut)]
-            let mut request = client.client.delete(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "unsubscribe_request",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let mut request = client
+                .client
+                .delete(url)
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client
+                .inner
+                .send_empty(&client.client, request, "unsubscribe_request")
+                .await
         }
     }
     /// Builder for [`Client::get_quiesce_state`]
@@ -5371,20 +5363,15 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/server/quiesceState`
-        pub async fn send(self) -> Result<ResponseValue<types::QuiesceState>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::QuiesceState>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 cluster_name,
                 server_name,
             } = self;
-            let cluster_name = cluster_name.map_err(Error::InvalidRequest)?;
-            let server_name = server_name.map_err(Error::InvalidRequest)?;
+            let cluster_name = cluster_name.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let server_name = server_name.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!("{}/server/quiesceState", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5395,19 +5382,12 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("clusterName", &cluster_name))
                 .query(&progenitor_client::QueryParam::new("serverName", &server_name))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_quiesce_state",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client
+                .inner
+                .send_json(&client.client, request, "get_quiesce_state")
+                .await
         }
     }
 }
@@ -5453,7 +5433,7 @@ pub mod enums {
     }
 
     ::sdk_runtime::open_enum! {
-        /// Relation of a link on a job request, as enumerated by Oracle (14.1.2 and Fusion 23d). Later Fusion releases show the relation as a plain string, and third-party material shows more relations (parentRequest, absParentRequest, instanceParent), so clients must accept values outside this list.
+        /// Relation of a link on a job request. The first eight values are Oracle's enum (14.1.2 and Fusion 23d); later Fusion releases show the relation as a plain string. `absParentRequest`, `parentRequest` and `instanceParent` are not on Oracle's pages: they come from third-party material and are sent by real Fusion servers (links to the absolute parent, the parent and the instance parent request; a request without one links to a sentinel such as `/requests/-1` or `/requests/0`). Real servers spell relations in upper case (`SELF`, `CANCEL`, `FORCECANCEL`, `HOLD`, `RELEASE`, `PERMISSIONS`, `SUBSCRIBE`, `EXECUTIONSTATUS`, `ABSPARENTREQUEST`, `PARENTREQUEST`, `INSTANCEPARENT`), Oracle's pages in camel case, so clients match relations case-insensitively and must accept values outside this list.
         pub enum LinkRelation {
             /// `self`
             SelfValue = "self",
@@ -5471,6 +5451,12 @@ pub mod enums {
             Permissions = "permissions",
             /// `executionStatus`
             ExecutionStatus = "executionStatus",
+            /// `absParentRequest`
+            AbsParentRequest = "absParentRequest",
+            /// `parentRequest`
+            ParentRequest = "parentRequest",
+            /// `instanceParent`
+            InstanceParent = "instanceParent",
         }
     }
 
@@ -5664,49 +5650,3 @@ pub mod enums {
         }
     }
 }
-
-/// Parses a success body as the documented type of `operation` (snake_case id); `None` for operations whose
-/// success reply is not a JSON document. The runtime calls it before the generated code parses the reply.
-pub fn check_success_body(operation: &str, body: &[u8]) -> Option<Result<(), serde_json::Error>> {
-    Some(match operation {
-        "cancel_request" => serde_json::from_slice::<types::ActionResponse>(body).map(drop),
-        "check_in_cancelling" => serde_json::from_slice::<bool>(body).map(drop),
-        "force_cancel_request" => serde_json::from_slice::<types::ActionResponse>(body).map(drop),
-        "get_quiesce_state" => serde_json::from_slice::<types::QuiesceState>(body).map(drop),
-        "get_request" => serde_json::from_slice::<types::RequestDetails>(body).map(drop),
-        "get_request_permissions" => serde_json::from_slice::<types::PermissionDetails>(body).map(drop),
-        "get_root" => serde_json::from_slice::<types::RootResource>(body).map(drop),
-        "hold_request" => serde_json::from_slice::<types::ActionResponse>(body).map(drop),
-        "query_application_requests" => serde_json::from_slice::<types::RequestQueryResponse>(body).map(drop),
-        "query_requests" => serde_json::from_slice::<types::RequestQueryResponse>(body).map(drop),
-        "release_request" => serde_json::from_slice::<types::ActionResponse>(body).map(drop),
-        "search_requests" => serde_json::from_slice::<types::RequestQueryResponse>(body).map(drop),
-        "set_step_args" => serde_json::from_slice::<types::StepArgs>(body).map(drop),
-        "submit_request" => serde_json::from_slice::<types::SubmitResponse>(body).map(drop),
-        "subscribe_request" => serde_json::from_slice::<types::ActionResponse>(body).map(drop),
-        "update_execution_status" => serde_json::from_slice::<types::ActionResponse>(body).map(drop),
-        "update_request" => serde_json::from_slice::<types::ActionResponse>(body).map(drop),
-        _ => return None,
-    })
-}
-
-/// The operations `check_success_body` knows: those whose success reply is a JSON document.
-pub const OPERATIONS_WITH_JSON_REPLIES: &[&str] = &[
-    "cancel_request",
-    "check_in_cancelling",
-    "force_cancel_request",
-    "get_quiesce_state",
-    "get_request",
-    "get_request_permissions",
-    "get_root",
-    "hold_request",
-    "query_application_requests",
-    "query_requests",
-    "release_request",
-    "search_requests",
-    "set_step_args",
-    "submit_request",
-    "subscribe_request",
-    "update_execution_status",
-    "update_request",
-];

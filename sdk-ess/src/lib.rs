@@ -3,13 +3,13 @@
 //! and report a running job's execution status back to the scheduler.
 //!
 //! The client is generated from `specs/ess.yaml` by `cargo xtask generate` (the code is in the `generated`
-//! module and is never edited by hand); this file wires it to the shared runtime (`sdk-runtime`): base URL,
-//! credentials, retries, tracing and one [`Error`] type.
+//! module and is never edited by hand); this file wires it to the shared runtime: base URL, credentials, retries,
+//! tracing and one [`Error`] type, which every call returns.
 //!
 //! # Example
 //!
 //! ```no_run
-//! use sdk_ess::{Client, ExceptionDetailExt, types};
+//! use sdk_ess::{Client, ErrorDocumentExt, types};
 //!
 //! # async fn run() -> Result<(), sdk_ess::Error> {
 //! let client = Client::builder("https://fa.example.com/ess/rest/scheduler/v1")
@@ -27,40 +27,40 @@
 //!     .await?
 //!     .into_inner();
 //!
-//! if let Some(id) = submitted.id {
-//!     let job = client.get_request().request_id(id).send().await?.into_inner();
-//!     println!("request {id} is {:?}", job.state);
+//! // Servers put the new id in `id`, in `requestId` or only in the `self` link; this reads any of them.
+//! if let Some(id) = submitted.request_id() {
+//!     // Wait for it: the finished request, or an error that says why not.
+//!     let job = client.wait_for_request(id).until_success().await?;
+//!     println!("request {id} ended in {:?}", job.state);
 //! }
 //!
 //! // Errors carry the status, the ESS error code and message, and the raw body.
-//! match client.cancel_request().request_id(42).send().await {
-//!     Ok(_) => {}
-//!     Err(e) => {
-//!         let e = sdk_ess::Error::from(e);
-//!         eprintln!("{e}"); // ESS 403 ESS-00403: Not authorized ... (cancel_request POST .../requests/42/cancel)
-//!         if let Some(detail) = e.exception_detail() {
-//!             eprintln!("ESS says: {:?}", detail.title);
-//!         }
+//! if let Err(e) = client.cancel_request().request_id(42).send().await {
+//!     eprintln!("{e}"); // ESS 403 ESS-00403: Not authorized ... (cancel_request POST .../requests/42/cancel)
+//!     if let Some(detail) = e.error_document() {
+//!         eprintln!("ESS says: {:?}", detail.title);
 //!     }
 //! }
 //! # Ok(())
 //! # }
 //! ```
-//!
-//! Every generated method returns progenitor's error type; `?` (or `sdk_ess::Error::from`) turns it into
-//! [`Error`], which carries what the server said.
 
 mod generated;
+mod submit;
 pub mod wait;
 
 pub use generated::*;
-pub use sdk_runtime::{ApiError, Auth, ConfigError, Error, RetryPolicy, Secret, ServiceError, Timestamp, TokenSource};
+pub use sdk_runtime::{
+    ApiError, Auth, ClientBuilder, ConfigError, Error, RetryPolicy, Secret, ServiceError, Timestamp, TokenError,
+    TokenSource,
+};
 
 /// The ESS service as the runtime sees it: its name in errors and traces, and its error-body parser.
-pub const SERVICE: sdk_runtime::Service = sdk_runtime::Service::new("ESS", parse_error)
-    .with_success_body_check(generated::check_success_body, generated::OPERATIONS_WITH_JSON_REPLIES);
+pub const SERVICE: sdk_runtime::Service = sdk_runtime::Service::new("ESS", parse_error);
 
 sdk_runtime::wire_client!(Client, SERVICE);
+
+sdk_runtime::error_document_ext!(types::SimpleExceptionDetail, parse_error);
 
 /// Reads ESS's `SimpleExceptionDetail` error body: `errorCode` is the code, `title` the message, `detail` the
 /// longer text. Anything else (an HTML page from a proxy, an empty body) is not an ESS error document.
@@ -74,25 +74,6 @@ fn parse_error(body: &[u8]) -> Option<ServiceError> {
         message: detail.title,
         details: detail.detail.into_iter().collect(),
     })
-}
-
-/// Access to ESS's typed error document on any error of this crate.
-pub trait ExceptionDetailExt {
-    /// The `SimpleExceptionDetail` the server sent, when the error body is one.
-    fn exception_detail(&self) -> Option<types::SimpleExceptionDetail>;
-}
-
-impl ExceptionDetailExt for ApiError {
-    fn exception_detail(&self) -> Option<types::SimpleExceptionDetail> {
-        parse_error(self.body())?;
-        self.body_as()
-    }
-}
-
-impl ExceptionDetailExt for Error {
-    fn exception_detail(&self) -> Option<types::SimpleExceptionDetail> {
-        self.api()?.exception_detail()
-    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,9 @@
 
 use std::time::{Duration, SystemTime};
 
-use sdk_runtime::wait::{Failure, Outcome, Phase, PollTarget, Polled, WaitPolicy, Waiter};
+pub use sdk_runtime::wait::{
+    Failure, Lifecycle, Outcome, Phase, PollTarget, Polled, Snapshot, WaitError, WaitEvent, WaitPolicy, Waiter,
+};
 
 use crate::types::{RequestDetails, RequestState};
 use crate::{Client, Error};
@@ -17,12 +19,12 @@ use crate::{Client, Error};
 ///
 /// It holds only the client and the id, so a wait can resume in another process from the id alone.
 #[derive(Clone, Debug)]
-pub struct JobRequest {
+pub struct Target {
     client: Client,
     request_id: i64,
 }
 
-impl JobRequest {
+impl Target {
     /// The request with id `request_id` on the scheduler `client` talks to.
     pub fn new(client: Client, request_id: i64) -> Self {
         Self { client, request_id }
@@ -34,7 +36,7 @@ impl JobRequest {
     }
 }
 
-impl PollTarget for JobRequest {
+impl PollTarget for Target {
     type Status = RequestDetails;
 
     async fn fetch(&mut self) -> Result<Polled<RequestDetails>, sdk_runtime::Error> {
@@ -49,6 +51,30 @@ impl PollTarget for JobRequest {
 
     fn describe(&self, request: &RequestDetails) -> (String, Option<f64>) {
         (state_name(request), None)
+    }
+
+    fn label(&self) -> String {
+        format!("ESS request {}", self.request_id)
+    }
+}
+
+impl Lifecycle for RequestState {
+    /// SUCCEEDED, WARNING, FINISHED, SCHEDULE_ENDED, ERROR, VALIDATION_FAILED, EXPIRED and CANCELLED. HOLD and
+    /// ERROR_MANUAL_RECOVERY are not terminal (they wait for a person), nor is a state this SDK does not know.
+    fn is_terminal(&self) -> bool {
+        self.is_success()
+            || matches!(
+                self,
+                Self::Error | Self::ValidationFailed | Self::Expired | Self::Cancelled
+            )
+    }
+
+    /// SUCCEEDED, WARNING, FINISHED and SCHEDULE_ENDED.
+    fn is_success(&self) -> bool {
+        matches!(
+            self,
+            Self::Succeeded | Self::Warning | Self::Finished | Self::ScheduleEnded
+        )
     }
 }
 
@@ -146,19 +172,26 @@ impl Client {
     /// A waiter for job request `request_id` under the default [`WaitPolicy`] (at most two hours).
     ///
     /// ```no_run
-    /// # async fn run(client: sdk_ess::Client) {
-    /// use sdk_runtime::wait::Outcome;
+    /// # async fn run(client: sdk_ess::Client) -> Result<(), sdk_ess::Error> {
+    /// use sdk_ess::wait::Outcome;
     ///
-    /// match client.wait_for_request(42).wait().await {
+    /// // The common case: the finished request, or an error saying why not (failed with its cause, cancelled,
+    /// // held, timed out with the last state, polling failed).
+    /// let job = client.wait_for_request(42).until_success().await?;
+    /// println!("done: {:?}", job.state);
+    ///
+    /// // Or every outcome, to act on each.
+    /// match client.wait_for_request(43).wait().await {
     ///     Outcome::Succeeded(job) => println!("done: {:?}", job.state),
     ///     Outcome::Failed { failure, .. } => eprintln!("failed: {:?} {:?}", failure.code, failure.messages),
     ///     Outcome::NeedsAction { reason, .. } => eprintln!("needs a person: {reason}"),
     ///     other => eprintln!("{other:?}"),
     /// }
+    /// # Ok(())
     /// # }
     /// ```
-    pub fn wait_for_request(&self, request_id: i64) -> Waiter<JobRequest> {
-        Waiter::new(JobRequest::new(self.clone(), request_id), WaitPolicy::default())
+    pub fn wait_for_request(&self, request_id: i64) -> Waiter<Target> {
+        Waiter::new(Target::new(self.clone(), request_id), WaitPolicy::default())
     }
 
     /// Cancels request `request_id` (`POST .../cancel`, sent once) and waits under `policy` until it ends.
@@ -168,7 +201,7 @@ impl Client {
     /// [`Client::force_cancel`] may apply.
     pub async fn cancel_and_wait(&self, request_id: i64, policy: WaitPolicy) -> Result<Outcome<RequestDetails>, Error> {
         self.cancel_request().request_id(request_id).send().await?;
-        Ok(Waiter::new(JobRequest::new(self.clone(), request_id), policy)
+        Ok(Waiter::new(Target::new(self.clone(), request_id), policy)
             .wait()
             .await)
     }
@@ -191,15 +224,10 @@ impl Client {
             .get_request()
             .request_id(request_id)
             .send()
-            .await
-            .map_err(Error::from)?
+            .await?
             .into_inner();
         check_force_cancel(request_id, &request, now)?;
-        self.force_cancel_request()
-            .request_id(request_id)
-            .send()
-            .await
-            .map_err(Error::from)?;
+        self.force_cancel_request().request_id(request_id).send().await?;
         Ok(())
     }
 
@@ -223,7 +251,7 @@ impl Client {
                 Err(other) => return Err(other),
             }
         }
-        Ok(Waiter::new(JobRequest::new(self.clone(), request_id), policy)
+        Ok(Waiter::new(Target::new(self.clone(), request_id), policy)
             .wait()
             .await)
     }
@@ -265,6 +293,25 @@ mod tests {
 
     fn details(value: serde_json::Value) -> RequestDetails {
         serde_json::from_value(value).unwrap_or_default()
+    }
+
+    #[test]
+    fn lifecycle_agrees_with_the_phase() {
+        for state in RequestState::KNOWN_VALUES {
+            let state = RequestState::from(*state);
+            let phase = phase(&details(json!({"state": state.as_str()})));
+            assert_eq!(
+                state.is_success(),
+                phase == Phase::Succeeded,
+                "{state}"
+            );
+            assert_eq!(
+                state.is_terminal(),
+                matches!(phase, Phase::Succeeded | Phase::Failed(_) | Phase::Cancelled),
+                "{state}"
+            );
+        }
+        assert!(!RequestState::from("QUANTUM_LEAP").is_terminal());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 #![allow(
     missing_docs,
     unused_imports,
+    unused_mut,
     clippy::all,
     clippy::pedantic,
     clippy::unwrap_used,
@@ -11,7 +12,7 @@
     rustdoc::invalid_html_tags
 )]
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
 /// Types used as operation parameters and responses.
@@ -21,8 +22,8 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Collection {
         ///The members of the collection (Oracle - required, 0..32767 items). Optional here for leniency; absent reads as empty.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub items: ::std::vec::Vec<CollectionItem>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub items: ::std::option::Option<::std::vec::Vec<CollectionItem>>,
         ///Schema name; Oracle declares the single value "ogg:collection".
         #[serde(rename = "$schema", skip_serializing_if = "::std::option::Option::is_none")]
         pub schema: ::std::option::Option<::std::string::String>,
@@ -36,8 +37,8 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CollectionItem {
         ///Links of the item, e.g. `canonical` to the request (Oracle - required; 23ai needs at least one). Optional here for leniency.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub links: ::std::vec::Vec<Link>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<::std::vec::Vec<Link>>,
         ///Name of the item (Oracle - required, 1..255 characters); for background requests presumably the request id as text. Optional here for leniency.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -51,17 +52,19 @@ pub mod types {
         }
     }
     ///A hypermedia link (`ogg:link`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Link {
         ///Human-readable description of the link.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Absolute URI of the link target (Oracle - 2..4095 characters).
-        pub href: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub href: ::std::option::Option<::std::string::String>,
         ///Media type of the target, e.g. application/json or application/schema+json.
         #[serde(rename = "mediaType", skip_serializing_if = "::std::option::Option::is_none")]
         pub media_type: ::std::option::Option<::std::string::String>,
-        pub rel: crate::generated::enums::LinkRelation,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rel: ::std::option::Option<crate::generated::enums::LinkRelation>,
         ///Schema name; Oracle declares the single value "ogg:link".
         #[serde(rename = "$schema", skip_serializing_if = "::std::option::Option::is_none")]
         pub schema: ::std::option::Option<::std::string::String>,
@@ -98,7 +101,7 @@ pub mod types {
         }
     }
     ///Status of a background (asynchronous) REST API request (`ogg:request`). It has no id field.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Request {
         ///Whether the request has finished.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -106,7 +109,8 @@ pub mod types {
         ///When the request finished (Oracle - plain string, RFC 3339-like).
         #[serde(rename = "endTime", skip_serializing_if = "::std::option::Option::is_none")]
         pub end_time: ::std::option::Option<::sdk_runtime::Timestamp>,
-        pub progress: crate::generated::enums::RequestProgress,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub progress: ::std::option::Option<crate::generated::enums::RequestProgress>,
         ///HTTP status code of the original request, not of the polling call; present only once the request has completed. Oracle declares it a number.
         #[serde(rename = "requestStatus", skip_serializing_if = "::std::option::Option::is_none")]
         pub request_status: ::std::option::Option<f64>,
@@ -126,11 +130,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RequestListResponse {
         ///Links related to the request (Oracle - required).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub links: ::std::vec::Vec<Link>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<::std::vec::Vec<Link>>,
         ///Messages issued while the request was handled (Oracle - required).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub messages: ::std::vec::Vec<Message>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub messages: ::std::option::Option<::std::vec::Vec<Message>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<Collection>,
         ///Schema name; Oracle declares the single value "api:standardResponse".
@@ -148,8 +152,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub body: ::std::option::Option<RequestResultBody>,
         ///HTTP headers of the original response (Oracle - required, 1..128 entries). Optional here for leniency.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub headers: ::std::vec::Vec<RequestResultHeader>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub headers: ::std::option::Option<::std::vec::Vec<RequestResultHeader>>,
         ///Schema name; Oracle declares the single value "ogg:requestResult".
         #[serde(rename = "$schema", skip_serializing_if = "::std::option::Option::is_none")]
         pub schema: ::std::option::Option<::std::string::String>,
@@ -192,11 +196,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RequestResultResponse {
         ///Links related to the request (Oracle - required).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub links: ::std::vec::Vec<Link>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<::std::vec::Vec<Link>>,
         ///Messages issued while the request was handled (Oracle - required).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub messages: ::std::vec::Vec<Message>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub messages: ::std::option::Option<::std::vec::Vec<Message>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<RequestResult>,
         ///Schema name; Oracle declares the single value "api:standardResponse".
@@ -227,11 +231,11 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RequestStatusResponse {
         ///Links related to the request, including `related` to the result (Oracle - required).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub links: ::std::vec::Vec<Link>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<::std::vec::Vec<Link>>,
         ///Messages issued while the request was handled (Oracle - required).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub messages: ::std::vec::Vec<Message>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub messages: ::std::option::Option<::std::vec::Vec<Message>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<Request>,
         ///Schema name; Oracle declares the single value "api:standardResponse".
@@ -247,14 +251,14 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StandardResponse {
         ///Links related to the request (Oracle - required, up to 16).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub links: ::std::vec::Vec<Link>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub links: ::std::option::Option<::std::vec::Vec<Link>>,
         ///Messages issued while the request was handled (Oracle - required).
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub messages: ::std::vec::Vec<Message>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub messages: ::std::option::Option<::std::vec::Vec<Message>>,
         ///Operation-specific GoldenGate document, absent when there is nothing to return.
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub response: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub response: ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         ///Schema name; Oracle declares the single value "api:standardResponse".
         #[serde(rename = "$schema", skip_serializing_if = "::std::option::Option::is_none")]
         pub schema: ::std::option::Option<::std::string::String>,
@@ -268,7 +272,10 @@ pub mod types {
     pub mod builder {
         #[derive(Clone, Debug)]
         pub struct Collection {
-            items: ::std::result::Result<::std::vec::Vec<super::CollectionItem>, ::std::string::String>,
+            items: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::CollectionItem>>,
+                ::std::string::String,
+            >,
             schema: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
         }
         impl ::std::default::Default for Collection {
@@ -282,7 +289,7 @@ pub mod types {
         impl Collection {
             pub fn items<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CollectionItem>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::CollectionItem>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.items = value
@@ -320,7 +327,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CollectionItem {
-            links: ::std::result::Result<::std::vec::Vec<super::Link>, ::std::string::String>,
+            links: ::std::result::Result<::std::option::Option<::std::vec::Vec<super::Link>>, ::std::string::String>,
             name: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
             schema: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
         }
@@ -336,7 +343,7 @@ pub mod types {
         impl CollectionItem {
             pub fn links<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Link>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::Link>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
@@ -387,18 +394,21 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Link {
             description: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
-            href: ::std::result::Result<::std::string::String, ::std::string::String>,
+            href: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
             media_type: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
-            rel: ::std::result::Result<crate::generated::enums::LinkRelation, ::std::string::String>,
+            rel: ::std::result::Result<
+                ::std::option::Option<crate::generated::enums::LinkRelation>,
+                ::std::string::String,
+            >,
             schema: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
         }
         impl ::std::default::Default for Link {
             fn default() -> Self {
                 Self {
                     description: Ok(Default::default()),
-                    href: Err("no value supplied for href".to_string()),
+                    href: Ok(Default::default()),
                     media_type: Ok(Default::default()),
-                    rel: Err("no value supplied for rel".to_string()),
+                    rel: Ok(Default::default()),
                     schema: Ok(Default::default()),
                 }
             }
@@ -416,7 +426,7 @@ pub mod types {
             }
             pub fn href<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.href = value
@@ -436,7 +446,7 @@ pub mod types {
             }
             pub fn rel<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated::enums::LinkRelation>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::generated::enums::LinkRelation>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.rel = value
@@ -593,7 +603,10 @@ pub mod types {
         pub struct Request {
             completed: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             end_time: ::std::result::Result<::std::option::Option<::sdk_runtime::Timestamp>, ::std::string::String>,
-            progress: ::std::result::Result<crate::generated::enums::RequestProgress, ::std::string::String>,
+            progress: ::std::result::Result<
+                ::std::option::Option<crate::generated::enums::RequestProgress>,
+                ::std::string::String,
+            >,
             request_status: ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
             schema: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
             start_time: ::std::result::Result<::std::option::Option<::sdk_runtime::Timestamp>, ::std::string::String>,
@@ -603,7 +616,7 @@ pub mod types {
                 Self {
                     completed: Ok(Default::default()),
                     end_time: Ok(Default::default()),
-                    progress: Err("no value supplied for progress".to_string()),
+                    progress: Ok(Default::default()),
                     request_status: Ok(Default::default()),
                     schema: Ok(Default::default()),
                     start_time: Ok(Default::default()),
@@ -633,7 +646,7 @@ pub mod types {
             }
             pub fn progress<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated::enums::RequestProgress>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::generated::enums::RequestProgress>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.progress = value
@@ -699,8 +712,9 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct RequestListResponse {
-            links: ::std::result::Result<::std::vec::Vec<super::Link>, ::std::string::String>,
-            messages: ::std::result::Result<::std::vec::Vec<super::Message>, ::std::string::String>,
+            links: ::std::result::Result<::std::option::Option<::std::vec::Vec<super::Link>>, ::std::string::String>,
+            messages:
+                ::std::result::Result<::std::option::Option<::std::vec::Vec<super::Message>>, ::std::string::String>,
             response: ::std::result::Result<::std::option::Option<super::Collection>, ::std::string::String>,
             schema: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
         }
@@ -717,7 +731,7 @@ pub mod types {
         impl RequestListResponse {
             pub fn links<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Link>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::Link>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
@@ -727,7 +741,7 @@ pub mod types {
             }
             pub fn messages<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Message>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::Message>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.messages = value
@@ -780,7 +794,10 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct RequestResult {
             body: ::std::result::Result<::std::option::Option<super::RequestResultBody>, ::std::string::String>,
-            headers: ::std::result::Result<::std::vec::Vec<super::RequestResultHeader>, ::std::string::String>,
+            headers: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::RequestResultHeader>>,
+                ::std::string::String,
+            >,
             schema: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
             status: ::std::result::Result<::std::option::Option<super::RequestResultStatus>, ::std::string::String>,
         }
@@ -807,7 +824,7 @@ pub mod types {
             }
             pub fn headers<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::RequestResultHeader>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::RequestResultHeader>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.headers = value
@@ -911,8 +928,9 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct RequestResultResponse {
-            links: ::std::result::Result<::std::vec::Vec<super::Link>, ::std::string::String>,
-            messages: ::std::result::Result<::std::vec::Vec<super::Message>, ::std::string::String>,
+            links: ::std::result::Result<::std::option::Option<::std::vec::Vec<super::Link>>, ::std::string::String>,
+            messages:
+                ::std::result::Result<::std::option::Option<::std::vec::Vec<super::Message>>, ::std::string::String>,
             response: ::std::result::Result<::std::option::Option<super::RequestResult>, ::std::string::String>,
             schema: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
         }
@@ -929,7 +947,7 @@ pub mod types {
         impl RequestResultResponse {
             pub fn links<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Link>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::Link>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
@@ -939,7 +957,7 @@ pub mod types {
             }
             pub fn messages<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Message>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::Message>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.messages = value
@@ -1043,8 +1061,9 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct RequestStatusResponse {
-            links: ::std::result::Result<::std::vec::Vec<super::Link>, ::std::string::String>,
-            messages: ::std::result::Result<::std::vec::Vec<super::Message>, ::std::string::String>,
+            links: ::std::result::Result<::std::option::Option<::std::vec::Vec<super::Link>>, ::std::string::String>,
+            messages:
+                ::std::result::Result<::std::option::Option<::std::vec::Vec<super::Message>>, ::std::string::String>,
             response: ::std::result::Result<::std::option::Option<super::Request>, ::std::string::String>,
             schema: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
         }
@@ -1061,7 +1080,7 @@ pub mod types {
         impl RequestStatusResponse {
             pub fn links<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Link>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::Link>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
@@ -1071,7 +1090,7 @@ pub mod types {
             }
             pub fn messages<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Message>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::Message>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.messages = value
@@ -1123,10 +1142,11 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct StandardResponse {
-            links: ::std::result::Result<::std::vec::Vec<super::Link>, ::std::string::String>,
-            messages: ::std::result::Result<::std::vec::Vec<super::Message>, ::std::string::String>,
+            links: ::std::result::Result<::std::option::Option<::std::vec::Vec<super::Link>>, ::std::string::String>,
+            messages:
+                ::std::result::Result<::std::option::Option<::std::vec::Vec<super::Message>>, ::std::string::String>,
             response: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
                 ::std::string::String,
             >,
             schema: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
@@ -1144,7 +1164,7 @@ pub mod types {
         impl StandardResponse {
             pub fn links<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Link>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::Link>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.links = value
@@ -1154,7 +1174,7 @@ pub mod types {
             }
             pub fn messages<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Message>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<super::Message>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.messages = value
@@ -1164,7 +1184,9 @@ pub mod types {
             }
             pub fn response<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+                    >,
                 T::Error: ::std::fmt::Display,
             {
                 self.response = value
@@ -1237,7 +1259,35 @@ pub mod types {
 /// Client for Oracle GoldenGate Microservices REST API - background requests
 ///
 /// Hand-written description of the read-only background (asynchronous) request resources of the
-/// Oracle GoldenGate Microservices Architecture REST API, under `/services/{version}/requests`.
+/// Oracle GoldenGate Microservices Architecture REST API, documented by Oracle under
+/// `/services/{version}/requests` (`version` is always `v2`).
+///
+/// Addressing. Oracle's pages write every path as `/services/{version}/...`, but the part between
+/// `/services/` and `/v2` depends on how the service is reached, so it is not a fixed prefix of
+/// the documented path. This spec therefore keeps only `/requests`, `/requests/{request}` and
+/// `/requests/{request}/result` as paths and puts everything before them, version included, in
+/// the server URL (see `servers`); the client takes that base URL whole. The forms are:
+/// - direct to a service's own port: `https://host:port/services/v2` + `/requests`
+///  (Oracle's documented form);
+/// - Oracle's NGINX reverse proxy (generated by `ReverseProxySettings`):
+///  `https://host/services/{deployment}/{service}/v2` + `/requests`, and for the Service
+///  Manager `https://host/services/ServiceManager/v2` + `/requests`. Behind a proxy that serves
+///  several deployments, `https://host/services/v2/...` reaches no deployment (real servers answer
+///  an error envelope with `OGG-12031 The requested resource does not exist.`);
+/// - OCI GoldenGate (managed): `https://host/services/{service}/v2` + `/requests`, and
+///  `https://host/services/v2` + `/requests` for the Administration Service.
+/// Here `{service}` is the service's path name: `adminsrvr` (Administration Service), `distsrvr`
+/// (Distribution Service), `recvsrvr` (Receiver Service) or `pmsrvr` (Performance Metrics Service).
+/// The `/requests` resources are part of every service ("Common/Requests" in Oracle's Swagger
+/// tags): each service (adminsrvr, distsrvr, recvsrvr, pmsrvr, and the Service Manager) keeps its
+/// own background requests, so a request must be polled on the service that started it, at that
+/// service's base URL. Links in replies are absolute and use whichever form the server was
+/// reached by (real servers behind NGINX return both `/services/{deployment}/adminsrvr/v2/...` and
+/// `/services/v2/...` hrefs), so a client does not rebuild URLs from them blindly.
+///
+/// Background requests come from the service settings `asynchronousOperationEnabled` (true) and
+/// `defaultSynchronousWait` (30 seconds): a call that takes longer than that is answered with a
+/// request to poll here.
 ///
 /// Sources: Oracle's GoldenGate REST API reference pages "Retrieve Background Requests",
 /// "Retrieve Request Status" and "Retrieve Request Result" (releases 12.3, 19c, 21c, 23ai, 26ai),
@@ -1270,28 +1320,13 @@ pub struct Client {
     pub(crate) inner: ::sdk_runtime::Runtime,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: ::sdk_runtime::Runtime) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client, inner: ::sdk_runtime::Runtime) -> Self {
+    pub(crate) fn new_with_client(baseurl: &str, client: reqwest::Client, inner: ::sdk_runtime::Runtime) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
@@ -1313,27 +1348,17 @@ impl ClientInfo<::sdk_runtime::Runtime> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<::sdk_runtime::Runtime>,
-    {
-    }
-};
 impl Client {
     /// Retrieve background requests
     ///
-    /// Lists the background (asynchronous) REST API requests known to the service as an `ogg:collection`. Oracle's 23ai page requires the Administrator role; 12.3 and 19c show no role.
+    /// Lists the background (asynchronous) REST API requests known to the service that the base URL reaches (each service keeps its own) as an `ogg:collection`. Oracle's 23ai page requires the Administrator role; 12.3 and 19c show no role.
     ///
-    /// Sends a `GET` request to `/services/{version}/requests`
+    /// Sends a `GET` request to `/requests`
     ///
     /// Arguments:
-    /// - `version`: Version of the GoldenGate service API (always v2).
     /// - `x_id_tenant_name`: Name of the identity domain used for authentication ("Send Requests" page); only relevant to identity-domain (IDCS/cloud) set-ups.
     /// ```ignore
     /// let response = client.list_requests()
-    /// .version(version)
     /// .x_id_tenant_name(x_id_tenant_name)
     /// .send()
     /// .await;
@@ -1345,15 +1370,13 @@ impl Client {
     ///
     /// Returns the status (`ogg:request`) of one background request. Poll it until `progress` is terminal (succeeded, failed, aborted); the envelope's `related` link points at the result. The document carries no request id: take it from the path or the links. Oracle's 21c+ pages require the User role.
     ///
-    /// Sends a `GET` request to `/services/{version}/requests/{request}`
+    /// Sends a `GET` request to `/requests/{request}`
     ///
     /// Arguments:
-    /// - `version`: Version of the GoldenGate service API (always v2).
     /// - `request`: Identifier of the background request (Oracle gives integer without a format).
     /// - `x_id_tenant_name`: Name of the identity domain used for authentication ("Send Requests" page); only relevant to identity-domain (IDCS/cloud) set-ups.
     /// ```ignore
     /// let response = client.get_request()
-    /// .version(version)
     /// .request(request)
     /// .x_id_tenant_name(x_id_tenant_name)
     /// .send()
@@ -1366,15 +1389,13 @@ impl Client {
     ///
     /// Returns the result (`ogg:requestResult`) of one background request: the status line, headers and body of the original HTTP response (the body is usually the original operation's standard response envelope). Behaviour before the request has completed is not documented. Oracle's 21c+ pages require the User role.
     ///
-    /// Sends a `GET` request to `/services/{version}/requests/{request}/result`
+    /// Sends a `GET` request to `/requests/{request}/result`
     ///
     /// Arguments:
-    /// - `version`: Version of the GoldenGate service API (always v2).
     /// - `request`: Identifier of the background request (Oracle gives integer without a format).
     /// - `x_id_tenant_name`: Name of the identity domain used for authentication ("Send Requests" page); only relevant to identity-domain (IDCS/cloud) set-ups.
     /// ```ignore
     /// let response = client.get_request_result()
-    /// .version(version)
     /// .request(request)
     /// .x_id_tenant_name(x_id_tenant_name)
     /// .send()
@@ -1389,34 +1410,21 @@ impl Client {
 pub mod builder {
     use super::types;
     #[allow(unused_imports)]
-    use super::{
-        ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt, ResponseValue, encode_path,
-    };
+    use super::{ByteStream, ClientHooks, ClientInfo, OperationInfo, RequestBuilderExt, ResponseValue, encode_path};
     /// Builder for [`Client::list_requests`]
     ///
     /// [`Client::list_requests`]: super::Client::list_requests
     #[derive(Debug, Clone)]
     pub struct ListRequests<'a> {
         client: &'a super::Client,
-        version: Result<crate::generated::enums::ApiVersion, String>,
         x_id_tenant_name: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListRequests<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                version: Err("version was not initialized".to_string()),
                 x_id_tenant_name: Ok(None),
             }
-        }
-        pub fn version<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<crate::generated::enums::ApiVersion>,
-        {
-            self.version = value.try_into().map_err(|_| {
-                "conversion to `crate :: generated :: enums :: ApiVersion` for version failed".to_string()
-            });
-            self
         }
         pub fn x_id_tenant_name<V>(mut self, value: V) -> Self
         where
@@ -1428,25 +1436,15 @@ pub mod builder {
                 .map_err(|_| "conversion to `:: std :: string :: String` for x_id_tenant_name failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/services/{version}/requests`
-        pub async fn send(self) -> Result<ResponseValue<types::RequestListResponse>, Error<()>> {
+        ///Sends a `GET` request to `/requests`
+        pub async fn send(self) -> Result<ResponseValue<types::RequestListResponse>, ::sdk_runtime::Error> {
             let Self {
                 client,
-                version,
                 x_id_tenant_name,
             } = self;
-            let version = version.map_err(Error::InvalidRequest)?;
-            let x_id_tenant_name = x_id_tenant_name.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/services/{}/requests",
-                client.baseurl,
-                encode_path(&version.to_string()),
-            );
+            let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let url = format!("{}/requests", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             if let Some(value) = x_id_tenant_name {
                 header_map.append("X-ID-TENANT-NAME", value.to_string().try_into()?);
             }
@@ -1459,20 +1457,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_requests",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                202u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client.inner.send_json(&client.client, request, "list_requests").await
         }
     }
     /// Builder for [`Client::get_request`]
@@ -1481,7 +1468,6 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetRequest<'a> {
         client: &'a super::Client,
-        version: Result<crate::generated::enums::ApiVersion, String>,
         request: Result<i64, String>,
         x_id_tenant_name: Result<Option<::std::string::String>, String>,
     }
@@ -1489,19 +1475,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                version: Err("version was not initialized".to_string()),
                 request: Err("request was not initialized".to_string()),
                 x_id_tenant_name: Ok(None),
             }
-        }
-        pub fn version<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<crate::generated::enums::ApiVersion>,
-        {
-            self.version = value.try_into().map_err(|_| {
-                "conversion to `crate :: generated :: enums :: ApiVersion` for version failed".to_string()
-            });
-            self
         }
         pub fn request<V>(mut self, value: V) -> Self
         where
@@ -1522,28 +1498,17 @@ pub mod builder {
                 .map_err(|_| "conversion to `:: std :: string :: String` for x_id_tenant_name failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/services/{version}/requests/{request}`
-        pub async fn send(self) -> Result<ResponseValue<types::RequestStatusResponse>, Error<()>> {
+        ///Sends a `GET` request to `/requests/{request}`
+        pub async fn send(self) -> Result<ResponseValue<types::RequestStatusResponse>, ::sdk_runtime::Error> {
             let Self {
                 client,
-                version,
                 request,
                 x_id_tenant_name,
             } = self;
-            let version = version.map_err(Error::InvalidRequest)?;
-            let request = request.map_err(Error::InvalidRequest)?;
-            let x_id_tenant_name = x_id_tenant_name.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/services/{}/requests/{}",
-                client.baseurl,
-                encode_path(&version.to_string()),
-                encode_path(&request.to_string()),
-            );
+            let request = request.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let url = format!("{}/requests/{}", client.baseurl, encode_path(&request.to_string()),);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             if let Some(value) = x_id_tenant_name {
                 header_map.append("X-ID-TENANT-NAME", value.to_string().try_into()?);
             }
@@ -1556,20 +1521,9 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_request",
-            };
-            client.pre(&mut _request, &info).await?;
-            let result = client.exec(_request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                202u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client.inner.send_json(&client.client, _request, "get_request").await
         }
     }
     /// Builder for [`Client::get_request_result`]
@@ -1578,7 +1532,6 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetRequestResult<'a> {
         client: &'a super::Client,
-        version: Result<crate::generated::enums::ApiVersion, String>,
         request: Result<i64, String>,
         x_id_tenant_name: Result<Option<::std::string::String>, String>,
     }
@@ -1586,19 +1539,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                version: Err("version was not initialized".to_string()),
                 request: Err("request was not initialized".to_string()),
                 x_id_tenant_name: Ok(None),
             }
-        }
-        pub fn version<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<crate::generated::enums::ApiVersion>,
-        {
-            self.version = value.try_into().map_err(|_| {
-                "conversion to `crate :: generated :: enums :: ApiVersion` for version failed".to_string()
-            });
-            self
         }
         pub fn request<V>(mut self, value: V) -> Self
         where
@@ -1619,28 +1562,21 @@ pub mod builder {
                 .map_err(|_| "conversion to `:: std :: string :: String` for x_id_tenant_name failed".to_string());
             self
         }
-        ///Sends a `GET` request to `/services/{version}/requests/{request}/result`
-        pub async fn send(self) -> Result<ResponseValue<types::RequestResultResponse>, Error<()>> {
+        ///Sends a `GET` request to `/requests/{request}/result`
+        pub async fn send(self) -> Result<ResponseValue<types::RequestResultResponse>, ::sdk_runtime::Error> {
             let Self {
                 client,
-                version,
                 request,
                 x_id_tenant_name,
             } = self;
-            let version = version.map_err(Error::InvalidRequest)?;
-            let request = request.map_err(Error::InvalidRequest)?;
-            let x_id_tenant_name = x_id_tenant_name.map_err(Error::InvalidRequest)?;
+            let request = request.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!(
-                "{}/services/{}/requests/{}/result",
+                "{}/requests/{}/result",
                 client.baseurl,
-                encode_path(&version.to_string()),
                 encode_path(&request.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             if let Some(value) = x_id_tenant_name {
                 header_map.append("X-ID-TENANT-NAME", value.to_string().try_into()?);
             }
@@ -1653,20 +1589,12 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_request_result",
-            };
-            client.pre(&mut _request, &info).await?;
-            let result = client.exec(_request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                201u16 => ResponseValue::from_response(response).await,
-                202u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client
+                .inner
+                .send_json(&client.client, _request, "get_request_result")
+                .await
         }
     }
 }
@@ -1677,14 +1605,6 @@ pub mod prelude {
 
 /// The spec's enums. Each accepts values this SDK does not know yet (see `sdk_runtime::open_enum!`).
 pub mod enums {
-    ::sdk_runtime::open_enum! {
-        /// GoldenGate service API version path segment.
-        pub enum ApiVersion {
-            /// `v2`
-            V2 = "v2",
-        }
-    }
-
     ::sdk_runtime::open_enum! {
         /// Relationship of a link's target to the requested resource. The 13 values of 12.3/19c plus `ogg://service` added in 21c.
         pub enum LinkRelation {
@@ -1749,17 +1669,3 @@ pub mod enums {
         }
     }
 }
-
-/// Parses a success body as the documented type of `operation` (snake_case id); `None` for operations whose
-/// success reply is not a JSON document. The runtime calls it before the generated code parses the reply.
-pub fn check_success_body(operation: &str, body: &[u8]) -> Option<Result<(), serde_json::Error>> {
-    Some(match operation {
-        "get_request" => serde_json::from_slice::<types::RequestStatusResponse>(body).map(drop),
-        "get_request_result" => serde_json::from_slice::<types::RequestResultResponse>(body).map(drop),
-        "list_requests" => serde_json::from_slice::<types::RequestListResponse>(body).map(drop),
-        _ => return None,
-    })
-}
-
-/// The operations `check_success_body` knows: those whose success reply is a JSON document.
-pub const OPERATIONS_WITH_JSON_REPLIES: &[&str] = &["get_request", "get_request_result", "list_requests"];

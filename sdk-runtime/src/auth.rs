@@ -89,16 +89,25 @@ impl Auth {
     /// The `Authorization` header to send, fetching a token first if the source has none yet.
     pub(crate) async fn header(&self) -> Result<HeaderValue, TokenError> {
         match self {
-            Self::Basic { username, password } => {
-                let raw = format!("{username}:{}", password.expose());
-                let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
-                sensitive(format!("Basic {encoded}"))
-            }
-            Self::Bearer(token) => sensitive(format!("Bearer {}", token.expose())),
             Self::TokenSource(source) => {
                 let token = source.current().await?;
                 sensitive(format!("Bearer {}", token.expose()))
             }
+            fixed => fixed.fixed_header().unwrap_or_else(|| Err("no fixed credentials".into())),
+        }
+    }
+
+    /// The header of credentials that never change (basic, fixed bearer), so that it can be built once per
+    /// client rather than once per call; `None` for a token source.
+    pub(crate) fn fixed_header(&self) -> Option<Result<HeaderValue, TokenError>> {
+        match self {
+            Self::Basic { username, password } => {
+                let raw = format!("{username}:{}", password.expose());
+                let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
+                Some(sensitive(format!("Basic {encoded}")))
+            }
+            Self::Bearer(token) => Some(sensitive(format!("Bearer {}", token.expose()))),
+            Self::TokenSource(_) => None,
         }
     }
 

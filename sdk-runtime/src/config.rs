@@ -199,6 +199,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
         let runtime = Runtime {
             shared: Arc::new(Shared {
                 service: C::SERVICE,
+                fixed_authorization: self.auth.as_ref().and_then(Auth::fixed_header).and_then(Result::ok),
                 auth: self.auth,
                 total_timeout: self.total_timeout,
             }),

@@ -1,11 +1,10 @@
 //! One error type for the three clients.
 //!
-//! Generated methods return `progenitor_client::Error`; `?` turns it into [`Error`] (it implements `From`), which
-//! keeps what a person needs to act: the HTTP status, the service's own error code and message, the operation and
-//! path, the request id the server sent, whether a retry may help, and the raw body.
+//! Every generated method returns [`Error`], which keeps what a person needs to act: the HTTP status, the service's
+//! own error code and message, the operation and path, the request id the server sent, whether a retry may help,
+//! and the raw body.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -108,9 +107,9 @@ impl ApiError {
         self.retry_after
     }
 
-    /// Whether sending the same request again may succeed: 408, 429, 502, 503, 504.
+    /// Whether sending the same request again may succeed (see [`retry::is_retryable_status`](crate::retry::is_retryable_status)).
     pub fn is_retryable(&self) -> bool {
-        self.body_error.is_none() && crate::retry::is_transient_status(self.status)
+        self.body_error.is_none() && crate::retry::is_retryable_status(self.status)
     }
 
     /// For a success reply with an unreadable body: what is wrong with it.
@@ -183,25 +182,11 @@ pub enum Error {
     /// No usable reply: connection refused or reset, TLS failure, timeout.
     #[error("transport error: {}", with_causes(.0))]
     Transport(#[source] reqwest::Error),
-    /// A success status whose body is not JSON at all (truncated, an HTML page, empty, cut off by a timeout),
-    /// with the status and the call kept.
+    /// A success status whose body is not the operation's documented type: not JSON at all (truncated, an HTML
+    /// page, empty, cut off by a timeout) or JSON of another shape. The status, the call and the raw body are
+    /// kept; [`ApiError::body_error`] says what is wrong.
     #[error("{0}")]
     InvalidBody(Box<ApiError>),
-    /// A success status whose JSON body does not match the documented schema.
-    #[error("the response body does not match the documented schema: {source} (body starts with {excerpt:?})", excerpt = one_line(&String::from_utf8_lossy(body), 80))]
-    Decode {
-        /// The body as received.
-        body: Bytes,
-        /// What the JSON parser reported.
-        #[source]
-        source: serde_json::Error,
-    },
-    /// A success status this client does not expect for the operation.
-    #[error("unexpected success status {status} for this operation")]
-    UnexpectedStatus {
-        /// The status received.
-        status: StatusCode,
-    },
     /// The request could not be built from the arguments given (a missing required argument, say).
     #[error("invalid request: {0}")]
     InvalidRequest(String),
@@ -211,6 +196,16 @@ pub enum Error {
     /// The client could not be built.
     #[error(transparent)]
     Config(#[from] crate::ConfigError),
+    /// A wait for success ended otherwise: failed (with cause and message), cancelled, needs action, timed out
+    /// with the last state, or polling failed.
+    #[error(transparent)]
+    Wait(Box<crate::wait::WaitError>),
+}
+
+impl From<crate::wait::WaitError> for Error {
+    fn from(error: crate::wait::WaitError) -> Self {
+        Self::Wait(Box::new(error))
+    }
 }
 
 impl Error {
@@ -219,7 +214,10 @@ impl Error {
         match self {
             Self::Api(api) | Self::InvalidBody(api) => Some(api.status),
             Self::Transport(e) => e.status(),
-            Self::UnexpectedStatus { status } => Some(*status),
+            Self::Wait(wait) => match &**wait {
+                crate::wait::WaitError::PollFailed { source, .. } => source.status(),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -229,6 +227,10 @@ impl Error {
     pub fn api(&self) -> Option<&ApiError> {
         match self {
             Self::Api(api) | Self::InvalidBody(api) => Some(api),
+            Self::Wait(wait) => match &**wait {
+                crate::wait::WaitError::PollFailed { source, .. } => source.api(),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -242,7 +244,6 @@ impl Error {
     pub fn body(&self) -> Option<&Bytes> {
         match self {
             Self::Api(api) | Self::InvalidBody(api) => Some(&api.body),
-            Self::Decode { body, .. } => Some(body),
             _ => None,
         }
     }
@@ -251,44 +252,25 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Api(api) => api.is_retryable(),
-            Self::Transport(e) => e.is_timeout() || e.is_connect() || e.is_request(),
+            Self::Transport(e) => crate::retry::is_retryable_transport(e),
             _ => false,
         }
     }
 }
 
-impl<E> From<progenitor_client::Error<E>> for Error {
-    fn from(error: progenitor_client::Error<E>) -> Self {
-        use progenitor_client::Error as P;
-        match error {
-            P::UnexpectedResponse(response) => match response.extensions().get::<Arc<ApiError>>() {
-                Some(api) if api.body_error.is_some() => Self::InvalidBody(Box::new(ApiError::clone(api))),
-                Some(api) => Self::Api(Box::new(ApiError::clone(api))),
-                None if response.status().is_success() => Self::UnexpectedStatus {
-                    status: response.status(),
-                },
-                // Only reached by a client not wired through the runtime's hooks.
-                None => Self::Api(Box::new(ApiError {
-                    service: "HTTP",
-                    operation: "unknown",
-                    method: Method::GET,
-                    path: response.url().path().to_owned(),
-                    status: response.status(),
-                    headers: response.headers().clone(),
-                    request_id: None,
-                    service_error: None,
-                    body: Bytes::new(),
-                    body_truncated: false,
-                    retry_after: None,
-                    body_error: None,
-                })),
-            },
-            P::ErrorResponse(value) => Self::UnexpectedStatus { status: value.status() },
-            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => Self::Transport(e),
-            P::InvalidResponsePayload(body, source) => Self::Decode { body, source },
-            P::InvalidRequest(message) => Self::InvalidRequest(message),
-            P::Custom(message) => Self::Auth(message),
-        }
+impl From<http::header::InvalidHeaderValue> for Error {
+    /// A header argument (such as GoldenGate's `X-ID-TENANT-NAME`) that cannot be sent as an HTTP header.
+    fn from(_: http::header::InvalidHeaderValue) -> Self {
+        Self::InvalidRequest("a header argument contains characters not allowed in an HTTP header".to_owned())
+    }
+}
+
+impl Error {
+    /// The error for a request the generated code could not build (a body that cannot be serialised, an
+    /// invalid URL). Used by the generated `send` methods.
+    #[doc(hidden)]
+    pub fn request_not_built(error: reqwest::Error) -> Self {
+        Self::InvalidRequest(format!("the request could not be built: {}", with_causes(&error)))
     }
 }
 

@@ -4,11 +4,11 @@
 //!
 //! - [`ClientBuilder`]: base URL taken whole, credentials ([`Auth`]: basic, bearer, refreshable [`TokenSource`]),
 //!   timeouts, and a refusal to send credentials over plain `http://` to a remote host;
-//! - [`Runtime`]: the hooks every call goes through: `Authorization`, retries of transient failures under a
-//!   [`RetryPolicy`] that never repeats a POST unless asked, `Retry-After`, one tracing span per call, and
-//!   capture of error bodies;
-//! - [`Error`]: one error type with the HTTP status, the service's code and message, the call, the request id and
-//!   the raw body; `?` converts the generated clients' errors into it;
+//! - [`Runtime`]: the one path every generated call takes: `Authorization`, retries of transient failures under a
+//!   [`RetryPolicy`] that never repeats a POST unless asked, `Retry-After`, one tracing span per call, the success
+//!   body decoded once into its documented type, and error bodies captured;
+//! - [`Error`]: the error every generated call returns, with the HTTP status, the service's code and message, the
+//!   call, the request id and the raw body;
 //! - [`open_enum!`]: enums that accept values Oracle adds later, and [`Timestamp`]: date-times as Oracle really
 //!   writes them;
 //! - [`Secret`]: passwords and tokens that never print;
@@ -25,7 +25,7 @@
 //! // let client = sdk_ess::Client::builder("https://host/ess/rest/scheduler/v1")
 //! //     .basic_auth("user", "password")
 //! //     .build()?;
-//! // let job = client.get_request().request_id(42).send().await?; // errors become sdk_runtime::Error
+//! // let job = client.get_request().request_id(42).send().await?; // the error is sdk_runtime::Error
 //! # Ok(()) }
 //! ```
 
@@ -43,7 +43,7 @@ pub use auth::{Auth, CachedTokenSource, TokenError, TokenFuture, TokenSource};
 pub use config::{ClientBuilder, ConfigError, ServiceClient};
 pub use error::{ApiError, Error, ServiceError};
 pub use retry::RetryPolicy;
-pub use runtime::{Runtime, Service, SuccessBodyCheck};
+pub use runtime::{Runtime, Service};
 pub use secret::Secret;
 pub use timestamp::Timestamp;
 
@@ -51,14 +51,13 @@ pub use timestamp::Timestamp;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::open_enum::OpenEnumVisitor;
-    pub use progenitor_client;
     pub use reqwest;
     pub use serde;
 }
 
-/// Wires a progenitor-generated `Client` (generated with `Runtime` as its inner type and expected hooks) to
-/// the runtime: implements [`ServiceClient`] and the client hooks, and adds `Client::builder`,
-/// `Client::runtime` and `Client::with_retry_policy`.
+/// Wires a generated `Client` (generated with `Runtime` as its inner type; its `send` methods call the runtime)
+/// to the runtime: implements [`ServiceClient`] and adds `Client::builder`, `Client::runtime` and
+/// `Client::with_retry_policy`.
 ///
 /// Used once in each SDK crate's `lib.rs`: `sdk_runtime::wire_client!(Client, SERVICE);`
 #[macro_export]
@@ -95,25 +94,39 @@ macro_rules! wire_client {
             }
         }
 
-        impl $crate::__private::progenitor_client::ClientHooks<$crate::Runtime> for $client {
-            async fn pre<E>(
-                &self,
-                request: &mut $crate::__private::reqwest::Request,
-                _info: &$crate::__private::progenitor_client::OperationInfo,
-            ) -> ::std::result::Result<(), $crate::__private::progenitor_client::Error<E>> {
-                self.inner
-                    .prepare(request)
-                    .await
-                    .map_err($crate::__private::progenitor_client::Error::Custom)
-            }
+    };
+}
 
-            async fn exec(
-                &self,
-                request: $crate::__private::reqwest::Request,
-                info: &$crate::__private::progenitor_client::OperationInfo,
-            ) -> $crate::__private::reqwest::Result<$crate::__private::reqwest::Response> {
-                self.inner.execute(&self.client, request, info).await
+/// Declares `ErrorDocumentExt` in an SDK crate: the one way, the same in every crate, to read the service's own
+/// typed error document from an error (`error.error_document()`).
+///
+/// `$document` is the generated type; `$parse` is the crate's error-body parser (the `Service::parse_error`), which
+/// decides whether a body is such a document at all (an HTML page from a proxy is not).
+#[macro_export]
+macro_rules! error_document_ext {
+    ($document:ty, $parse:path) => {
+        /// Reads the service's own typed error document from an error of this crate.
+        pub trait ErrorDocumentExt {
+            /// The error document the server sent, when the error body is one (not for an HTML page from a proxy,
+            /// an empty body, or a success reply with a broken body).
+            fn error_document(&self) -> ::std::option::Option<$document>;
+        }
+
+        impl ErrorDocumentExt for $crate::ApiError {
+            fn error_document(&self) -> ::std::option::Option<$document> {
+                if self.body_error().is_some() {
+                    return ::std::option::Option::None;
+                }
+                $parse(self.body())?;
+                self.body_as()
+            }
+        }
+
+        impl ErrorDocumentExt for $crate::Error {
+            fn error_document(&self) -> ::std::option::Option<$document> {
+                self.api()?.error_document()
             }
         }
     };
 }
+

@@ -23,8 +23,8 @@ use http::{HeaderMap, Method, StatusCode};
 /// let patient = RetryPolicy::default()
 ///     .max_attempts(6)
 ///     .budget(Duration::from_secs(300));
-/// assert_eq!(patient.get_max_attempts(), 6);
-/// assert_eq!(RetryPolicy::disabled().get_max_attempts(), 1);
+/// assert_eq!(patient.attempt_limit(), 6);
+/// assert_eq!(RetryPolicy::disabled().attempt_limit(), 1);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -88,32 +88,25 @@ impl RetryPolicy {
     }
 
     /// Attempts in all.
-    pub fn get_max_attempts(&self) -> u32 {
+    pub fn attempt_limit(&self) -> u32 {
         self.max_attempts
     }
 
     /// The retry budget.
-    pub fn get_budget(&self) -> Duration {
+    pub fn retry_budget(&self) -> Duration {
         self.budget
     }
 
-    /// Whether a reply with this status to a request with this method may be retried under this policy.
+    /// Whether a reply with this status to a request with this method may be retried under this policy: the
+    /// status is [retryable](is_retryable_status) and the request is safe to repeat (idempotent, or opted in).
     pub fn may_retry_status(&self, method: &Method, status: StatusCode) -> bool {
-        let repeatable = self.retry_non_idempotent || is_idempotent(method);
-        if status == StatusCode::INTERNAL_SERVER_ERROR {
-            // A 500 may come after the server acted; repeat only what is safe to repeat.
-            return repeatable;
-        }
-        repeatable && is_transient_status(status)
+        (self.retry_non_idempotent || is_idempotent(method)) && is_retryable_status(status)
     }
 
-    /// Whether a transport failure may be retried: a connection that never opened can always be retried,
-    /// anything else only for repeatable requests.
+    /// Whether a transport failure may be retried: it is [retryable](is_retryable_transport), and either the
+    /// connection never opened (the server cannot have acted) or the request is safe to repeat.
     pub fn may_retry_transport(&self, method: &Method, error: &reqwest::Error) -> bool {
-        if error.is_connect() {
-            return true;
-        }
-        (self.retry_non_idempotent || is_idempotent(method)) && (error.is_timeout() || error.is_request())
+        is_retryable_transport(error) && (error.is_connect() || self.retry_non_idempotent || is_idempotent(method))
     }
 
     /// The delay before retry number `retry` (1 for the first retry): uniform in `[0, min(max, initial * 2^(retry-1))]`.
@@ -137,9 +130,19 @@ pub fn is_idempotent(method: &Method) -> bool {
     )
 }
 
-/// 408, 429, 502, 503 and 504: statuses that say "not now" rather than "no".
-pub fn is_transient_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
+/// The one definition of a retryable reply, used by the retry policy and by [`Error::is_retryable`]: 408, 429,
+/// 500, 502, 503 and 504, statuses that say "not now" rather than "no". (A 500 may come after the server acted,
+/// so the policy repeats it only for requests safe to repeat, like every other status.)
+///
+/// [`Error::is_retryable`]: crate::Error::is_retryable
+pub fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// The one definition of a retryable transport failure: the connection could not be opened, the request could
+/// not be sent whole, or it timed out.
+pub fn is_retryable_transport(error: &reqwest::Error) -> bool {
+    error.is_connect() || error.is_timeout() || error.is_request()
 }
 
 /// Reads `Retry-After` in either form: delay seconds, or an HTTP date (relative to `now`).

@@ -1,15 +1,20 @@
-//! The hooks every generated call goes through: credentials, retries, error capture and tracing.
+//! The one path every generated call takes: credentials, retries, tracing, and the reading of the reply.
+//!
+//! Each generated `send` builds its `reqwest::Request` and hands it here whole (`send_json`, `send_stream`,
+//! `send_empty`). A success body is read and decoded once, into the operation's documented type; any failure keeps
+//! the real status, the operation, the path and the raw body in the crate's [`Error`].
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
-use http::{HeaderMap, StatusCode};
-use progenitor_client::OperationInfo;
+use http::{HeaderMap, Method, StatusCode};
+use progenitor_client::{ByteStream, ResponseValue};
+use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use tracing::{Instrument, field};
 
-use crate::error::{ApiError, ServiceError};
+use crate::error::{ApiError, Error, ServiceError};
 use crate::{Auth, RetryPolicy, retry};
 
 /// How much of an error body is kept: enough for any Oracle error document, bounded for a runaway proxy page.
@@ -27,18 +32,6 @@ const REQUEST_ID_HEADERS: &[&str] = &[
 /// The largest success body read: far above any Oracle status document, bounded against a runaway reply.
 const MAX_SUCCESS_BODY: usize = 64 * 1024 * 1024;
 
-/// The status under which a success reply whose body is broken is handed to the generated code, so that it
-/// does not parse the body again but passes the reply on as "unexpected"; the error conversion then reports the
-/// true status, kept with the reply.
-const HANDED_OVER: StatusCode = match StatusCode::from_u16(299) {
-    Ok(status) => status,
-    Err(_) => StatusCode::INTERNAL_SERVER_ERROR,
-};
-
-/// A service's check of a success body: `None` when the operation's reply is not a JSON document, else the result
-/// of parsing the body as the documented type.
-pub type SuccessBodyCheck = fn(&str, &[u8]) -> Option<Result<(), serde_json::Error>>;
-
 /// What the runtime needs to know about a service.
 #[derive(Clone, Copy, Debug)]
 pub struct Service {
@@ -46,34 +39,12 @@ pub struct Service {
     pub name: &'static str,
     /// Reads the service's error code and message from an error body, or `None` if the body is not one.
     pub parse_error: fn(&[u8]) -> Option<ServiceError>,
-    /// Parses a success body as the operation's documented type (`None` when the reply is not JSON), so that a
-    /// body the generated code could not parse becomes an error that keeps the status and the call.
-    pub check_success_body: SuccessBodyCheck,
-    /// The operations `check_success_body` knows (those whose success reply is a JSON document).
-    pub json_operations: &'static [&'static str],
 }
 
 impl Service {
     /// Describes a service by its short name and error-body parser.
     pub const fn new(name: &'static str, parse_error: fn(&[u8]) -> Option<ServiceError>) -> Self {
-        Self {
-            name,
-            parse_error,
-            check_success_body: |_, _| None,
-            json_operations: &[],
-        }
-    }
-
-    /// The success-body check of the service and the operations it knows (each SDK crate's generated
-    /// `check_success_body` and `OPERATIONS_WITH_JSON_REPLIES`).
-    pub const fn with_success_body_check(
-        mut self,
-        check: SuccessBodyCheck,
-        operations: &'static [&'static str],
-    ) -> Self {
-        self.check_success_body = check;
-        self.json_operations = operations;
-        self
+        Self { name, parse_error }
     }
 }
 
@@ -88,6 +59,8 @@ pub struct Runtime {
 pub(crate) struct Shared {
     pub(crate) service: Service,
     pub(crate) auth: Option<Auth>,
+    /// The `Authorization` header of basic or fixed bearer credentials, built once.
+    pub(crate) fixed_authorization: Option<http::HeaderValue>,
     pub(crate) total_timeout: Option<Duration>,
 }
 
@@ -110,10 +83,129 @@ impl Runtime {
         }
     }
 
-    /// Hook run before a request is sent: drops the `api-version` header progenitor adds (Oracle does not
-    /// define it), drops the trailing slash of a root resource's URL, and sets the `Authorization` header.
-    pub async fn prepare(&self, request: &mut reqwest::Request) -> Result<(), String> {
-        request.headers_mut().remove("api-version");
+    /// Sends a generated call and decodes its success body, once, as the operation's documented type `T`.
+    ///
+    /// Called by the generated `send` methods; not meant to be called directly.
+    #[doc(hidden)]
+    pub async fn send_json<T: DeserializeOwned>(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+        operation: &'static str,
+    ) -> Result<ResponseValue<T>, Error> {
+        let span = self.span(&request, operation);
+        async move {
+            let method = request.method().clone();
+            let mut response = self.call(http, request, operation).await?;
+            let status = response.status();
+            let headers = std::mem::take(response.headers_mut());
+            let body = read_success_body(&mut response).await;
+            let (body, parsed) = match body {
+                Ok(bytes) => {
+                    let parsed = serde_json::from_slice::<T>(&bytes).map_err(|e| {
+                        if e.is_syntax() || e.is_eof() {
+                            format!("the body is not JSON: {e}")
+                        } else {
+                            format!("the body does not match the documented schema: {e}")
+                        }
+                    });
+                    (bytes, parsed)
+                }
+                Err((partial, problem)) => (partial, Err(problem)),
+            };
+            match parsed {
+                Ok(value) => Ok(ResponseValue::new(value, status, headers)),
+                Err(problem) => {
+                    tracing::warn!(status = status.as_u16(), problem = %problem, "unreadable success reply");
+                    let kept = body.slice(..body.len().min(MAX_ERROR_BODY));
+                    Err(Error::InvalidBody(Box::new(ApiError {
+                        service: self.shared.service.name,
+                        operation,
+                        method,
+                        path: response.url().path().to_owned(),
+                        status,
+                        request_id: request_id(&headers),
+                        service_error: None,
+                        retry_after: None,
+                        headers,
+                        body_truncated: kept.len() < body.len(),
+                        body: kept,
+                        body_error: Some(problem),
+                    })))
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Sends a generated call whose success reply is a byte stream (a download), handed over unread.
+    #[doc(hidden)]
+    pub async fn send_stream(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+        operation: &'static str,
+    ) -> Result<ResponseValue<ByteStream>, Error> {
+        let span = self.span(&request, operation);
+        let response = self.call(http, request, operation).instrument(span).await?;
+        Ok(ResponseValue::stream(response))
+    }
+
+    /// Sends a generated call whose success reply has no body (its headers may matter).
+    #[doc(hidden)]
+    pub async fn send_empty(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+        operation: &'static str,
+    ) -> Result<ResponseValue<()>, Error> {
+        let span = self.span(&request, operation);
+        let response = self.call(http, request, operation).instrument(span).await?;
+        Ok(ResponseValue::empty(response))
+    }
+
+    /// The `oracle_call` span of one call. Its fields are only computed when a subscriber wants the span.
+    fn span(&self, request: &reqwest::Request, operation: &'static str) -> tracing::Span {
+        tracing::info_span!(
+            "oracle_call",
+            service = self.shared.service.name,
+            operation,
+            method = %request.method(),
+            url = %redacted_url(request.url()),
+            attempt = field::Empty,
+            status = field::Empty,
+            duration_ms = field::Empty,
+        )
+    }
+
+    /// Prepares and sends a request under the retry policy; a reply that is not a success becomes the error.
+    async fn call(
+        &self,
+        http: &reqwest::Client,
+        mut request: reqwest::Request,
+        operation: &'static str,
+    ) -> Result<reqwest::Response, Error> {
+        self.prepare(&mut request).await?;
+        let method = request.method().clone();
+        let started = Instant::now();
+        let outcome = self.execute_with_retries(http, request).await;
+        let span = tracing::Span::current();
+        span.record(
+            "duration_ms",
+            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        );
+        let response = outcome.map_err(Error::Transport)?;
+        span.record("status", response.status().as_u16());
+        if response.status().is_success() {
+            Ok(response)
+        } else {
+            Err(Error::Api(Box::new(self.capture_error(response, operation, method).await)))
+        }
+    }
+
+    /// Drops the trailing slash of a root resource's URL and sets the `Authorization` header.
+    async fn prepare(&self, request: &mut reqwest::Request) -> Result<(), Error> {
         // A spec's root path `/` appended to the base URL ends in a slash; Oracle documents no path that does
         // (ESS's root resource is `ess/rest/scheduler/v1` itself), so the base URL is what is called.
         let path = request.url().path();
@@ -121,48 +213,26 @@ impl Runtime {
             let trimmed = path.trim_end_matches('/').to_owned();
             request.url_mut().set_path(&trimmed);
         }
-        if let Some(auth) = &self.shared.auth {
+        if let Some(header) = &self.shared.fixed_authorization {
+            request.headers_mut().insert(http::header::AUTHORIZATION, header.clone());
+        } else if let Some(auth) = &self.shared.auth {
             let header = auth
                 .header()
                 .await
-                .map_err(|e| format!("{} token source failed: {e}", self.shared.service.name))?;
+                .map_err(|e| Error::Auth(format!("{} token source failed: {e}", self.shared.service.name)))?;
             request.headers_mut().insert(http::header::AUTHORIZATION, header);
         }
         Ok(())
-    }
-
-    /// Hook that sends a request: retries transient failures under the policy, refreshes a token once on `401`,
-    /// and captures the body of a non-success reply so that the error keeps it.
-    pub async fn execute(
-        &self,
-        http: &reqwest::Client,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        let span = tracing::info_span!(
-            "oracle_call",
-            service = self.shared.service.name,
-            operation = info.operation_id,
-            method = %request.method(),
-            url = %redacted_url(request.url()),
-            attempt = field::Empty,
-            status = field::Empty,
-            duration_ms = field::Empty,
-        );
-        self.execute_with_retries(http, request, info.operation_id)
-            .instrument(span)
-            .await
     }
 
     async fn execute_with_retries(
         &self,
         http: &reqwest::Client,
         mut request: reqwest::Request,
-        operation: &'static str,
     ) -> reqwest::Result<reqwest::Response> {
         let started = Instant::now();
         let policy = &*self.retry;
-        let retry_deadline = started + policy.get_budget();
+        let retry_deadline = started + policy.retry_budget();
         let deadline = self.shared.total_timeout.map(|t| started + t);
         let method = request.method().clone();
         let mut attempt: u32 = 1;
@@ -185,7 +255,7 @@ impl Runtime {
                     if status == StatusCode::UNAUTHORIZED && !refreshed && self.can_refresh() {
                         refreshed = true;
                         Some(Duration::ZERO)
-                    } else if attempt < policy.get_max_attempts() && policy.may_retry_status(&method, status) {
+                    } else if attempt < policy.attempt_limit() && policy.may_retry_status(&method, status) {
                         Some(
                             retry::retry_after(response.headers(), SystemTime::now())
                                 .unwrap_or_else(|| policy.backoff(attempt)),
@@ -194,9 +264,8 @@ impl Runtime {
                         None
                     }
                 }
-                (Err(error), Some(_)) => (attempt < policy.get_max_attempts()
-                    && policy.may_retry_transport(&method, error))
-                .then(|| policy.backoff(attempt)),
+                (Err(error), Some(_)) => (attempt < policy.attempt_limit() && policy.may_retry_transport(&method, error))
+                    .then(|| policy.backoff(attempt)),
             };
             let resend_at = delay
                 .map(|d| Instant::now() + d)
@@ -211,7 +280,7 @@ impl Runtime {
                         if let Some(header) = self.refreshed_header().await {
                             next.headers_mut().insert(http::header::AUTHORIZATION, header);
                         } else {
-                            return self.finish(outcome, operation, &method, started).await;
+                            return outcome;
                         }
                     }
                     tracing::info!(
@@ -225,7 +294,7 @@ impl Runtime {
                     request = next;
                     attempt += 1;
                 }
-                _ => return self.finish(outcome, operation, &method, started).await,
+                _ => return outcome,
             }
         }
     }
@@ -245,104 +314,10 @@ impl Runtime {
         }
     }
 
-    async fn finish(
-        &self,
-        outcome: reqwest::Result<reqwest::Response>,
-        operation: &'static str,
-        method: &http::Method,
-        started: Instant,
-    ) -> reqwest::Result<reqwest::Response> {
-        let span = tracing::Span::current();
-        span.record(
-            "duration_ms",
-            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        );
-        let response = outcome?;
-        span.record("status", response.status().as_u16());
-        if !response.status().is_success() {
-            return Ok(self.capture_error(response, operation, method.clone()).await);
-        }
-        if self.shared.service.json_operations.contains(&operation) {
-            return Ok(self.check_json(response, operation, method.clone()).await);
-        }
-        Ok(response)
-    }
-
-    /// Reads a success body that should be a JSON document and parses it as the documented type, so that a
-    /// truncated document, an HTML page, an empty body, a body of the wrong shape or one that stops arriving becomes
-    /// an error that keeps the status and the call.
-    async fn check_json(
-        &self,
-        mut response: reqwest::Response,
-        operation: &'static str,
-        method: http::Method,
-    ) -> reqwest::Response {
-        let mut body = BytesMut::new();
-        let mut problem = None;
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) if body.len() + chunk.len() > MAX_SUCCESS_BODY => {
-                    problem = Some(format!("the body is larger than {MAX_SUCCESS_BODY} bytes"));
-                    break;
-                }
-                Ok(Some(chunk)) => body.extend_from_slice(&chunk),
-                Ok(None) => break,
-                Err(error) => {
-                    problem = Some(format!("the body did not arrive whole: {}", error.without_url()));
-                    break;
-                }
-            }
-        }
-        let body = body.freeze();
-        if problem.is_none() {
-            problem = match (self.shared.service.check_success_body)(operation, &body) {
-                Some(Err(e)) if e.is_syntax() || e.is_eof() => Some(format!("the body is not JSON: {e}")),
-                Some(Err(e)) => Some(format!("the body does not match the documented schema: {e}")),
-                _ => None,
-            };
-        }
+    /// Reads the body of a non-success reply (at most [`MAX_ERROR_BODY`]) and describes the reply.
+    async fn capture_error(&self, mut response: reqwest::Response, operation: &'static str, method: Method) -> ApiError {
         let status = response.status();
-        let version = response.version();
-        let headers = response.headers().clone();
-        let mut rebuilt = http::Response::new(body.clone());
-        *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers.clone();
-        match problem {
-            None => *rebuilt.status_mut() = status,
-            Some(problem) => {
-                tracing::warn!(status = status.as_u16(), problem = %problem, "unreadable success reply");
-                let kept = body.slice(..body.len().min(MAX_ERROR_BODY));
-                let api = ApiError {
-                    service: self.shared.service.name,
-                    operation,
-                    method,
-                    path: response.url().path().to_owned(),
-                    status,
-                    request_id: request_id(&headers),
-                    service_error: None,
-                    retry_after: None,
-                    headers,
-                    body_truncated: kept.len() < body.len(),
-                    body: kept,
-                    body_error: Some(problem),
-                };
-                *rebuilt.status_mut() = HANDED_OVER;
-                rebuilt.extensions_mut().insert(Arc::new(api));
-            }
-        }
-        reqwest::Response::from(rebuilt)
-    }
-
-    /// Reads the body of a non-success reply and attaches it, parsed, to the response for the error conversion.
-    async fn capture_error(
-        &self,
-        mut response: reqwest::Response,
-        operation: &'static str,
-        method: http::Method,
-    ) -> reqwest::Response {
-        let status = response.status();
-        let version = response.version();
-        let headers = response.headers().clone();
+        let headers = std::mem::take(response.headers_mut());
         let path = response.url().path().to_owned();
         let mut body = BytesMut::new();
         let mut truncated = false;
@@ -367,7 +342,7 @@ impl Runtime {
         }
         let body: Bytes = body.freeze();
         let service = self.shared.service;
-        let api = ApiError {
+        ApiError {
             service: service.name,
             operation,
             method,
@@ -376,17 +351,47 @@ impl Runtime {
             request_id: request_id(&headers),
             service_error: (service.parse_error)(&body),
             retry_after: retry::retry_after(&headers, SystemTime::now()),
-            headers: headers.clone(),
-            body: body.clone(),
+            headers,
+            body,
             body_truncated: truncated,
             body_error: None,
-        };
-        let mut rebuilt = http::Response::new(body);
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers;
-        rebuilt.extensions_mut().insert(Arc::new(api));
-        reqwest::Response::from(rebuilt)
+        }
+    }
+}
+
+/// Reads a success body whole, up to [`MAX_SUCCESS_BODY`]. A body that stops arriving, or is larger, is a problem
+/// described in words, returned with what did arrive. A body that arrives in one piece (the common case) is not
+/// copied.
+async fn read_success_body(response: &mut reqwest::Response) -> Result<Bytes, (Bytes, String)> {
+    let mut body = BytesMut::new();
+    let mut first: Option<Bytes> = None;
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > MAX_SUCCESS_BODY {
+                    return Err((body.freeze(), format!("the body is larger than {MAX_SUCCESS_BODY} bytes")));
+                }
+                match first.take() {
+                    None if body.is_empty() => first = Some(chunk),
+                    pending => {
+                        if let Some(pending) = pending {
+                            body.extend_from_slice(&pending);
+                        }
+                        body.extend_from_slice(&chunk);
+                    }
+                }
+            }
+            Ok(None) => return Ok(first.unwrap_or_else(|| body.freeze())),
+            Err(error) => {
+                if let Some(pending) = first {
+                    body.extend_from_slice(&pending);
+                }
+                return Err((
+                    body.freeze(),
+                    format!("the body did not arrive whole: {}", error.without_url()),
+                ));
+            }
+        }
     }
 }
 

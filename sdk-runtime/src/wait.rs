@@ -20,20 +20,30 @@
 //!     fn describe(&self, percent: &u32) -> (String, Option<f64>) {
 //!         ("RUNNING".into(), Some(f64::from(*percent)))
 //!     }
+//!     fn label(&self) -> String {
+//!         "demo job".into()
+//!     }
 //! }
 //!
 //! # #[tokio::main(flavor = "current_thread", start_paused = true)]
-//! # async fn main() {
+//! # async fn main() -> Result<(), sdk_runtime::Error> {
 //! let policy = WaitPolicy::default().initial_delay(Duration::from_millis(10));
-//! let outcome = Waiter::new(Demo(0), policy).wait().await;
+//! let outcome = Waiter::new(Demo(0), policy.clone()).wait().await;
 //! assert!(matches!(outcome, Outcome::Succeeded(100)));
+//!
+//! // The common case in one line: the final status, or an error saying why not.
+//! let percent = Waiter::new(Demo(0), policy).until_success().await?;
+//! assert_eq!(percent, 100);
+//! # Ok::<(), sdk_runtime::Error>(())
 //! # }
 //! ```
 
 mod engine;
+mod lifecycle;
 mod outcome;
 mod policy;
 
 pub use engine::{PollTarget, Polled, WaitEvent, Waiter};
+pub use lifecycle::Lifecycle;
 pub use outcome::{Failure, Outcome, Phase, Snapshot, WaitError};
 pub use policy::WaitPolicy;

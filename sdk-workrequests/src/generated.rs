@@ -3,6 +3,7 @@
 #![allow(
     missing_docs,
     unused_imports,
+    unused_mut,
     clippy::all,
     clippy::pedantic,
     clippy::unwrap_used,
@@ -11,7 +12,7 @@
     rustdoc::invalid_html_tags
 )]
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
 /// Types used as operation parameters and responses.
@@ -33,10 +34,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Inferred: body of the 202 answer to a snapshot creation or registration. Only `workRequestId` is attested (Oracle's disaster-recovery scripts look for it); every member is optional and any other member is kept.
+    ///Body of the 202 answer to a snapshot creation or registration (not on Oracle's page). A real server sent `{"workRequestId": "..."}` for a registration, and Oracle's disaster-recovery scripts read the same member from a CREATE; no other member is known, and any other member is kept.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateSnapshotResponse {
-        ///Id of the work request tracking the snapshot operation; pass it to getWorkRequest.
+        ///Id of the work request tracking the snapshot operation; pass it to getWorkRequest (percent-encoded in the path: real ids contain `:`).
         #[serde(rename = "workRequestId", skip_serializing_if = "::std::option::Option::is_none")]
         pub work_request_id: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
@@ -68,15 +69,21 @@ pub mod types {
             Default::default()
         }
     }
-    ///Error body returned by the Analytics REST API for every documented error status. Oracle marks both fields required; they are optional here so that any JSON error body still parses (some OAC endpoints have been seen answering `{"error": "..."}` instead).
+    ///Error body returned by the Analytics REST API for every documented error status. Oracle documents `{code, message}` and marks both fields required; they are optional here so that any JSON error body still parses. Real servers also send other shapes: a 500 of the REST servlet `{"servlet": "PublicAPIJerseyServlet", "message": "Server Error"}` (no `code`) and a 400 `{"error": "Failed to create the connection. ..."}` (one member `error`). Other members are allowed (no `additionalProperties: false`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Error {
-        ///Short error code intended for programmatic handling.
+        ///Short error code intended for programmatic handling. Marked required by Oracle; absent from the `servlet` and `error` shapes real servers send.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
-        ///Human-readable explanation of the error.
+        ///Not on Oracle's page; sent by real servers (seen on a 400) as the only member, holding the whole error text, for example `Failed to create the connection. ... Validation failed ...`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<::std::string::String>,
+        ///Human-readable explanation of the error. Marked required by Oracle; also sent in the `servlet` shape, absent from the `error` shape.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        ///Not on Oracle's page; sent by real servers beside `message` when the REST servlet itself fails (seen on a 500): the name of the servlet, for example `PublicAPIJerseyServlet`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub servlet: ::std::option::Option<::std::string::String>,
     }
     impl Error {
         pub fn builder() -> builder::Error {
@@ -200,22 +207,24 @@ pub mod types {
         ///Errors raised by this work request, if any. The key is spelled with a capital E on every Oracle rendering of the schema (English and Japanese, OAC and OAS). Whether the wire key really is `Errors` or the more usual `errors` is not confirmed, so clients read either. Both keys cannot be declared as properties here, because they map to the same field name in generated code; the lower-case key is therefore left to the additional members. Null is accepted for leniency.
         #[serde(rename = "Errors", skip_serializing_if = "::std::option::Option::is_none")]
         pub errors: ::std::option::Option<::std::vec::Vec<WorkRequestError>>,
-        ///Opaque work request id (for example `bidr-1E309E468A4518E149438E31294EB54` or `biwj-J2NwOjY1OCcuJ2NlOjM4ODEn`; it may contain '-' and Base64URL characters and is not a UUID). The same value as the `oa-work-request-id` header of the operation that started it.
-        pub id: ::std::string::String,
-        #[serde(rename = "operationType")]
-        pub operation_type: crate::generated::enums::WorkRequestOperationType,
+        ///Opaque work request id (for example `bidr-1E309E468A4518E149438E31294EB54`, `biwj-J2NwOjY1OCcuJ2NlOjM4ODEn` or, from a real server, `lfc-cc:13347-c9:3962654`; it may contain '-', ':' and Base64URL characters and is not a UUID). The same value as the `oa-work-request-id` header (or `workRequestId` member) of the operation that started it; percent-encode it when placing it in a path.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "operationType", skip_serializing_if = "::std::option::Option::is_none")]
+        pub operation_type: ::std::option::Option<crate::generated::enums::WorkRequestOperationType>,
         ///Percentage of the request completed (0 to 100).
-        #[serde(rename = "percentComplete")]
-        pub percent_complete: f32,
+        #[serde(rename = "percentComplete", skip_serializing_if = "::std::option::Option::is_none")]
+        pub percent_complete: ::std::option::Option<f32>,
         #[serde(rename = "resourceType", skip_serializing_if = "::std::option::Option::is_none")]
         pub resource_type: ::std::option::Option<crate::generated::enums::WorkRequestResourceType>,
         ///Resources this work request affects. Null is accepted for leniency.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub resources: ::std::option::Option<::std::vec::Vec<WorkRequestResource>>,
-        pub status: crate::generated::enums::WorkRequestStatus,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<crate::generated::enums::WorkRequestStatus>,
         ///When the request was accepted. Documented as RFC 3339 (`2016-08-25T21:10:29.600Z`), but Oracle's own example uses Java's `yyyy-MM-dd'T'HH:mm:ss.SZ` pattern, with an offset without colon and a one-digit fraction (`2022-07-06T20:25:11.0+0000`); clients accept both and keep the text as received.
-        #[serde(rename = "timeAccepted")]
-        pub time_accepted: ::sdk_runtime::Timestamp,
+        #[serde(rename = "timeAccepted", skip_serializing_if = "::std::option::Option::is_none")]
+        pub time_accepted: ::std::option::Option<::sdk_runtime::Timestamp>,
         ///When processing ended, if it has. Same format caveat as `timeAccepted` (`2022-07-06T20:25:42.0+0000` in Oracle's example).
         #[serde(rename = "timeFinished", skip_serializing_if = "::std::option::Option::is_none")]
         pub time_finished: ::std::option::Option<::sdk_runtime::Timestamp>,
@@ -236,7 +245,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub servlet: ::std::option::Option<::std::string::String>,
         ///Inferred: when the error occurred. May use the `+0000` offset style.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<::sdk_runtime::Timestamp>,
@@ -518,13 +531,17 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Error {
             code: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+            error: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
             message: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+            servlet: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
         }
         impl ::std::default::Default for Error {
             fn default() -> Self {
                 Self {
                     code: Ok(Default::default()),
+                    error: Ok(Default::default()),
                     message: Ok(Default::default()),
+                    servlet: Ok(Default::default()),
                 }
             }
         }
@@ -539,6 +556,16 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for code: {e}"));
                 self
             }
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for error: {e}"));
+                self
+            }
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -549,13 +576,25 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for message: {e}"));
                 self
             }
+            pub fn servlet<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.servlet = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for servlet: {e}"));
+                self
+            }
         }
         impl ::std::convert::TryFrom<Error> for super::Error {
             type Error = super::error::ConversionError;
             fn try_from(value: Error) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     code: value.code?,
+                    error: value.error?,
                     message: value.message?,
+                    servlet: value.servlet?,
                 })
             }
         }
@@ -563,7 +602,9 @@ pub mod types {
             fn from(value: super::Error) -> Self {
                 Self {
                     code: Ok(value.code),
+                    error: Ok(value.error),
                     message: Ok(value.message),
+                    servlet: Ok(value.servlet),
                 }
             }
         }
@@ -921,10 +962,12 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::WorkRequestError>>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            operation_type:
-                ::std::result::Result<crate::generated::enums::WorkRequestOperationType, ::std::string::String>,
-            percent_complete: ::std::result::Result<f32, ::std::string::String>,
+            id: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+            operation_type: ::std::result::Result<
+                ::std::option::Option<crate::generated::enums::WorkRequestOperationType>,
+                ::std::string::String,
+            >,
+            percent_complete: ::std::result::Result<::std::option::Option<f32>, ::std::string::String>,
             resource_type: ::std::result::Result<
                 ::std::option::Option<crate::generated::enums::WorkRequestResourceType>,
                 ::std::string::String,
@@ -933,8 +976,12 @@ pub mod types {
                 ::std::option::Option<::std::vec::Vec<super::WorkRequestResource>>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<crate::generated::enums::WorkRequestStatus, ::std::string::String>,
-            time_accepted: ::std::result::Result<::sdk_runtime::Timestamp, ::std::string::String>,
+            status: ::std::result::Result<
+                ::std::option::Option<crate::generated::enums::WorkRequestStatus>,
+                ::std::string::String,
+            >,
+            time_accepted:
+                ::std::result::Result<::std::option::Option<::sdk_runtime::Timestamp>, ::std::string::String>,
             time_finished:
                 ::std::result::Result<::std::option::Option<::sdk_runtime::Timestamp>, ::std::string::String>,
             time_started: ::std::result::Result<::std::option::Option<::sdk_runtime::Timestamp>, ::std::string::String>,
@@ -947,13 +994,13 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     errors: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    operation_type: Err("no value supplied for operation_type".to_string()),
-                    percent_complete: Err("no value supplied for percent_complete".to_string()),
+                    id: Ok(Default::default()),
+                    operation_type: Ok(Default::default()),
+                    percent_complete: Ok(Default::default()),
                     resource_type: Ok(Default::default()),
                     resources: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    time_accepted: Err("no value supplied for time_accepted".to_string()),
+                    status: Ok(Default::default()),
+                    time_accepted: Ok(Default::default()),
                     time_finished: Ok(Default::default()),
                     time_started: Ok(Default::default()),
                     extra: Ok(Default::default()),
@@ -973,7 +1020,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -983,7 +1030,7 @@ pub mod types {
             }
             pub fn operation_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated::enums::WorkRequestOperationType>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::generated::enums::WorkRequestOperationType>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.operation_type = value
@@ -993,7 +1040,7 @@ pub mod types {
             }
             pub fn percent_complete<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f32>,
+                T: ::std::convert::TryInto<::std::option::Option<f32>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.percent_complete = value
@@ -1023,7 +1070,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::generated::enums::WorkRequestStatus>,
+                T: ::std::convert::TryInto<::std::option::Option<crate::generated::enums::WorkRequestStatus>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -1033,7 +1080,7 @@ pub mod types {
             }
             pub fn time_accepted<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::sdk_runtime::Timestamp>,
+                T: ::std::convert::TryInto<::std::option::Option<::sdk_runtime::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.time_accepted = value
@@ -1110,7 +1157,9 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct WorkRequestError {
             code: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+            error: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
             message: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+            servlet: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
             timestamp: ::std::result::Result<::std::option::Option<::sdk_runtime::Timestamp>, ::std::string::String>,
             extra: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1121,7 +1170,9 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     code: Ok(Default::default()),
+                    error: Ok(Default::default()),
                     message: Ok(Default::default()),
+                    servlet: Ok(Default::default()),
                     timestamp: Ok(Default::default()),
                     extra: Ok(Default::default()),
                 }
@@ -1138,6 +1189,16 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for code: {e}"));
                 self
             }
+            pub fn error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for error: {e}"));
+                self
+            }
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1146,6 +1207,16 @@ pub mod types {
                 self.message = value
                     .try_into()
                     .map_err(|e| format!("error converting supplied value for message: {e}"));
+                self
+            }
+            pub fn servlet<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.servlet = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for servlet: {e}"));
                 self
             }
             pub fn timestamp<T>(mut self, value: T) -> Self
@@ -1174,7 +1245,9 @@ pub mod types {
             fn try_from(value: WorkRequestError) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     code: value.code?,
+                    error: value.error?,
                     message: value.message?,
+                    servlet: value.servlet?,
                     timestamp: value.timestamp?,
                     extra: value.extra?,
                 })
@@ -1184,7 +1257,9 @@ pub mod types {
             fn from(value: super::WorkRequestError) -> Self {
                 Self {
                     code: Ok(value.code),
+                    error: Ok(value.error),
                     message: Ok(value.message),
+                    servlet: Ok(value.servlet),
                     timestamp: Ok(value.timestamp),
                     extra: Ok(value.extra),
                 }
@@ -1333,11 +1408,17 @@ pub mod types {
 ///  without a colon and a short fraction (for example `2022-07-06T20:25:11.0+0000`); clients must
 ///  parse them leniently.
 /// - How `POST /snapshots` reports its work request, and which statuses it returns, was not visible
-///  in the reviewed documentation; its request body follows Oracle's page, and what is described for
-///  its response is inferred from Oracle's disaster-recovery scripts and third-party code.
+///  in the reviewed documentation; its request body follows Oracle's page. A real server answered
+///  a registration with 202 and a JSON body `{"workRequestId": "..."}` (Oracle's disaster-recovery
+///  scripts read the same member), and the `oa-work-request-id` header may be absent.
 /// - Object ids in paths (datasets, data flows, sequences, workbooks) are Base64URL-encoded without
 ///  padding, as Oracle's examples show (`'/shared/Sales/MySalesWorkbook'` becomes
-///  `L3NoYXJlZC9TYWxlcy9NeVNhbGVzV29ya2Jvb2s`); work request ids are passed unchanged.
+///  `L3NoYXJlZC9TYWxlcy9NeVNhbGVzV29ya2Jvb2s`); work request ids are not Base64URL-encoded but
+///  taken as received. Real work request ids contain `:` and may contain other reserved characters
+///  (for example `lfc-cc:13347-c9:3962654`, beside `bidr-...` and `biwj-...` ids), so they are
+///  percent-encoded as one path segment.
+/// - Error bodies: Oracle documents `Error {code, message}`; real servers also answer
+///  `{"servlet": ..., "message": ...}` (a 500 of the REST servlet) and `{"error": "..."}` (a 400).
 ///
 /// This is not the OCI Analytics control-plane API (`/20190331/workRequests`, request signing,
 /// `opc-work-request-id`); none of that API's conventions apply here.
@@ -1350,28 +1431,13 @@ pub struct Client {
     pub(crate) inner: ::sdk_runtime::Runtime,
 }
 impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: ::sdk_runtime::Runtime) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
     /// Construct a new client with an existing `reqwest::Client`,
     /// allowing more control over its configuration.
     ///
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client, inner: ::sdk_runtime::Runtime) -> Self {
+    pub(crate) fn new_with_client(baseurl: &str, client: reqwest::Client, inner: ::sdk_runtime::Runtime) -> Self {
         Self {
             baseurl: baseurl.to_string(),
             client,
@@ -1393,14 +1459,6 @@ impl ClientInfo<::sdk_runtime::Runtime> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<::sdk_runtime::Runtime>,
-    {
-    }
-};
 impl Client {
     /// Run a data flow
     ///
@@ -1482,7 +1540,7 @@ impl Client {
     ///
     /// Arguments:
     /// - `url_base64_workbook_id`: Workbook object id, Base64URL-encoded (the same value used to start the export).
-    /// - `export_id`: Export id, which is the work request id returned when the export was started (for example `biwj-J2NwOjY1OCcuJ2NlOjM4ODEn`); an opaque string passed unchanged.
+    /// - `export_id`: Export id, which is the work request id returned when the export was started (for example `biwj-J2NwOjY1OCcuJ2NlOjM4ODEn`); an opaque string, not Base64URL-encoded again. Real work request ids contain `:` and may contain other reserved characters (for example `lfc-cc:13347-c9:3962654`), so the id must be percent-encoded as one path segment (RFC 3986).
     /// ```ignore
     /// let response = client.download_workbook_export()
     /// .url_base64_workbook_id(url_base64_workbook_id)
@@ -1495,7 +1553,7 @@ impl Client {
     }
     /// Create a snapshot
     ///
-    /// Either takes a new snapshot (BAR file) into OCI Object Storage and registers it with the instance (type CREATE), or registers an existing BAR file of OCI Object Storage with the instance (type REGISTER). Requires the BI Service Administrator role. The request body follows Oracle's "Create a snapshot" page; the response part of that page was not visible in the reviewed copy. What is described for the response is inferred: Oracle's own disaster-recovery scripts check the reply of a CREATE for `workRequestId` and follow the work request, and third-party clients treat the call as asynchronous. Clients must therefore accept the work request id from the `oa-work-request-id` header (the convention of the other asynchronous operations) or from a `workRequestId` member of the body, and must not fail on an empty or non-JSON body. No error statuses are listed because none were visible; error replies still reach the caller with their status and body.
+    /// Either takes a new snapshot (BAR file) into OCI Object Storage and registers it with the instance (type CREATE), or registers an existing BAR file of OCI Object Storage with the instance (type REGISTER). Requires the BI Service Administrator role. The request body follows Oracle's "Create a snapshot" page; the response part of that page was not visible in the reviewed copy. What is described for the response comes from real servers: a live Oracle Analytics instance (2026) answered a registration with 202 and a JSON body `{"workRequestId": "..."}`, and Oracle's own disaster-recovery scripts read `workRequestId` from the reply of a CREATE. The `oa-work-request-id` header of the other asynchronous operations may be absent. Clients therefore take the work request id from the body's `workRequestId`, else from the `oa-work-request-id` header, and must not fail on an empty body. No error statuses are listed because none were visible; error replies still reach the caller with their status and body.
     ///
     /// Sends a `POST` request to `/snapshots`
     ///
@@ -1534,7 +1592,7 @@ impl Client {
     /// Sends a `GET` request to `/workRequests/{id}`
     ///
     /// Arguments:
-    /// - `id`: Work request id. Oracle's page describes it as a catalog item id in base64url format; in practice it is the opaque value returned in the `oa-work-request-id` header (for example `bidr-1E309E468A4518E149438E31294EB54`) and is passed unchanged, not re-encoded.
+    /// - `id`: Work request id. Oracle's page describes it as a catalog item id in base64url format; in practice it is the opaque value returned in the `oa-work-request-id` header or the `workRequestId` member (for example `bidr-1E309E468A4518E149438E31294EB54`), and it is not Base64URL-encoded again. Real ids contain `:` and may contain other reserved characters (for example `lfc-cc:13347-c9:3962654`), so the id must be percent-encoded as one path segment (RFC 3986); `/`, `?`, `#`, `%` and spaces in particular must never reach the path raw.
     /// ```ignore
     /// let response = client.get_work_request()
     /// .id(id)
@@ -1550,9 +1608,7 @@ impl Client {
 pub mod builder {
     use super::types;
     #[allow(unused_imports)]
-    use super::{
-        ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt, ResponseValue, encode_path,
-    };
+    use super::{ByteStream, ClientHooks, ClientInfo, OperationInfo, RequestBuilderExt, ResponseValue, encode_path};
     /// Builder for [`Client::run_data_flow`]
     ///
     /// [`Client::run_data_flow`]: super::Client::run_data_flow
@@ -1589,37 +1645,27 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/catalog/dataflows/{dataflowId}/actions/run`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 dataflow_id,
                 body,
             } = self;
-            let dataflow_id = dataflow_id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
+            let dataflow_id = dataflow_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let body = body.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!(
                 "{}/catalog/dataflows/{}/actions/run",
                 client.baseurl,
                 encode_path(&dataflow_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "run_data_flow",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client.inner.send_empty(&client.client, request, "run_data_flow").await
         }
     }
     /// Builder for [`Client::reload_dataset`]
@@ -1647,32 +1693,21 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/catalog/datasets/{datasetId}/actions/reload`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self { client, dataset_id } = self;
-            let dataset_id = dataset_id.map_err(Error::InvalidRequest)?;
+            let dataset_id = dataset_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!(
                 "{}/catalog/datasets/{}/actions/reload",
                 client.baseurl,
                 encode_path(&dataset_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             #[allow(unused_mut)]
-            let mut request = client.client.post(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "reload_dataset",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let mut request = client
+                .client
+                .post(url)
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client.inner.send_empty(&client.client, request, "reload_dataset").await
         }
     }
     /// Builder for [`Client::run_sequence`]
@@ -1700,32 +1735,21 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/catalog/sequences/{sequenceId}/actions/run`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self { client, sequence_id } = self;
-            let sequence_id = sequence_id.map_err(Error::InvalidRequest)?;
+            let sequence_id = sequence_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!(
                 "{}/catalog/sequences/{}/actions/run",
                 client.baseurl,
                 encode_path(&sequence_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             #[allow(unused_mut)]
-            let mut request = client.client.post(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "run_sequence",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let mut request = client
+                .client
+                .post(url)
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client.inner.send_empty(&client.client, request, "run_sequence").await
         }
     }
     /// Builder for [`Client::create_workbook_export`]
@@ -1775,39 +1799,32 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/catalog/workbooks/{urlBase64WorkbookId}/exports`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 url_base64_workbook_id,
                 body,
             } = self;
-            let url_base64_workbook_id = url_base64_workbook_id.map_err(Error::InvalidRequest)?;
+            let url_base64_workbook_id = url_base64_workbook_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::CreateWorkbookExportRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+                .map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!(
                 "{}/catalog/workbooks/{}/exports",
                 client.baseurl,
                 encode_path(&url_base64_workbook_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "create_workbook_export",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client
+                .inner
+                .send_empty(&client.client, request, "create_workbook_export")
+                .await
         }
     }
     /// Builder for [`Client::download_workbook_export`]
@@ -1846,38 +1863,30 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/catalog/workbooks/{urlBase64WorkbookId}/exports/{exportId}`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 url_base64_workbook_id,
                 export_id,
             } = self;
-            let url_base64_workbook_id = url_base64_workbook_id.map_err(Error::InvalidRequest)?;
-            let export_id = export_id.map_err(Error::InvalidRequest)?;
+            let url_base64_workbook_id = url_base64_workbook_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let export_id = export_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!(
                 "{}/catalog/workbooks/{}/exports/{}",
                 client.baseurl,
                 encode_path(&url_base64_workbook_id.to_string()),
                 encode_path(&export_id.to_string()),
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "download_workbook_export",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let mut request = client
+                .client
+                .get(url)
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client
+                .inner
+                .send_stream(&client.client, request, "download_workbook_export")
+                .await
         }
     }
     /// Builder for [`Client::create_snapshot`]
@@ -1914,30 +1923,24 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/snapshots`
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::CreateSnapshotResponse>, ::sdk_runtime::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateSnapshotRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+                .map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!("{}/snapshots", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "create_snapshot",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => Ok(ResponseValue::stream(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client.inner.send_json(&client.client, request, "create_snapshot").await
         }
     }
     /// Builder for [`Client::restore_snapshot`]
@@ -1974,30 +1977,23 @@ pub mod builder {
             self
         }
         ///Sends a `POST` request to `/system/actions/restoreSnapshot`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::RestoreSnapshotRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
+                .map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!("{}/system/actions/restoreSnapshot", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             #[allow(unused_mut)]
-            let mut request = client.client.post(url).json(&body).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "restore_snapshot",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            let mut request = client
+                .client
+                .post(url)
+                .json(&body)
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client
+                .inner
+                .send_empty(&client.client, request, "restore_snapshot")
+                .await
         }
     }
     /// Builder for [`Client::get_work_request`]
@@ -2025,15 +2021,10 @@ pub mod builder {
             self
         }
         ///Sends a `GET` request to `/workRequests/{id}`
-        pub async fn send(self) -> Result<ResponseValue<types::WorkRequest>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<types::WorkRequest>, ::sdk_runtime::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
+            let id = id.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let url = format!("{}/workRequests/{}", client.baseurl, encode_path(&id.to_string()),);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2042,19 +2033,12 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_work_request",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+                .build()
+                .map_err(::sdk_runtime::Error::request_not_built)?;
+            client
+                .inner
+                .send_json(&client.client, request, "get_work_request")
+                .await
         }
     }
 }
@@ -2157,15 +2141,3 @@ pub mod enums {
         }
     }
 }
-
-/// Parses a success body as the documented type of `operation` (snake_case id); `None` for operations whose
-/// success reply is not a JSON document. The runtime calls it before the generated code parses the reply.
-pub fn check_success_body(operation: &str, body: &[u8]) -> Option<Result<(), serde_json::Error>> {
-    Some(match operation {
-        "get_work_request" => serde_json::from_slice::<types::WorkRequest>(body).map(drop),
-        _ => return None,
-    })
-}
-
-/// The operations `check_success_body` knows: those whose success reply is a JSON document.
-pub const OPERATIONS_WITH_JSON_REPLIES: &[&str] = &["get_work_request"];

@@ -6,6 +6,7 @@
 //! operation or status added to the spec without a test fails the run.
 
 pub mod adversarial;
+pub mod harness;
 pub mod prism;
 
 use std::collections::BTreeSet;

@@ -5,12 +5,10 @@
 //! `Authorization`, content type, JSON body, no `api-version`) and what the caller gets back: the typed success
 //! body, or an error carrying the status, the parsed `SimpleExceptionDetail` and the raw body.
 
-use std::collections::BTreeSet;
-
-use contract_tests::{Received, block_on, coverage_trial, ensure, json_reply, received, run, serve};
-use futures::future::BoxFuture;
+use contract_tests::harness::{self, Operation, Setup, Success, contract_client};
+use contract_tests::{block_on, ensure, json_reply, received, serve};
 use libtest_mimic::{Failed, Trial};
-use sdk_ess::{Client, Error, ExceptionDetailExt, RetryPolicy, types};
+use sdk_ess::{Client, Error, ErrorDocumentExt, RetryPolicy, types};
 use serde_json::{Value, json};
 use wiremock::ResponseTemplate;
 
@@ -18,27 +16,61 @@ const PREFIX: &str = "/ess/rest/scheduler/v1";
 /// `Basic base64("scheduler.user:s3cret-Pa55")`.
 const BASIC: &str = "Basic c2NoZWR1bGVyLnVzZXI6czNjcmV0LVBhNTU=";
 
-type Call = fn(Client) -> BoxFuture<'static, Result<Value, Error>>;
+/// The ESS client under the contract-test harness.
+struct Ess;
 
-/// One operation of the spec and how the client is expected to call it.
-struct Operation {
-    id: &'static str,
-    method: &'static str,
-    path: &'static str,
-    query: &'static [(&'static str, &'static str)],
-    request: Option<Value>,
-    statuses: &'static [u16],
-    /// The success body served, and expected back from the typed result.
-    reply: Option<Value>,
-    /// Oracle's media type for the success reply.
-    reply_type: &'static str,
-    call: Call,
+impl harness::Service for Ess {
+    type Client = Client;
+    type Error = Error;
+
+    const NAME: &'static str = "ess";
+    const SPEC: &'static str = "ess.yaml";
+    const PREFIX: &'static str = PREFIX;
+    const AUTHORIZATION: &'static str = BASIC;
+
+    fn client(base_url: &str, setup: Setup) -> Result<Client, String> {
+        let builder = Client::builder(base_url).basic_auth("scheduler.user", "s3cret-Pa55");
+        let builder = match setup {
+            Setup::Contract => builder.retry_policy(RetryPolicy::disabled()),
+            Setup::Conformance => builder,
+            Setup::Adversarial(timeout) => builder.retry_policy(RetryPolicy::disabled()).timeout(timeout),
+        };
+        builder.build().map_err(|e| e.to_string())
+    }
+
+    fn status(error: &Error) -> Option<u16> {
+        error.status().map(|s| s.as_u16())
+    }
+
+    fn error_reply(status: u16) -> ResponseTemplate {
+        json_reply(status, "application/json", &error_body(status))
+    }
+
+    fn check_error(op: &Operation<Self>, status: u16, error: &Error) -> Result<(), Failed> {
+        let detail = error.error_document().ok_or("no SimpleExceptionDetail")?;
+        let code = format!("ESS-{status:05}");
+        ensure(detail.error_code.as_deref() == Some(code.as_str()), || {
+            format!("{detail:?}")
+        })?;
+        ensure(
+            detail.title.as_deref() == Some(format!("Oracle says {status}").as_str()),
+            || format!("{detail:?}"),
+        )?;
+        let shown = error.to_string();
+        let expected_start = format!("ESS {status} {code}: Oracle says {status} (");
+        ensure(shown.starts_with(&expected_start), || format!("Display {shown:?}"))?;
+        ensure(shown.contains(&format!("{} {PREFIX}{}", op.method, op.path)), || {
+            format!("Display {shown:?}")
+        })
+    }
+
+    fn secrets() -> &'static [&'static str] {
+        &["s3cret"]
+    }
 }
 
 /// The typed success body, serialised back, so a test can compare it with what the server sent.
-fn typed<T: serde::Serialize>(
-    result: Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<()>>,
-) -> Result<Value, Error> {
+fn typed<T: serde::Serialize>(result: Result<sdk_ess::ResponseValue<T>, Error>) -> Result<Value, Error> {
     let value = result?.into_inner();
     Ok(serde_json::to_value(value).unwrap_or(Value::Null))
 }
@@ -95,36 +127,34 @@ fn callback() -> Value {
     })
 }
 
-fn operations() -> Vec<Operation> {
+fn operations() -> Vec<Operation<Ess>> {
     const ACTION_STATUSES: &[u16] = &[200, 400, 403, 404, 409, 500];
     vec![
         Operation {
             id: "getRoot",
             method: "GET",
-            path: "",
-            query: &[],
+            path: "".into(),
+            query: vec![],
             request: None,
             statuses: &[200, 500],
-            reply: Some(json!({"links": [
+            success: Success::json("application/vnd.oracle.resource+json", json!({"links": [
                 {"rel": "self", "href": "https://fa.example.com/ess/rest/scheduler/v1", "mediaType": "application/json", "method": "GET", "templated": false},
                 {"rel": "requests", "href": "https://fa.example.com/ess/rest/scheduler/v1/requests"}
             ]})),
-            reply_type: "application/vnd.oracle.resource+json",
             call: |c| Box::pin(async move { typed(c.get_root().send().await) }),
         },
         Operation {
             id: "queryRequests",
             method: "GET",
-            path: "/requests",
-            query: &[
+            path: "/requests".into(),
+            query: vec![
                 ("fields", "requestId,state"),
                 ("orderBy", "submissionTime:desc"),
                 ("q", "state eq \"RUNNING\""),
             ],
             request: None,
             statuses: &[200, 400, 403, 500],
-            reply: Some(query_reply()),
-            reply_type: "application/vnd.oracle.resource+json;type=collection",
+            success: Success::json("application/vnd.oracle.resource+json;type=collection", query_reply()),
             call: |c| {
                 Box::pin(async move {
                     typed(
@@ -141,8 +171,8 @@ fn operations() -> Vec<Operation> {
         Operation {
             id: "submitRequest",
             method: "POST",
-            path: "/requests",
-            query: &[],
+            path: "/requests".into(),
+            query: vec![],
             request: Some(json!({
                 "jobDefinitionId": "JobDefinition://oracle/apps/ess/hcm/users/AseInactiveUsersDataLoadJob",
                 "application": "EarHcmEss",
@@ -153,10 +183,9 @@ fn operations() -> Vec<Operation> {
                 "requestParameters": [{"name": "submit.argument6", "paramType": "STRING", "value": "ALL"}]
             })),
             statuses: &[201, 400, 403, 404, 409, 500],
-            reply: Some(
+            success: Success::json("application/vnd.oracle.resource+json", 
                 json!({"id": 300000012345680i64, "links": [{"rel": "self", "href": "https://fa.example.com/ess/rest/scheduler/v1/requests/300000012345680"}]}),
             ),
-            reply_type: "application/vnd.oracle.resource+json",
             call: |c| {
                 Box::pin(async move {
                     let start: sdk_ess::Timestamp = "2024-10-16T02:00:00Z".parse().unwrap_or_else(|e| match e {});
@@ -188,12 +217,11 @@ fn operations() -> Vec<Operation> {
         Operation {
             id: "getRequest",
             method: "GET",
-            path: "/requests/42",
-            query: &[("fields", "@full"), ("links", "cancel")],
+            path: "/requests/42".into(),
+            query: vec![("fields", "@full"), ("links", "cancel")],
             request: None,
             statuses: &[200, 400, 403, 404, 500],
-            reply: Some(request_details()),
-            reply_type: "application/vnd.oracle.resource+json;type=singular",
+            success: Success::json("application/vnd.oracle.resource+json;type=singular", request_details()),
             call: |c| {
                 Box::pin(async move {
                     typed(
@@ -210,14 +238,13 @@ fn operations() -> Vec<Operation> {
         Operation {
             id: "updateRequest",
             method: "PATCH",
-            path: "/requests/42",
-            query: &[],
+            path: "/requests/42".into(),
+            query: vec![],
             request: Some(
                 json!({"requestParameters": [{"name": "submit.argument1", "paramType": "INTEGER", "value": "7"}]}),
             ),
             statuses: &[200, 400, 403, 404, 409, 500],
-            reply: Some(action_reply("cancel")),
-            reply_type: "application/vnd.oracle.resource+json",
+            success: Success::json("application/vnd.oracle.resource+json", action_reply("cancel")),
             call: |c| {
                 Box::pin(async move {
                     typed(
@@ -240,78 +267,71 @@ fn operations() -> Vec<Operation> {
         Operation {
             id: "deleteRequest",
             method: "DELETE",
-            path: "/requests/42",
-            query: &[],
+            path: "/requests/42".into(),
+            query: vec![],
             request: None,
             statuses: &[204, 400, 403, 404, 409, 500],
-            reply: None,
-            reply_type: "",
+            success: Success::empty(),
             call: |c| Box::pin(async move { typed(c.delete_request().request_id(42).send().await) }),
         },
         Operation {
             id: "cancelRequest",
             method: "POST",
-            path: "/requests/42/cancel",
-            query: &[],
+            path: "/requests/42/cancel".into(),
+            query: vec![],
             request: None,
             statuses: ACTION_STATUSES,
-            reply: Some(action_reply("forceCancel")),
-            reply_type: "application/vnd.oracle.resource+json",
+            success: Success::json("application/vnd.oracle.resource+json", action_reply("forceCancel")),
             call: |c| Box::pin(async move { typed(c.cancel_request().request_id(42).send().await) }),
         },
         Operation {
             id: "forceCancelRequest",
             method: "POST",
-            path: "/requests/42/forceCancel",
-            query: &[],
+            path: "/requests/42/forceCancel".into(),
+            query: vec![],
             request: None,
             statuses: ACTION_STATUSES,
-            reply: Some(action_reply("permissions")),
-            reply_type: "application/json",
+            success: Success::json("application/json", action_reply("permissions")),
             call: |c| Box::pin(async move { typed(c.force_cancel_request().request_id(42).send().await) }),
         },
         Operation {
             id: "holdRequest",
             method: "POST",
-            path: "/requests/42/hold",
-            query: &[],
+            path: "/requests/42/hold".into(),
+            query: vec![],
             request: None,
             statuses: ACTION_STATUSES,
-            reply: Some(action_reply("release")),
-            reply_type: "application/vnd.oracle.resource+json",
+            success: Success::json("application/vnd.oracle.resource+json", action_reply("release")),
             call: |c| Box::pin(async move { typed(c.hold_request().request_id(42).send().await) }),
         },
         Operation {
             id: "releaseRequest",
             method: "POST",
-            path: "/requests/42/release",
-            query: &[],
+            path: "/requests/42/release".into(),
+            query: vec![],
             request: None,
             statuses: ACTION_STATUSES,
-            reply: Some(action_reply("hold")),
-            reply_type: "application/vnd.oracle.resource+json",
+            success: Success::json("application/vnd.oracle.resource+json", action_reply("hold")),
             call: |c| Box::pin(async move { typed(c.release_request().request_id(42).send().await) }),
         },
         Operation {
             id: "getRequestPermissions",
             method: "GET",
-            path: "/requests/42/permissions",
-            query: &[],
+            path: "/requests/42/permissions".into(),
+            query: vec![],
             request: None,
             statuses: &[200, 400, 403, 404, 500],
-            reply: Some(json!({"canCancel": true, "canHold": false, "user": "scheduler.user"})),
-            reply_type: "application/json;charset=utf-8",
+            success: Success::json("application/json;charset=utf-8", json!({"canCancel": true, "canHold": false, "user": "scheduler.user"})),
             call: |c| Box::pin(async move { typed(c.get_request_permissions().request_id(42).send().await) }),
         },
         Operation {
             id: "subscribeRequest",
             method: "POST",
-            path: "/requests/42/subscribe",
-            query: &[],
+            path: "/requests/42/subscribe".into(),
+            query: vec![],
             request: Some(callback()),
             statuses: &[200, 400, 403, 404, 409, 500],
-            reply: Some(action_reply("subscribe")),
-            reply_type: "application/vnd.oracle.resource+json",
+            success: Success::json("application/vnd.oracle.resource+json", action_reply("subscribe")),
             call: |c| {
                 Box::pin(async move {
                     let body: types::CallbackSubscription =
@@ -323,25 +343,23 @@ fn operations() -> Vec<Operation> {
         Operation {
             id: "unsubscribeRequest",
             method: "DELETE",
-            path: "/requests/42/subscribe",
-            query: &[],
+            path: "/requests/42/subscribe".into(),
+            query: vec![],
             request: None,
             statuses: &[204, 400, 403, 404, 409, 500],
-            reply: None,
-            reply_type: "",
+            success: Success::empty(),
             call: |c| Box::pin(async move { typed(c.unsubscribe_request().request_id(42).send().await) }),
         },
         Operation {
             id: "updateExecutionStatus",
             method: "POST",
-            path: "/requests/42/executionStatus",
-            query: &[],
+            path: "/requests/42/executionStatus".into(),
+            query: vec![],
             request: Some(
                 json!({"requestHandle": "handle-7f3a", "status": "ERROR", "statusMessage": "remote job failed: disk full"}),
             ),
             statuses: &[200, 400, 403, 404, 500],
-            reply: Some(action_reply("executionStatus")),
-            reply_type: "application/vnd.oracle.resource+json",
+            success: Success::json("application/vnd.oracle.resource+json", action_reply("executionStatus")),
             call: |c| {
                 Box::pin(async move {
                     typed(
@@ -362,12 +380,11 @@ fn operations() -> Vec<Operation> {
         Operation {
             id: "checkInCancelling",
             method: "POST",
-            path: "/requests/42/checkInCancelling",
-            query: &[],
+            path: "/requests/42/checkInCancelling".into(),
+            query: vec![],
             request: Some(json!({"requestExecutionContext": "42:handle-7f3a"})),
             statuses: &[200, 400, 403, 404, 500],
-            reply: Some(json!(true)),
-            reply_type: "application/json;charset=utf-8",
+            success: Success::json("application/json;charset=utf-8", json!(true)),
             call: |c| {
                 Box::pin(async move {
                     typed(
@@ -386,15 +403,14 @@ fn operations() -> Vec<Operation> {
         Operation {
             id: "searchRequests",
             method: "GET",
-            path: "/requests/search/3",
-            query: &[
+            path: "/requests/search/3".into(),
+            query: vec![
                 ("excludeFields", "requestParameters"),
                 ("q", "application eq \"EarHcmEss\""),
             ],
             request: None,
             statuses: &[200, 400, 403, 500],
-            reply: Some(query_reply()),
-            reply_type: "application/vnd.oracle.resource+json;type=collection",
+            success: Success::json("application/vnd.oracle.resource+json;type=collection", query_reply()),
             call: |c| {
                 Box::pin(async move {
                     typed(
@@ -411,12 +427,11 @@ fn operations() -> Vec<Operation> {
         Operation {
             id: "queryApplicationRequests",
             method: "GET",
-            path: "/query/EarHcmEss/requests",
-            query: &[("orderBy", "processStartTime:asc"), ("pageIndex", "2")],
+            path: "/query/EarHcmEss/requests".into(),
+            query: vec![("orderBy", "processStartTime:asc"), ("pageIndex", "2")],
             request: None,
             statuses: &[200, 400, 403, 500],
-            reply: Some(query_reply()),
-            reply_type: "application/json;charset=utf-8",
+            success: Success::json("application/json;charset=utf-8", query_reply()),
             call: |c| {
                 Box::pin(async move {
                     typed(
@@ -433,20 +448,19 @@ fn operations() -> Vec<Operation> {
         Operation {
             id: "setStepArgs",
             method: "POST",
-            path: "/requests/submitArgs",
-            query: &[],
+            path: "/requests/submitArgs".into(),
+            query: vec![],
             request: Some(json!({
                 "application": "EarHcmEss",
                 "arguments": ["ALL", "2024-10-15"],
                 "requestParameters": [{"name": "step1.submit.argument1", "paramType": "STRING", "value": "ALL", "scope": "step1"}]
             })),
             statuses: &[201, 400, 403, 500],
-            reply: Some(json!({
+            success: Success::json("application/vnd.oracle.resource+json", json!({
                 "application": "EarHcmEss",
                 "arguments": ["ALL", "2024-10-15"],
                 "requestParameters": [{"name": "step1.submit.argument1", "paramType": "STRING", "value": "ALL", "scope": "step1"}]
             })),
-            reply_type: "application/vnd.oracle.resource+json",
             call: |c| {
                 Box::pin(async move {
                     let body: types::StepArgs = serde_json::from_value(json!({
@@ -462,12 +476,11 @@ fn operations() -> Vec<Operation> {
         Operation {
             id: "getQuiesceState",
             method: "GET",
-            path: "/server/quiesceState",
-            query: &[("clusterName", "ess_cluster"), ("serverName", "ess_server1")],
+            path: "/server/quiesceState".into(),
+            query: vec![("clusterName", "ess_cluster"), ("serverName", "ess_server1")],
             request: None,
             statuses: &[200, 400, 403, 404, 500],
-            reply: Some(json!({"ess_server1": "NOT_QUIESCED"})),
-            reply_type: "application/json;charset=utf-8",
+            success: Success::json("application/json;charset=utf-8", json!({"ess_server1": "NOT_QUIESCED"})),
             call: |c| {
                 Box::pin(async move {
                     typed(
@@ -483,13 +496,8 @@ fn operations() -> Vec<Operation> {
     ]
 }
 
-fn client(server_uri: &str, trailing_slash: bool) -> Result<Client, Failed> {
-    let slash = if trailing_slash { "/" } else { "" };
-    Client::builder(format!("{server_uri}{PREFIX}{slash}"))
-        .basic_auth("scheduler.user", "s3cret-Pa55")
-        .retry_policy(RetryPolicy::disabled())
-        .build()
-        .map_err(|e| Failed::from(e.to_string()))
+fn client(server_uri: &str) -> Result<Client, Failed> {
+    contract_client::<Ess>(server_uri)
 }
 
 fn error_body(status: u16) -> Value {
@@ -502,69 +510,6 @@ fn error_body(status: u16) -> Value {
     })
 }
 
-fn check_request(op: &Operation, sent: &Received) -> Result<(), Failed> {
-    let expected_path = format!("{PREFIX}{}", op.path);
-    ensure(sent.method == op.method, || {
-        format!("method {} != {}", sent.method, op.method)
-    })?;
-    ensure(sent.path == expected_path, || {
-        format!("path {} != {expected_path}", sent.path)
-    })?;
-    let query: Vec<(String, String)> = op
-        .query
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    ensure(sent.query == query, || format!("query {:?} != {query:?}", sent.query))?;
-    sent.check_auth_and_body(BASIC, op.request.as_ref())
-}
-
-async fn run_case(op: &Operation, status: u16, trailing_slash: bool) -> Result<(), Failed> {
-    let success = (200..300).contains(&status);
-    let reply = match (&op.reply, success) {
-        (Some(body), true) => json_reply(status, op.reply_type, body),
-        (None, true) => ResponseTemplate::new(status),
-        (_, false) => json_reply(status, "application/json", &error_body(status)),
-    };
-    let server = serve(reply).await;
-    let outcome = (op.call)(client(&server.uri(), trailing_slash)?).await;
-    let sent = received(&server).await;
-    ensure(sent.len() == 1, || format!("{} requests sent", sent.len()))?;
-    check_request(op, &sent[0])?;
-    match outcome {
-        Ok(value) if success => {
-            let expected = op.reply.clone().unwrap_or(Value::Null);
-            ensure(value == expected, || format!("typed body {value} != served {expected}"))
-        }
-        Ok(value) => Err(format!("status {status} gave Ok({value})").into()),
-        Err(error) if !success => {
-            ensure(error.status().map(|s| s.as_u16()) == Some(status), || {
-                format!("status of {error:?}")
-            })?;
-            let detail = error.exception_detail().ok_or("no SimpleExceptionDetail")?;
-            let code = format!("ESS-{status:05}");
-            ensure(detail.error_code.as_deref() == Some(code.as_str()), || {
-                format!("{detail:?}")
-            })?;
-            ensure(
-                detail.title.as_deref() == Some(format!("Oracle says {status}").as_str()),
-                || format!("{detail:?}"),
-            )?;
-            let shown = error.to_string();
-            let expected_start = format!("ESS {status} {code}: Oracle says {status} (");
-            ensure(shown.starts_with(&expected_start), || format!("Display {shown:?}"))?;
-            ensure(shown.contains(&format!("{} {PREFIX}{}", op.method, op.path)), || {
-                format!("Display {shown:?}")
-            })?;
-            ensure(!shown.contains("s3cret"), || "the password leaked into Display".into())?;
-            ensure(!format!("{error:?}").contains("s3cret"), || {
-                "the password leaked into Debug".into()
-            })
-        }
-        Err(error) => Err(format!("status {status} gave {error}").into()),
-    }
-}
-
 /// Replies no spec lists: a proxy's HTML page, an empty 404, an unknown state, a bearer token.
 fn extra_trials() -> Vec<Trial> {
     vec![
@@ -572,17 +517,15 @@ fn extra_trials() -> Vec<Trial> {
             block_on(async {
                 let page = "<html><head><title>502 Bad Gateway</title></head><body>bad gateway</body></html>";
                 let server = serve(ResponseTemplate::new(502).set_body_raw(page, "text/html")).await;
-                let error = Error::from(
-                    client(&server.uri(), false)?
+                let error = client(&server.uri())?
                         .get_request()
                         .request_id(7)
                         .send()
                         .await
                         .err()
-                        .ok_or("502 gave Ok")?,
-                );
+                        .ok_or("502 gave Ok")?;
                 ensure(error.status().map(|s| s.as_u16()) == Some(502), || format!("{error:?}"))?;
-                ensure(error.exception_detail().is_none(), || {
+                ensure(error.error_document().is_none(), || {
                     "HTML parsed as an ESS error".into()
                 })?;
                 ensure(error.body().map(|b| b.as_ref()) == Some(page.as_bytes()), || {
@@ -599,15 +542,13 @@ fn extra_trials() -> Vec<Trial> {
         Trial::test("ess::empty_404_keeps_status", || {
             block_on(async {
                 let server = serve(ResponseTemplate::new(404)).await;
-                let error = Error::from(
-                    client(&server.uri(), true)?
+                let error = client(&server.uri())?
                         .delete_request()
                         .request_id(9)
                         .send()
                         .await
                         .err()
-                        .ok_or("404 gave Ok")?,
-                );
+                        .ok_or("404 gave Ok")?;
                 ensure(error.status().map(|s| s.as_u16()) == Some(404), || format!("{error:?}"))?;
                 ensure(error.body().is_some_and(|b| b.is_empty()), || {
                     "body should be empty".into()
@@ -625,16 +566,14 @@ fn extra_trials() -> Vec<Trial> {
                     &error_body(418),
                 ))
                 .await;
-                let error = Error::from(
-                    client(&server.uri(), false)?
+                let error = client(&server.uri())?
                         .hold_request()
                         .request_id(1)
                         .send()
                         .await
                         .err()
-                        .ok_or("418 gave Ok")?,
-                );
-                let detail = error.exception_detail().ok_or("no detail")?;
+                        .ok_or("418 gave Ok")?;
+                let detail = error.error_document().ok_or("no detail")?;
                 ensure(detail.error_code.as_deref() == Some("ESS-00418"), || {
                     format!("{detail:?}")
                 })
@@ -653,7 +592,7 @@ fn extra_trials() -> Vec<Trial> {
                     &body,
                 ))
                 .await;
-                let job = client(&server.uri(), false)?
+                let job = client(&server.uri())?
                     .get_request()
                     .request_id(42)
                     .send()
@@ -682,7 +621,7 @@ fn extra_trials() -> Vec<Trial> {
                 body["processStartTime"] = json!("2024-10-15T08:00:05.123456");
                 body["processEndTime"] = json!("not a time");
                 let server = serve(json_reply(200, "application/json", &body)).await;
-                let job = client(&server.uri(), false)?
+                let job = client(&server.uri())?
                     .get_request()
                     .request_id(42)
                     .send()
@@ -729,50 +668,111 @@ fn extra_trials() -> Vec<Trial> {
     ]
 }
 
-fn main() {
-    let table: &'static [Operation] = Box::leak(operations().into_boxed_slice());
-    let mut trials = Vec::new();
-    let mut tested = BTreeSet::new();
-    for op in table {
-        for (i, &status) in op.statuses.iter().enumerate() {
-            tested.insert((op.id.to_owned(), status));
-            trials.push(Trial::test(format!("ess::{}::{status}", op.id), move || {
-                block_on(run_case(op, status, i % 2 == 1))
-            }));
+/// The real Fusion search page, verbatim.
+const FUSION_SEARCH_PAGE: &str = include_str!("../fixtures/ess/real/ess-search-page-fusion.json");
+
+/// Checks what a caller reads of the real Fusion page.
+fn check_fusion_page(page: &types::RequestQueryResponse) -> Result<(), Failed> {
+    use types::LinkRelation;
+    ensure(page.page_index == Some(1), || format!("pageIndex {:?}", page.page_index))?;
+    ensure(page.count == Some(200), || format!("count {:?}", page.count))?;
+    let page_links = page.links.as_deref().unwrap_or_default();
+    ensure(
+        page_links.len() == 1 && page_links[0].rel == Some(LinkRelation::SelfValue),
+        || format!("page links {page_links:?}"),
+    )?;
+    let items = page.items.as_deref().unwrap_or_default();
+    ensure(items.len() == 2, || format!("{} items", items.len()))?;
+    for item in items {
+        let rels: Vec<LinkRelation> = item.links.iter().flatten().filter_map(|l| l.rel.clone()).collect();
+        for rel in [
+            LinkRelation::SelfValue,
+            LinkRelation::Cancel,
+            LinkRelation::ForceCancel,
+            LinkRelation::ExecutionStatus,
+            LinkRelation::AbsParentRequest,
+            LinkRelation::ParentRequest,
+            LinkRelation::InstanceParent,
+        ] {
+            ensure(rels.contains(&rel), || format!("{rel:?} not among {rels:?}"))?;
         }
+        ensure(item.state.is_some() && item.request_id.is_some(), || format!("{item:?}"))?;
     }
-    trials.push(coverage_trial("ess.yaml", tested));
-    trials.extend(extra_trials());
-    let conformance = operations().into_iter().map(|op| (op.id.to_owned(), op)).collect();
-    trials.extend(contract_tests::prism::conformance_trials(
-        "ess",
-        "ess.yaml",
-        conformance,
-        |uri, op: std::sync::Arc<Operation>| async move {
-            let client = Client::builder(uri)
-                .basic_auth("scheduler.user", "s3cret-Pa55")
-                .build()
-                .map_err(Error::from)?;
-            (op.call)(client).await
-        },
-    ));
-    let hostile = operations().into_iter().map(|op| (op.id.to_owned(), op)).collect();
-    trials.extend(contract_tests::adversarial::adversarial_trials(
-        "ess",
-        hostile,
-        &[],
-        |uri, op: std::sync::Arc<Operation>| async move {
-            let client = Client::builder(uri)
-                .basic_auth("scheduler.user", "s3cret-Pa55")
-                .retry_policy(RetryPolicy::disabled())
-                .timeout(contract_tests::adversarial::ATTEMPT_TIMEOUT)
-                .build()
-                .map_err(|_| None)?;
-            (op.call)(client)
-                .await
-                .map(drop)
-                .map_err(|e| e.status().map(|s| s.as_u16()))
-        },
-    ));
-    run(trials)
+    let without_type = items
+        .iter()
+        .flat_map(|item| item.request_parameters.iter().flatten())
+        .filter(|parameter| parameter.param_type.is_none())
+        .count();
+    ensure(without_type > 0, || "no parameter without paramType in the real page".into())
+}
+
+/// The replies real Oracle servers sent, through the calls that receive them.
+fn real_reply_trials() -> Vec<Trial> {
+    vec![
+        Trial::test("ess::real::fusion_search_page_through_search_requests", || {
+            block_on(async {
+                let reply = json_reply_text(FUSION_SEARCH_PAGE);
+                let server = serve(reply).await;
+                let page = client(&server.uri())?
+                    .search_requests()
+                    .page_index(1)
+                    .q("state eq \"WAIT\"")
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .into_inner();
+                let sent = received(&server).await;
+                ensure(sent[0].path == format!("{PREFIX}/requests/search/1"), || {
+                    format!("{:?}", sent[0].path)
+                })?;
+                check_fusion_page(&page)
+            })
+        }),
+        Trial::test("ess::real::fusion_search_page_through_query_requests", || {
+            block_on(async {
+                let server = serve(json_reply_text(FUSION_SEARCH_PAGE)).await;
+                let page = client(&server.uri())?
+                    .query_requests()
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .into_inner();
+                check_fusion_page(&page)
+            })
+        }),
+        Trial::test("ess::real::explicit_nulls_read_as_absent", || {
+            block_on(async {
+                let body = json!({
+                    "count": null, "pageIndex": null, "links": null,
+                    "items": [{"requestId": 5, "state": null, "requestParameters": null, "links": null,
+                               "cause": null, "isCancellable": null, "submissionTime": null}]
+                });
+                let server = serve(json_reply(200, "application/json", &body)).await;
+                let page = client(&server.uri())?
+                    .query_requests()
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .into_inner();
+                let items = page.items.unwrap_or_default();
+                ensure(items.len() == 1 && items[0].request_id == Some(5), || format!("{items:?}"))?;
+                ensure(items[0].request_parameters.is_none() && items[0].state.is_none(), || {
+                    format!("{items:?}")
+                })?;
+                let job = client(&server.uri())?.get_request().request_id(5).send().await;
+                ensure(job.is_ok(), || format!("{job:?}"))
+            })
+        }),
+    ]
+}
+
+/// A `200` carrying `text` verbatim as Oracle's collection media type.
+fn json_reply_text(text: &'static str) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_raw(text, "application/vnd.oracle.resource+json;type=collection")
+}
+
+fn main() {
+    let mut extra = extra_trials();
+    extra.extend(real_reply_trials());
+    contract_tests::run(harness::suite(operations, extra))
 }

@@ -1,9 +1,12 @@
 //! Project automation. `cargo xtask generate` regenerates every SDK crate from its spec in `specs/`;
-//! `cargo xtask generate --check` fails with a diff when a committed generated file is stale.
+//! `cargo xtask generate --check` fails with a diff when a committed generated file is stale;
+//! `cargo xtask check-readme` builds each README example with exactly the dependencies listed beside it.
 
 mod enums;
 mod generate;
 mod normalize;
+mod readme;
+mod seam;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -39,10 +42,12 @@ pub const TARGETS: &[Target] = &[
     },
 ];
 
-const USAGE: &str = "usage: cargo xtask generate [--check]
+const USAGE: &str = "usage: cargo xtask generate [--check] | check-readme
 
   generate           regenerate every SDK crate from its spec in specs/
-  generate --check   regenerate in memory and fail with a diff if a committed file differs";
+  generate --check   regenerate in memory and fail with a diff if a committed file differs
+  check-readme       build each Rust example of README.md in a crate of its own, with exactly the
+                     dependencies of the TOML snippet above it";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -59,6 +64,10 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
     let check = match args.as_slice() {
         ["generate"] => false,
         ["generate", "--check"] => true,
+        ["check-readme"] => {
+            readme::check(&workspace_root()?)?;
+            return Ok(ExitCode::SUCCESS);
+        }
         ["-h" | "--help" | "help"] => {
             println!("{USAGE}");
             return Ok(ExitCode::SUCCESS);

@@ -343,7 +343,7 @@ async fn hand_wait(hand: HandClient, id: i64, policy: WaitPolicy, delay: Duratio
             }
             Err(e) => {
                 failures += 1;
-                if failures > policy.get_error_budget() {
+                if failures > policy.poll_error_budget() {
                     return Err(format!("request {id}: {e}"));
                 }
             }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use futures_core::Stream;
 use tokio::time::Instant;
 
-use super::{Outcome, Phase, Snapshot, WaitPolicy};
+use super::{Outcome, Phase, Snapshot, WaitError, WaitPolicy};
 use crate::Error;
 
 /// One reply to a status poll.
@@ -42,6 +42,9 @@ pub trait PollTarget: Send {
 
     /// The state's name and the percent complete, for progress reports.
     fn describe(&self, status: &Self::Status) -> (String, Option<f64>);
+
+    /// What is waited for, in words for an error message (`ESS request 42`).
+    fn label(&self) -> String;
 }
 
 /// An event of a wait consumed as a stream: every status seen, then how the wait ended.
@@ -111,6 +114,39 @@ impl<P: PollTarget> Waiter<P> {
         }
     }
 
+    /// Polls until the work ends, and returns its final status if it succeeded; otherwise an [`Error::Wait`]
+    /// that says why: failed (state, cause, messages), cancelled, needs action, timed out (with the last state
+    /// seen), or polling failed (with the last error). For `?` in a function returning the crate's error.
+    pub async fn until_success(mut self) -> Result<P::Status, Error> {
+        let outcome = loop {
+            if let Step::Done(outcome) = self.step().await {
+                break outcome;
+            }
+        };
+        let target = self.target.label();
+        let state = |status: &P::Status| self.target.describe(status).0;
+        Err(Error::from(match outcome {
+            Outcome::Succeeded(status) => return Ok(status),
+            Outcome::Failed { failure, .. } => WaitError::Failed { target, failure },
+            Outcome::Cancelled(status) => WaitError::Cancelled {
+                target,
+                state: state(&status),
+            },
+            Outcome::NeedsAction { reason, .. } => WaitError::NeedsAction { target, reason },
+            Outcome::TimedOut { last, elapsed, polls } => WaitError::TimedOut {
+                target,
+                last_state: last.as_ref().map(state),
+                elapsed,
+                polls,
+            },
+            Outcome::PollFailed { error, polls, .. } => WaitError::PollFailed {
+                target,
+                polls,
+                source: error,
+            },
+        }))
+    }
+
     /// The wait as a stream: a [`WaitEvent::Progress`] per status polled, then one [`WaitEvent::Finished`].
     pub fn into_stream(self) -> impl Stream<Item = WaitEvent<P::Status>> + Send
     where
@@ -131,7 +167,7 @@ impl<P: PollTarget> Waiter<P> {
             return Step::Done(outcome);
         }
         let started = *self.started.get_or_insert_with(Instant::now);
-        let deadline = self.policy.get_max_wait().map(|max| started + max);
+        let deadline = self.policy.wait_limit().map(|max| started + max);
         loop {
             if let Some(at) = self.next_at {
                 match deadline {
@@ -152,7 +188,10 @@ impl<P: PollTarget> Waiter<P> {
             }
             self.polls += 1;
             let poll = self.polls;
-            match self.target.fetch().await {
+            // Boxed: the fetch future (an HTTP call) is large, and only lives while a poll is in flight; inline,
+            // it would make every sleeping waiter as large as a call in progress.
+            let fetched = Box::pin(self.target.fetch()).await;
+            match fetched {
                 Ok(polled) => {
                     self.failures_in_a_row = 0;
                     let (state, percent_complete) = self.target.describe(&polled.status);
@@ -178,7 +217,7 @@ impl<P: PollTarget> Waiter<P> {
                 Err(error) => {
                     self.failures_in_a_row += 1;
                     let transient = error.is_retryable();
-                    if !transient || self.failures_in_a_row > self.policy.get_error_budget() {
+                    if !transient || self.failures_in_a_row > self.policy.poll_error_budget() {
                         tracing::warn!(poll, error = %error, transient, "polling failed");
                         return Step::Done(Outcome::PollFailed {
                             error,
@@ -281,6 +320,10 @@ mod tests {
 
         fn describe(&self, status: &&'static str) -> (String, Option<f64>) {
             ((*status).to_owned(), None)
+        }
+
+        fn label(&self) -> String {
+            "test job 7".to_owned()
         }
     }
 
@@ -393,6 +436,40 @@ mod tests {
             "{outcome:?}"
         );
         assert_eq!(times(&polled_at).len(), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn until_success_gives_the_final_status_or_says_why_not() -> Result<(), Error> {
+        let (target, _) = script(vec![running("RUNNING"), running("DONE")]);
+        assert_eq!(Waiter::new(target, exact()).until_success().await?, "DONE");
+
+        let cases = [
+            (running("FAILED"), "test job 7 failed in state FAILED (E1): boom"),
+            (running("CANCELLED"), "test job 7 was cancelled (state CANCELLED)"),
+            (running("HOLD"), "test job 7 needs action: HOLD: release it"),
+            (
+                Err(404),
+                "polling test job 7 failed after 2 polls: TEST 404 Not Found (empty body) (get_status GET /status)",
+            ),
+        ];
+        for (last, shown) in cases {
+            let (target, _) = script(vec![running("RUNNING"), last]);
+            let error = Waiter::new(target, exact())
+                .until_success()
+                .await
+                .expect_err("not a success");
+            assert!(matches!(error, Error::Wait(_)), "{error:?}");
+            assert_eq!(error.to_string(), shown);
+        }
+
+        let (target, _) = script(vec![running("RUNNING")]);
+        let policy = exact().max_wait(Duration::from_secs(5));
+        let error = Waiter::new(target, policy).until_success().await.expect_err("times out");
+        assert_eq!(
+            error.to_string(),
+            "gave up waiting for test job 7 after 5s and 3 polls (last state: RUNNING)"
+        );
+        Ok(())
     }
 
     #[tokio::test(start_paused = true)]

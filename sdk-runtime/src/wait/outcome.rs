@@ -103,41 +103,68 @@ impl<T> Outcome<T> {
         }
     }
 
-    /// The final status when the work succeeded, the whole outcome as an error otherwise (for `?`).
-    pub fn into_result(self) -> Result<T, WaitError<T>> {
-        match self {
-            Self::Succeeded(status) => Ok(status),
-            other => Err(WaitError(Box::new(other))),
-        }
-    }
 }
 
-/// A wait that did not end in success, as an error value.
-#[derive(Debug)]
-pub struct WaitError<T>(pub Box<Outcome<T>>);
-
-impl<T: std::fmt::Debug> std::fmt::Display for WaitError<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &*self.0 {
-            Outcome::Succeeded(_) => f.write_str("the work succeeded"),
-            Outcome::Failed { failure, .. } => {
-                write!(f, "the work failed in state {}", failure.state)?;
-                if let Some(code) = &failure.code {
-                    write!(f, " ({code})")?;
-                }
-                if !failure.messages.is_empty() {
-                    write!(f, ": {}", failure.messages.join("; "))?;
-                }
-                Ok(())
-            }
-            Outcome::Cancelled(_) => f.write_str("the work was cancelled"),
-            Outcome::NeedsAction { reason, .. } => write!(f, "the work needs action: {reason}"),
-            Outcome::TimedOut { elapsed, polls, .. } => {
-                write!(f, "gave up waiting after {elapsed:?} and {polls} polls")
-            }
-            Outcome::PollFailed { error, polls, .. } => write!(f, "polling failed after {polls} polls: {error}"),
-        }
-    }
+/// Why a wait for success did not end in success: the error of [`Waiter::until_success`], carried by
+/// [`Error::Wait`] so that `?` works in a function returning the crate's error.
+///
+/// [`Waiter::until_success`]: super::Waiter::until_success
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WaitError {
+    /// The work ended in failure.
+    #[error("{target} failed in state {}{}{}", failure.state, failure.code.as_ref().map(|c| format!(" ({c})")).unwrap_or_default(), messages(&failure.messages))]
+    Failed {
+        /// What was waited for (`ESS request 42`).
+        target: String,
+        /// The service's explanation.
+        failure: Failure,
+    },
+    /// The work was cancelled.
+    #[error("{target} was cancelled (state {state})")]
+    Cancelled {
+        /// What was waited for.
+        target: String,
+        /// The final state as the service names it.
+        state: String,
+    },
+    /// The work waits for someone to act (an ESS request on HOLD, say).
+    #[error("{target} needs action: {reason}")]
+    NeedsAction {
+        /// What was waited for.
+        target: String,
+        /// The state that needs action and what to do.
+        reason: String,
+    },
+    /// The policy's maximum wait passed before the work ended.
+    #[error("gave up waiting for {target} after {elapsed:?} and {polls} polls (last state: {})", last_state.as_deref().unwrap_or("none seen"))]
+    TimedOut {
+        /// What was waited for.
+        target: String,
+        /// The last state seen, if any poll succeeded.
+        last_state: Option<String>,
+        /// How long the wait took.
+        elapsed: Duration,
+        /// How many polls were made.
+        polls: u32,
+    },
+    /// Polling failed: a permanent error, or more transient ones in a row than the error budget allows.
+    #[error("polling {target} failed after {polls} polls: {source}")]
+    PollFailed {
+        /// What was waited for.
+        target: String,
+        /// How many polls were made.
+        polls: u32,
+        /// The last error.
+        #[source]
+        source: Error,
+    },
 }
 
-impl<T: std::fmt::Debug> std::error::Error for WaitError<T> {}
+fn messages(messages: &[String]) -> String {
+    if messages.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", messages.join("; "))
+    }
+}

@@ -16,7 +16,7 @@ use std::time::Duration;
 /// let policy = WaitPolicy::default()
 ///     .initial_delay(Duration::from_secs(5))
 ///     .max_wait(Duration::from_secs(6 * 3600));
-/// assert_eq!(policy.get_max_wait(), Some(Duration::from_secs(6 * 3600)));
+/// assert_eq!(policy.wait_limit(), Some(Duration::from_secs(6 * 3600)));
 /// assert_eq!(policy.ceiling(1), Duration::from_secs(5));
 /// assert_eq!(policy.ceiling(2), Duration::from_secs(10));
 /// ```
@@ -87,17 +87,17 @@ impl WaitPolicy {
     }
 
     /// The time limit, `None` when unbounded.
-    pub fn get_max_wait(&self) -> Option<Duration> {
+    pub fn wait_limit(&self) -> Option<Duration> {
         self.max_wait
     }
 
     /// The tolerated transient failures in a row.
-    pub fn get_error_budget(&self) -> u32 {
+    pub fn poll_error_budget(&self) -> u32 {
         self.error_budget
     }
 
     /// Whether delays are jittered.
-    pub fn get_jitter(&self) -> bool {
+    pub fn is_jittered(&self) -> bool {
         self.jitter
     }
 
@@ -147,8 +147,8 @@ mod tests {
 
     #[test]
     fn the_default_is_bounded() {
-        assert_eq!(WaitPolicy::default().get_max_wait(), Some(Duration::from_secs(7200)));
-        assert_eq!(WaitPolicy::default().unbounded().get_max_wait(), None);
+        assert_eq!(WaitPolicy::default().wait_limit(), Some(Duration::from_secs(7200)));
+        assert_eq!(WaitPolicy::default().unbounded().wait_limit(), None);
     }
 
     #[test]

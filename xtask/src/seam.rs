@@ -1,0 +1,491 @@
+//! The seam between generated code and the runtime: a post-pass over progenitor's output.
+//!
+//! progenitor's `send` methods run the client hooks, then parse the reply themselves and return
+//! `progenitor_client::Error<()>`, which cannot carry what the runtime knows (status, Oracle error document, raw
+//! body). This pass hands each call to the runtime whole instead, so that:
+//!
+//! - every `send` returns `Result<ResponseValue<T>, ::sdk_runtime::Error>`: `?` works in a function returning the
+//!   crate's error, with no conversion;
+//! - the reply is read and decoded once, by the runtime (`send_json::<T>`, `send_stream`, `send_empty`), which
+//!   keeps the real status, the operation and the raw body when a success body is not its documented type;
+//! - the `api-version` header progenitor always adds (Oracle defines none) is never built;
+//! - the generated constructors that bypass the crate's builder are not public (`new` is removed: it panics when
+//!   the TLS backend cannot start; `new_with_client` is crate-private, used by `sdk_runtime::wire_client!`);
+//! - progenitor's `Error` is no longer re-exported, so the crate has one type named `Error`.
+//!
+//! Every rewrite checks that it found what it expects and fails naming the operation otherwise, so a progenitor
+//! upgrade that changes its output breaks `cargo xtask generate` loudly rather than producing a half-wired client.
+
+use anyhow::{Result, anyhow, bail};
+use quote::{ToTokens, quote};
+use syn::visit_mut::VisitMut;
+
+/// How a call's success reply is read, from progenitor's own choice for the operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reply {
+    /// A JSON document of the operation's success type.
+    Json,
+    /// A byte stream (downloads).
+    Stream,
+    /// No body.
+    Empty,
+}
+
+impl Reply {
+    fn runtime_method(self) -> syn::Ident {
+        let name = match self {
+            Self::Json => "send_json",
+            Self::Stream => "send_stream",
+            Self::Empty => "send_empty",
+        };
+        syn::Ident::new(name, proc_macro2::Span::call_site())
+    }
+}
+
+/// Applies the pass to a generated file.
+pub fn route_through_runtime(file: &mut syn::File) -> Result<()> {
+    unexport_progenitor_error(file)?;
+    privatise_constructors(file)?;
+    drop_hooks_assertion(file);
+    let builder = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
+            _ => None,
+        })
+        .ok_or_else(|| anyhow!("progenitor output has no `builder` module"))?;
+    for item in &mut builder.1 {
+        if let syn::Item::Use(use_item) = item {
+            drop_name_from_group(&mut use_item.tree, "super", "Error");
+        }
+    }
+    let mut rewritten = 0;
+    for item in &mut builder.1 {
+        let syn::Item::Impl(block) = item else { continue };
+        for member in &mut block.items {
+            let syn::ImplItem::Fn(function) = member else { continue };
+            if function.sig.ident == "send" {
+                rewrite_send(function)?;
+                rewritten += 1;
+            }
+        }
+    }
+    if rewritten == 0 {
+        bail!("progenitor output has no `send` methods to route through the runtime");
+    }
+    Ok(())
+}
+
+/// `pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};` without `Error`.
+fn unexport_progenitor_error(file: &mut syn::File) -> Result<()> {
+    for item in &mut file.items {
+        let syn::Item::Use(use_item) = item else { continue };
+        if matches!(use_item.vis, syn::Visibility::Public(_))
+            && drop_name_from_group(&mut use_item.tree, "progenitor_client", "Error")
+        {
+            return Ok(());
+        }
+    }
+    bail!("progenitor output no longer re-exports `progenitor_client::Error` as expected")
+}
+
+/// Removes `name` from `use <root>::{...}`; whether it was there.
+fn drop_name_from_group(tree: &mut syn::UseTree, root: &str, name: &str) -> bool {
+    let syn::UseTree::Path(path) = tree else { return false };
+    if path.ident != root {
+        return false;
+    }
+    let syn::UseTree::Group(group) = &mut *path.tree else { return false };
+    let before = group.items.len();
+    group.items = std::mem::take(&mut group.items)
+        .into_iter()
+        .filter(|tree| !matches!(tree, syn::UseTree::Name(n) if n.ident == name))
+        .collect();
+    group.items.len() < before
+}
+
+/// Removes `Client::new` and makes `Client::new_with_client` crate-private.
+fn privatise_constructors(file: &mut syn::File) -> Result<()> {
+    let mut found = false;
+    for item in &mut file.items {
+        let syn::Item::Impl(block) = item else { continue };
+        if block.trait_.is_some() || block.self_ty.to_token_stream().to_string() != "Client" {
+            continue;
+        }
+        let before = block.items.len();
+        block
+            .items
+            .retain(|member| !matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
+        for member in &mut block.items {
+            if let syn::ImplItem::Fn(function) = member
+                && function.sig.ident == "new_with_client"
+            {
+                function.vis = syn::parse_quote!(pub(crate));
+                found = true;
+            }
+        }
+        found |= block.items.len() < before;
+    }
+    if found {
+        Ok(())
+    } else {
+        bail!("progenitor output has no `Client::new_with_client` to make crate-private")
+    }
+}
+
+/// The `const _` block asserting `Client: ClientHooks<...>`: calls no longer go through progenitor's hooks.
+fn drop_hooks_assertion(file: &mut syn::File) {
+    file.items.retain(|item| {
+        !matches!(item, syn::Item::Const(c) if c.ident == "_" && c.to_token_stream().to_string().contains("assert_client_hooks"))
+    });
+}
+
+fn rewrite_send(function: &mut syn::ImplItemFn) -> Result<()> {
+    let block_text = function.block.to_token_stream().to_string();
+    let operation = block_text
+        .split("operation_id : \"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .ok_or_else(|| anyhow!("a generated send method has no operation id"))?
+        .to_owned();
+    let place = || format!("operation {operation}");
+    set_error_type(&mut function.sig.output).ok_or_else(|| anyhow!("{}: unexpected return type", place()))?;
+    let reply = reply_kind(&function.block).map_err(|e| anyhow!("{}: {e}", place()))?;
+
+    let stmts = std::mem::take(&mut function.block.stmts);
+    let info_at = stmts
+        .iter()
+        .position(|s| s.to_token_stream().to_string().starts_with("let info = OperationInfo"))
+        .ok_or_else(|| anyhow!("{}: no `let info = OperationInfo` statement", place()))?;
+    let mut kept: Vec<syn::Stmt> = stmts
+        .into_iter()
+        .take(info_at)
+        .filter(|s| !s.to_token_stream().to_string().contains("\"api-version\""))
+        .collect();
+    drop_empty_header_map(&mut kept);
+    let mut errors = RuntimeErrors { built: 0 };
+    for stmt in &mut kept {
+        errors.visit_stmt_mut(stmt);
+    }
+    if errors.built != 1 {
+        bail!("{}: expected one `.build()?` of the request, found {}", place(), errors.built);
+    }
+    // progenitor names the built request `request`, or `_request` when a parameter is called `request`.
+    let request = kept
+        .iter()
+        .rev()
+        .find_map(|stmt| match stmt {
+            syn::Stmt::Local(local) if local.to_token_stream().to_string().contains(". build ()") => {
+                match &local.pat {
+                    syn::Pat::Ident(binding) => Some(binding.ident.clone()),
+                    _ => None,
+                }
+            }
+            _ => None,
+        })
+        .ok_or_else(|| anyhow!("{}: no `let` binding of the built request", place()))?;
+    let method = reply.runtime_method();
+    kept.push(syn::Stmt::Expr(
+        syn::parse_quote! {
+            client.inner.#method(&client.client, #request, #operation).await
+        },
+        None,
+    ));
+    function.block.stmts = kept;
+    Ok(())
+}
+
+/// Without `api-version`, most calls send no header of their own: the map progenitor allocates for them, and the
+/// `.headers(header_map)` that copies it into the request, are dropped when nothing else is put in the map.
+fn drop_empty_header_map(stmts: &mut Vec<syn::Stmt>) {
+    let is_declaration = |stmt: &syn::Stmt| {
+        matches!(stmt, syn::Stmt::Local(local)
+            if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "header_map"))
+    };
+    let filled = stmts
+        .iter()
+        .filter(|stmt| !is_declaration(stmt))
+        .any(|stmt| stmt.to_token_stream().to_string().contains("header_map ."));
+    if filled {
+        return;
+    }
+    stmts.retain(|stmt| !is_declaration(stmt));
+    struct DropHeaders;
+    impl VisitMut for DropHeaders {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            if let syn::Expr::MethodCall(call) = expr
+                && call.method == "headers"
+                && call.args.len() == 1
+                && call.args.to_token_stream().to_string() == "header_map"
+            {
+                *expr = (*call.receiver).clone();
+                self.visit_expr_mut(expr);
+                return;
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+    for stmt in stmts {
+        DropHeaders.visit_stmt_mut(stmt);
+    }
+}
+
+/// `Result<ResponseValue<T>, Error<()>>` becomes `Result<ResponseValue<T>, ::sdk_runtime::Error>`.
+fn set_error_type(output: &mut syn::ReturnType) -> Option<()> {
+    let syn::ReturnType::Type(_, ty) = output else { return None };
+    let syn::Type::Path(path) = &mut **ty else { return None };
+    let segment = path.path.segments.last_mut()?;
+    if segment.ident != "Result" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &mut segment.arguments else {
+        return None;
+    };
+    let error = arguments.args.iter_mut().nth(1)?;
+    *error = syn::parse_quote!(::sdk_runtime::Error);
+    Some(())
+}
+
+/// What the final `match response.status()` of a generated `send` does with a success reply.
+fn reply_kind(block: &syn::Block) -> Result<Reply> {
+    let Some(syn::Stmt::Expr(syn::Expr::Match(tail), None)) = block.stmts.last() else {
+        bail!("the method does not end with a match on the status");
+    };
+    let mut kinds = Vec::new();
+    for arm in &tail.arms {
+        let body = arm.body.to_token_stream().to_string();
+        let kind = if body.contains("ResponseValue :: from_response") {
+            Reply::Json
+        } else if body.contains("ResponseValue :: stream") {
+            Reply::Stream
+        } else if body.contains("ResponseValue :: empty") {
+            Reply::Empty
+        } else {
+            continue;
+        };
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    match kinds.as_slice() {
+        [kind] => Ok(*kind),
+        [] => bail!("no success arm in the status match"),
+        _ => bail!("success replies of different kinds {kinds:?}"),
+    }
+}
+
+/// Points the builder's own errors at the runtime's error type: `Error::InvalidRequest` (a missing or invalid
+/// argument) and the `?` on `RequestBuilder::build` (a body that cannot be serialised, an invalid URL).
+struct RuntimeErrors {
+    built: usize,
+}
+
+impl VisitMut for RuntimeErrors {
+    fn visit_expr_path_mut(&mut self, path: &mut syn::ExprPath) {
+        if path.to_token_stream().to_string() == "Error :: InvalidRequest" {
+            *path = syn::parse_quote!(::sdk_runtime::Error::InvalidRequest);
+        }
+    }
+
+    fn visit_expr_try_mut(&mut self, node: &mut syn::ExprTry) {
+        syn::visit_mut::visit_expr_try_mut(self, node);
+        if let syn::Expr::MethodCall(call) = &*node.expr
+            && call.method == "build"
+            && call.args.is_empty()
+        {
+            let built = &node.expr;
+            *node.expr = syn::parse_quote!(#built.map_err(::sdk_runtime::Error::request_not_built));
+            self.built += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn generated(send_body: proc_macro2::TokenStream, output: proc_macro2::TokenStream) -> syn::File {
+        syn::parse_quote! {
+            pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+            pub struct Client { pub(crate) baseurl: String, pub(crate) client: reqwest::Client, pub(crate) inner: ::sdk_runtime::Runtime }
+            impl Client {
+                pub fn new(baseurl: &str, inner: ::sdk_runtime::Runtime) -> Self { Self::new_with_client(baseurl, reqwest::Client::new(), inner) }
+                pub fn new_with_client(baseurl: &str, client: reqwest::Client, inner: ::sdk_runtime::Runtime) -> Self { Self { baseurl: baseurl.to_string(), client, inner } }
+            }
+            const _: () = {
+                #[allow(dead_code)]
+                fn assert_client_hooks() where Client: ClientHooks<::sdk_runtime::Runtime> {}
+            };
+            pub mod builder {
+                use super::{ByteStream, Error, ResponseValue};
+                impl<'a> GetRequest<'a> {
+                    pub async fn send(self) -> #output #send_body
+                }
+            }
+        }
+    }
+
+    fn json_send() -> syn::File {
+        generated(
+            quote! {{
+                let Self { client, request_id } = self;
+                let request_id = request_id.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/requests/{}", client.baseurl, encode_path(&request_id.to_string()));
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                let mut request = client.client.get(url).headers(header_map).build()?;
+                let info = OperationInfo { operation_id: "get_request" };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }},
+            quote!(Result<ResponseValue<types::RequestDetails>, Error<()>>),
+        )
+    }
+
+    fn text(file: &syn::File) -> String {
+        prettyplease::unparse(file)
+    }
+
+    #[test]
+    fn a_json_call_is_sent_and_decoded_by_the_runtime() {
+        let mut file = json_send();
+        route_through_runtime(&mut file).expect("rewrites");
+        let code = text(&file);
+        assert!(
+            code.contains("Result<ResponseValue<types::RequestDetails>, ::sdk_runtime::Error>"),
+            "{code}"
+        );
+        assert!(
+            code.contains("client.inner.send_json(&client.client, request, \"get_request\").await"),
+            "{code}"
+        );
+        assert!(code.contains("map_err(::sdk_runtime::Error::InvalidRequest)"), "{code}");
+        let compact: String = code.split_whitespace().collect();
+        assert!(compact.contains(".build().map_err(::sdk_runtime::Error::request_not_built)?"), "{code}");
+        for gone in [
+            "api-version",
+            "header_map",
+            "client.pre(",
+            "client.exec(",
+            "from_response",
+            "OperationInfo {",
+        ] {
+            assert!(!code.contains(gone), "{gone} is still there:\n{code}");
+        }
+    }
+
+    #[test]
+    fn constructors_that_bypass_the_builder_are_not_public() {
+        let mut file = json_send();
+        route_through_runtime(&mut file).expect("rewrites");
+        let code = text(&file);
+        assert!(!code.contains("pub fn new(baseurl"), "{code}");
+        assert!(code.contains("pub(crate) fn new_with_client("), "{code}");
+        assert!(!code.contains("assert_client_hooks"), "{code}");
+        assert!(code.contains("pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};"), "{code}");
+        assert!(code.contains("use super::{ByteStream, ResponseValue};"), "{code}");
+    }
+
+    #[test]
+    fn a_header_map_with_headers_of_the_call_is_kept() {
+        let mut file = generated(
+            quote! {{
+                let Self { client, tenant } = self;
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+                header_map.append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                );
+                if let Some(value) = tenant {
+                    header_map.append("X-ID-TENANT-NAME", value.to_string().try_into()?);
+                }
+                let mut request = client.client.get("x").headers(header_map).build()?;
+                let info = OperationInfo { operation_id: "get_request" };
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }},
+            quote!(Result<ResponseValue<types::RequestStatusResponse>, Error<()>>),
+        );
+        route_through_runtime(&mut file).expect("rewrites");
+        let code = text(&file);
+        assert!(code.contains("X-ID-TENANT-NAME") && code.contains(".headers(header_map)"), "{code}");
+        assert!(!code.contains("api-version"), "{code}");
+    }
+
+    #[test]
+    fn a_parameter_named_request_does_not_hide_the_built_request() {
+        let mut file = generated(
+            quote! {{
+                let Self { client, request } = self;
+                let request = request.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/requests/{}", client.baseurl, encode_path(&request.to_string()));
+                #[allow(unused_mut)]
+                let mut _request = client.client.get(url).build()?;
+                let info = OperationInfo { operation_id: "get_request" };
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }},
+            quote!(Result<ResponseValue<types::RequestStatusResponse>, Error<()>>),
+        );
+        route_through_runtime(&mut file).expect("rewrites");
+        let code = text(&file);
+        assert!(code.contains("send_json(&client.client, _request, \"get_request\")"), "{code}");
+    }
+
+    #[test]
+    fn streams_and_empty_replies_use_their_runtime_calls() {
+        for (arm, method) in [
+            (quote!(Ok(ResponseValue::stream(response))), "send_stream"),
+            (quote!(Ok(ResponseValue::empty(response))), "send_empty"),
+        ] {
+            let mut file = generated(
+                quote! {{
+                    let Self { client } = self;
+                    let mut request = client.client.get("x").build()?;
+                    let info = OperationInfo { operation_id: "download" };
+                    let response = client.exec(request, &info).await?;
+                    match response.status().as_u16() {
+                        200u16 => #arm,
+                        202u16 => #arm,
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }},
+                quote!(Result<ResponseValue<ByteStream>, Error<()>>),
+            );
+            route_through_runtime(&mut file).expect("rewrites");
+            let code = text(&file);
+            assert!(code.contains(&format!("client.inner.{method}(")), "{code}");
+        }
+    }
+
+    #[test]
+    fn an_unexpected_shape_is_refused_with_the_operation() {
+        let mut file = generated(
+            quote! {{
+                let info = OperationInfo { operation_id: "odd_one" };
+                match response.status().as_u16() {
+                    200u16 => ResponseValue::from_response(response).await,
+                    204u16 => Ok(ResponseValue::empty(response)),
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }},
+            quote!(Result<ResponseValue<()>, Error<()>>),
+        );
+        let err = route_through_runtime(&mut file).expect_err("two reply kinds").to_string();
+        assert!(err.contains("odd_one") && err.contains("different kinds"), "{err}");
+    }
+}
