@@ -45,6 +45,7 @@
 //! # }
 //! ```
 
+mod batch;
 mod generated;
 mod submit;
 pub mod wait;

@@ -9,8 +9,11 @@
 use std::time::{Duration, SystemTime};
 
 pub use sdk_runtime::wait::{
-    Failure, Lifecycle, Outcome, Phase, PollTarget, Polled, Snapshot, WaitError, WaitEvent, WaitPolicy, Waiter,
+    BatchTarget, Failure, Fetched, Lifecycle, Outcome, Phase, PollTarget, Polled, SetEvent, SetOptions, Snapshot,
+    Wait, WaitError, WaitEvent, WaitPolicy, WaitSet, Waiter,
 };
+
+pub use crate::batch::Batch;
 
 use crate::types::{RequestDetails, RequestState};
 use crate::{Client, Error};

@@ -19,7 +19,7 @@ pub trait ServiceClient: Sized {
 }
 
 /// Why a client could not be built.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// The base URL is not an absolute `http` or `https` URL without credentials, query or fragment.
@@ -40,7 +40,7 @@ pub enum ConfigError {
     },
     /// The HTTP client could not be created (TLS backend initialisation).
     #[error("could not create the HTTP client: {0}")]
-    Http(#[source] reqwest::Error),
+    Http(#[source] Arc<reqwest::Error>),
 }
 
 /// Configures and builds a client of one of the SDK crates.
@@ -195,7 +195,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
         if let Some(timeout) = self.timeout {
             http = http.timeout(timeout);
         }
-        let http = http.build().map_err(ConfigError::Http)?;
+        let http = http.build().map_err(|e| ConfigError::Http(Arc::new(e)))?;
         let runtime = Runtime {
             shared: Arc::new(Shared {
                 service: C::SERVICE,

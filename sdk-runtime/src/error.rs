@@ -5,6 +5,7 @@
 //! and the raw body.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -173,15 +174,17 @@ impl fmt::Debug for ApiError {
 }
 
 /// Every way a call can fail.
-#[derive(Debug, thiserror::Error)]
+///
+/// Cloneable, so that one failure that concerns many waits (a batch poll answered `503`) can be handed to each.
+#[derive(Clone, Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The server replied with a non-success status.
     #[error("{0}")]
     Api(Box<ApiError>),
     /// No usable reply: connection refused or reset, TLS failure, timeout.
-    #[error("transport error: {}", with_causes(.0))]
-    Transport(#[source] reqwest::Error),
+    #[error("transport error: {}", with_causes(&**.0))]
+    Transport(#[source] Arc<reqwest::Error>),
     /// A success status whose body is not the operation's documented type: not JSON at all (truncated, an HTML
     /// page, empty, cut off by a timeout) or JSON of another shape. The status, the call and the raw body are
     /// kept; [`ApiError::body_error`] says what is wrong.
@@ -255,6 +258,13 @@ impl Error {
             Self::Transport(e) => crate::retry::is_retryable_transport(e),
             _ => false,
         }
+    }
+}
+
+impl Error {
+    /// The error of a call that got no usable reply.
+    pub fn transport(error: reqwest::Error) -> Self {
+        Self::Transport(Arc::new(error))
     }
 }
 

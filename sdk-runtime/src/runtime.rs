@@ -195,7 +195,7 @@ impl Runtime {
             "duration_ms",
             u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         );
-        let response = outcome.map_err(Error::Transport)?;
+        let response = outcome.map_err(Error::transport)?;
         span.record("status", response.status().as_u16());
         if response.status().is_success() {
             Ok(response)

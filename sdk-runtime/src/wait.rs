@@ -42,8 +42,10 @@ mod engine;
 mod lifecycle;
 mod outcome;
 mod policy;
+mod set;
 
 pub use engine::{PollTarget, Polled, WaitEvent, Waiter};
 pub use lifecycle::Lifecycle;
 pub use outcome::{Failure, Outcome, Phase, Snapshot, WaitError};
 pub use policy::WaitPolicy;
+pub use set::{BatchTarget, Fetched, SetEvent, SetOptions, Wait, WaitSet};

@@ -46,7 +46,7 @@ pub struct Snapshot<T> {
 }
 
 /// How a wait ended.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Outcome<T> {
     /// The work ended well; the final status document.
@@ -109,7 +109,7 @@ impl<T> Outcome<T> {
 /// [`Error::Wait`] so that `?` works in a function returning the crate's error.
 ///
 /// [`Waiter::until_success`]: super::Waiter::until_success
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum WaitError {
     /// The work ended in failure.

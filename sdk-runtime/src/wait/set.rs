@@ -1,0 +1,758 @@
+//! Waiting for many: one scheduler for every wait of a set, polling in batches where the service allows it.
+//!
+//! A [`Waiter`](super::Waiter) is one task polling one URL. A service that supervises hundreds of jobs would send a
+//! request per job per round, which is what gets a client throttled. A [`WaitSet`] instead keeps every tracked id
+//! in one driver task (a few hundred bytes per id, no task or timer of its own) and polls the ids that are due
+//! together, through a [`BatchTarget`]: ESS asks for up to a hundred requests in one multi-select query;
+//! services without batches are polled one id per request, still from the one scheduler.
+//!
+//! Each id follows the same [`WaitPolicy`] as a single wait (growing delays, `Retry-After`, error budget, maximum
+//! wait with a last poll at the deadline). To batch, an id may be polled *earlier* than its schedule, never later:
+//! when a batch is sent, every id whose next poll is less than half its current delay away goes with it. So
+//! an end is noticed no later than a single waiter would, with far fewer requests.
+//!
+//! A set keeps no status document between polls (a status can be kilobytes and a set may track a hundred
+//! thousand ids): [`Outcome::TimedOut`] carries the status of the last poll at the deadline, if it succeeded, and
+//! [`Outcome::PollFailed`] none.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::{Debug, Display};
+use std::future::Future;
+use std::hash::Hash;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use futures_core::Stream;
+use futures_util::StreamExt as _;
+use futures_util::stream::FuturesUnordered;
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
+
+use super::{Outcome, Phase, Polled, Snapshot, WaitPolicy};
+use crate::Error;
+
+/// What a service contributes to a [`WaitSet`]: fetch the statuses of several ids at once, and say what they mean.
+pub trait BatchTarget: Send + Sync + 'static {
+    /// The id of one piece of work.
+    type Id: Clone + Eq + Hash + Debug + Display + Send + Sync + 'static;
+    /// The service's status document.
+    type Status: Clone + Send + 'static;
+
+    /// The most ids one [`fetch`](Self::fetch) may be given (1 for a service without batch queries).
+    fn max_batch(&self) -> usize;
+
+    /// Fetches the status of each of `ids`: one entry per id, the status or the error of its poll. A batch
+    /// answered `429` or `503` gives each id that error, so that the whole batch backs off; an id the reply
+    /// leaves out is fetched on its own by the adapter, so that correctness never depends on a batch reply.
+    fn fetch(&self, ids: Vec<Self::Id>) -> impl Future<Output = Fetched<Self::Id, Self::Status>> + Send;
+
+    /// Classifies a status.
+    fn phase(&self, status: &Self::Status) -> Phase;
+
+    /// The state's name and the percent complete, for progress reports.
+    fn describe(&self, status: &Self::Status) -> (String, Option<f64>);
+}
+
+/// What a [`WaitSet`] reports: every status seen, and each id's outcome when its wait ends.
+#[derive(Debug)]
+pub enum SetEvent<I, T> {
+    /// A status of `id` was polled.
+    Progress {
+        /// The id.
+        id: I,
+        /// What was seen.
+        snapshot: Snapshot<T>,
+    },
+    /// The wait for `id` ended.
+    Finished {
+        /// The id.
+        id: I,
+        /// How it ended.
+        outcome: Outcome<T>,
+    },
+}
+
+/// How a [`WaitSet`] sends its batches.
+#[derive(Clone, Debug)]
+pub struct SetOptions {
+    /// How many batches may be in flight at once (default 4).
+    pub concurrency: usize,
+    /// How far ahead of its schedule an id may be polled to join a batch, as a fraction of its current delay
+    /// (default 0.5). 0 polls every id exactly on its schedule.
+    pub pull_forward: f64,
+}
+
+impl Default for SetOptions {
+    fn default() -> Self {
+        Self {
+            concurrency: 4,
+            pull_forward: 0.5,
+        }
+    }
+}
+
+enum Command<I, T> {
+    Add { id: I, notify: Option<oneshot::Sender<Outcome<T>>> },
+    Cancel(I),
+}
+
+/// A set of waits sharing one scheduler. Cheap to clone: clones add to and cancel in the same set.
+///
+/// The driver is a task spawned on the current Tokio runtime when the set is made (so, like `tokio::spawn`, a set
+/// must be made inside one); it ends when every handle of the set is dropped and no wait is left.
+///
+/// ```
+/// use std::time::Duration;
+/// use sdk_runtime::wait::{BatchTarget, Outcome, Phase, Polled, WaitPolicy, WaitSet};
+///
+/// /// Jobs that end after as many polls as their id.
+/// struct Countdown(std::sync::Mutex<std::collections::HashMap<u32, u32>>);
+///
+/// impl BatchTarget for Countdown {
+///     type Id = u32;
+///     type Status = u32;
+///     fn max_batch(&self) -> usize { 100 }
+///     async fn fetch(&self, ids: Vec<u32>) -> Vec<(u32, Result<Polled<u32>, sdk_runtime::Error>)> {
+///         let mut seen = self.0.lock().unwrap();
+///         ids.into_iter()
+///             .map(|id| {
+///                 let polls = seen.entry(id).or_default();
+///                 *polls += 1;
+///                 (id, Ok(Polled { status: id.saturating_sub(*polls), retry_after: None }))
+///             })
+///             .collect()
+///     }
+///     fn phase(&self, left: &u32) -> Phase {
+///         if *left == 0 { Phase::Succeeded } else { Phase::Running }
+///     }
+///     fn describe(&self, left: &u32) -> (String, Option<f64>) {
+///         (format!("{left} to go"), None)
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// let set = WaitSet::new(Countdown(Default::default()), WaitPolicy::default());
+/// let waits: Vec<_> = (1..=3).map(|id| set.add(id)).collect();
+/// for wait in waits {
+///     assert!(matches!(wait.await, Outcome::Succeeded(0)));
+/// }
+/// # }
+/// ```
+pub struct WaitSet<B: BatchTarget> {
+    commands: mpsc::UnboundedSender<Command<B::Id, B::Status>>,
+    events: EventSlot<B::Id, B::Status>,
+}
+
+impl<B: BatchTarget> Clone for WaitSet<B> {
+    fn clone(&self) -> Self {
+        Self {
+            commands: self.commands.clone(),
+            events: self.events.clone(),
+        }
+    }
+}
+
+impl<B: BatchTarget> Debug for WaitSet<B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WaitSet").finish_non_exhaustive()
+    }
+}
+
+impl<B: BatchTarget> WaitSet<B> {
+    /// A set polling `target` under `policy`, with the default [`SetOptions`].
+    pub fn new(target: B, policy: WaitPolicy) -> Self {
+        Self::with_options(target, policy, SetOptions::default())
+    }
+
+    /// A set polling `target` under `policy` and `options`.
+    pub fn with_options(target: B, policy: WaitPolicy, options: SetOptions) -> Self {
+        let (commands, receiver) = mpsc::unbounded_channel();
+        let events = Arc::new(Mutex::new(None));
+        let driver = Driver {
+            target: Arc::new(target),
+            policy,
+            options,
+            commands: Some(receiver),
+            events: events.clone(),
+            tracked: HashMap::new(),
+            due: BTreeMap::new(),
+            eligible: BTreeMap::new(),
+            sequence: 0,
+        };
+        tokio::spawn(driver.run());
+        Self { commands, events }
+    }
+
+    /// Starts waiting for `id`; the returned [`Wait`] resolves to its outcome. Dropping the `Wait` before it
+    /// resolves stops polling `id`. Adding an id already waited for replaces its wait.
+    pub fn add(&self, id: B::Id) -> Wait<B::Id, B::Status> {
+        let (notify, outcome) = oneshot::channel();
+        let _ = self.commands.send(Command::Add {
+            id: id.clone(),
+            notify: Some(notify),
+        });
+        Wait {
+            id: Some(id),
+            outcome,
+            commands: self.commands.clone(),
+        }
+    }
+
+    /// Starts waiting for `id` without a handle: its outcome is reported by [`events`](Self::events) only, and
+    /// only [`cancel`](Self::cancel) stops it.
+    pub fn track(&self, id: B::Id) {
+        let _ = self.commands.send(Command::Add { id, notify: None });
+    }
+
+    /// Stops polling `id`.
+    pub fn cancel(&self, id: &B::Id) {
+        let _ = self.commands.send(Command::Cancel(id.clone()));
+    }
+
+    /// The events of the set from now on: each status polled, and each outcome as its wait ends. One stream at a
+    /// time: calling this again ends the previous stream. Events are only kept while a stream exists.
+    pub fn events(&self) -> impl Stream<Item = SetEvent<B::Id, B::Status>> + Send + use<B> {
+        let (sender, mut receiver) = mpsc::unbounded_channel();
+        if let Ok(mut slot) = self.events.lock() {
+            *slot = Some(sender);
+        }
+        futures_util::stream::poll_fn(move |cx| receiver.poll_recv(cx))
+    }
+}
+
+/// The wait for one id of a [`WaitSet`]: a future of its outcome. Dropping it stops polling the id.
+pub struct Wait<I, T> {
+    id: Option<I>,
+    outcome: oneshot::Receiver<Outcome<T>>,
+    commands: mpsc::UnboundedSender<Command<I, T>>,
+}
+
+impl<I: Debug, T> Debug for Wait<I, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Wait").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+impl<I: Unpin, T> Future for Wait<I, T> {
+    type Output = Outcome<T>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<T>> {
+        match Pin::new(&mut self.outcome).poll(cx) {
+            Poll::Ready(Ok(outcome)) => {
+                self.id = None;
+                Poll::Ready(outcome)
+            }
+            // The driver ended without an outcome: only when the runtime shuts down.
+            Poll::Ready(Err(_)) => {
+                self.id = None;
+                Poll::Ready(Outcome::PollFailed {
+                    error: Error::InvalidRequest("the wait set's driver stopped".to_owned()),
+                    last: None,
+                    polls: 0,
+                })
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<I, T> Drop for Wait<I, T> {
+    fn drop(&mut self) {
+        if let Some(id) = self.id.take() {
+            let _ = self.commands.send(Command::Cancel(id));
+        }
+    }
+}
+
+/// One id the driver waits for.
+struct Tracked<T> {
+    key: u64,
+    started: Instant,
+    polls: u32,
+    failures_in_a_row: u32,
+    /// When the policy says to poll next.
+    next_at: Instant,
+    /// The earliest it may be polled to join a batch.
+    earliest_at: Instant,
+    final_poll_done: bool,
+    in_flight: bool,
+    notify: Option<oneshot::Sender<Outcome<T>>>,
+}
+
+/// What a [`BatchTarget::fetch`] returns: per id, the status or the error of its poll.
+pub type Fetched<I, T> = Vec<(I, Result<Polled<T>, Error>)>;
+
+/// The slot of the set's one event stream.
+type EventSlot<I, T> = Arc<Mutex<Option<mpsc::UnboundedSender<SetEvent<I, T>>>>>;
+
+/// The batches in flight.
+type InFlight<I, T> = FuturesUnordered<Pin<Box<dyn Future<Output = Fetched<I, T>> + Send>>>;
+
+struct Driver<B: BatchTarget> {
+    target: Arc<B>,
+    policy: WaitPolicy,
+    options: SetOptions,
+    commands: Option<mpsc::UnboundedReceiver<Command<B::Id, B::Status>>>,
+    events: EventSlot<B::Id, B::Status>,
+    tracked: HashMap<B::Id, Tracked<B::Status>>,
+    /// `(next_at, key) -> id`, for the time of the next batch.
+    due: BTreeMap<(Instant, u64), B::Id>,
+    /// `(earliest_at, key) -> id`, for the ids that may join it.
+    eligible: BTreeMap<(Instant, u64), B::Id>,
+    sequence: u64,
+}
+
+impl<B: BatchTarget> Driver<B> {
+    async fn run(mut self) {
+        let mut in_flight: InFlight<B::Id, B::Status> = FuturesUnordered::new();
+        loop {
+            // Everything already asked for first, so that ids added together are polled together.
+            while let Some(receiver) = self.commands.as_mut() {
+                match receiver.try_recv() {
+                    Ok(command) => self.apply(command),
+                    Err(mpsc::error::TryRecvError::Empty) => break,
+                    Err(mpsc::error::TryRecvError::Disconnected) => self.commands = None,
+                }
+            }
+            if self.commands.is_none() && self.tracked.is_empty() {
+                return;
+            }
+            let next_fire = self.due.keys().next().map(|(at, _)| *at);
+            let room = in_flight.len() < self.options.concurrency.max(1);
+            tokio::select! {
+                command = recv(&mut self.commands) => match command {
+                    Some(command) => self.apply(command),
+                    None => self.commands = None,
+                },
+                Some(fetched) = in_flight.next(), if !in_flight.is_empty() => self.settle(fetched),
+                () = sleep_until(next_fire), if room && next_fire.is_some() => {
+                    while in_flight.len() < self.options.concurrency.max(1) {
+                        let batch = self.take_batch(Instant::now());
+                        if batch.is_empty() {
+                            break;
+                        }
+                        let target = self.target.clone();
+                        in_flight.push(Box::pin(async move { target.fetch(batch).await }));
+                    }
+                }
+            }
+        }
+    }
+
+    fn apply(&mut self, command: Command<B::Id, B::Status>) {
+        match command {
+            Command::Add { id, notify } => {
+                self.remove(&id);
+                let now = Instant::now();
+                self.sequence += 1;
+                let tracked = Tracked {
+                    key: self.sequence,
+                    started: now,
+                    polls: 0,
+                    failures_in_a_row: 0,
+                    next_at: now,
+                    earliest_at: now,
+                    final_poll_done: false,
+                    in_flight: false,
+                    notify,
+                };
+                self.due.insert((now, tracked.key), id.clone());
+                self.eligible.insert((now, tracked.key), id.clone());
+                self.tracked.insert(id, tracked);
+            }
+            Command::Cancel(id) => {
+                if self.remove(&id).is_some() {
+                    tracing::debug!(id = %id, "wait cancelled");
+                }
+            }
+        }
+    }
+
+    fn remove(&mut self, id: &B::Id) -> Option<Tracked<B::Status>> {
+        let tracked = self.tracked.remove(id)?;
+        self.due.remove(&(tracked.next_at, tracked.key));
+        self.eligible.remove(&(tracked.earliest_at, tracked.key));
+        Some(tracked)
+    }
+
+    /// The ids to poll now: those due first, then those that may be polled early, up to one batch.
+    fn take_batch(&mut self, now: Instant) -> Vec<B::Id> {
+        let limit = self.target.max_batch().max(1);
+        let mut batch = Vec::new();
+        while batch.len() < limit {
+            let Some((&(at, key), _)) = self.due.iter().next() else { break };
+            if at > now {
+                break;
+            }
+            if let Some(id) = self.due.remove(&(at, key)) {
+                batch.push(id);
+            }
+        }
+        if !batch.is_empty() {
+            while batch.len() < limit {
+                let Some((&(at, key), _)) = self.eligible.iter().next() else { break };
+                if at > now {
+                    break;
+                }
+                if let Some(id) = self.eligible.remove(&(at, key)) {
+                    if let Some(tracked) = self.tracked.get(&id) {
+                        self.due.remove(&(tracked.next_at, tracked.key));
+                    }
+                    batch.push(id);
+                }
+            }
+        }
+        for id in &batch {
+            if let Some(tracked) = self.tracked.get_mut(id) {
+                self.eligible.remove(&(tracked.earliest_at, tracked.key));
+                tracked.in_flight = true;
+            }
+        }
+        batch
+    }
+
+    fn settle(&mut self, fetched: Fetched<B::Id, B::Status>) {
+        for (id, result) in fetched {
+            // A wait cancelled while its poll was in flight is gone: its result is dropped.
+            let Some(mut tracked) = self.tracked.remove(&id) else { continue };
+            if !tracked.in_flight {
+                self.tracked.insert(id, tracked);
+                continue;
+            }
+            tracked.in_flight = false;
+            tracked.polls += 1;
+            let poll = tracked.polls;
+            let elapsed = tracked.started.elapsed();
+            match result {
+                Ok(polled) => {
+                    tracked.failures_in_a_row = 0;
+                    let phase = self.target.phase(&polled.status);
+                    if self.has_stream() {
+                        let (state, percent_complete) = self.target.describe(&polled.status);
+                        self.emit(SetEvent::Progress {
+                            id: id.clone(),
+                            snapshot: Snapshot {
+                                status: polled.status.clone(),
+                                state,
+                                percent_complete,
+                                poll,
+                                elapsed,
+                            },
+                        });
+                    }
+                    let status = polled.status;
+                    let outcome = match phase {
+                        Phase::Running => None,
+                        Phase::Succeeded => Some(Outcome::Succeeded(status.clone())),
+                        Phase::Cancelled => Some(Outcome::Cancelled(status.clone())),
+                        Phase::Failed(failure) => Some(Outcome::Failed {
+                            status: status.clone(),
+                            failure,
+                        }),
+                        Phase::NeedsAction(reason) => Some(Outcome::NeedsAction {
+                            status: status.clone(),
+                            reason,
+                        }),
+                    };
+                    match outcome {
+                        Some(outcome) => self.finish(id, tracked, outcome),
+                        None => self.reschedule(id, tracked, polled.retry_after, Some(status)),
+                    }
+                }
+                Err(error) => {
+                    tracked.failures_in_a_row += 1;
+                    let transient = error.is_retryable();
+                    if !transient || tracked.failures_in_a_row > self.policy.poll_error_budget() {
+                        tracing::warn!(id = %id, poll, error = %error, transient, "polling failed");
+                        let outcome = Outcome::PollFailed {
+                            error,
+                            last: None,
+                            polls: poll,
+                        };
+                        self.finish(id, tracked, outcome);
+                    } else {
+                        let retry_after = error.api().and_then(|api| api.retry_after());
+                        tracing::info!(id = %id, poll, error = %error, "poll failed, will poll again");
+                        self.reschedule(id, tracked, retry_after, None);
+                    }
+                }
+            }
+        }
+    }
+
+    fn reschedule(
+        &mut self,
+        id: B::Id,
+        mut tracked: Tracked<B::Status>,
+        retry_after: Option<Duration>,
+        status: Option<B::Status>,
+    ) {
+        let now = Instant::now();
+        let ours = self.policy.delay(tracked.polls);
+        let delay = retry_after.map_or(ours, |server| server.max(ours));
+        let mut next_at = now + delay;
+        // Pulled forward at most a fraction of the delay, and never before a server's Retry-After.
+        let early = ours.mul_f64(self.options.pull_forward.clamp(0.0, 1.0));
+        let mut earliest_at = retry_after.map_or(next_at - early, |server| (now + server).max(next_at - early));
+        if let Some(deadline) = self.policy.wait_limit().map(|max| tracked.started + max)
+            && next_at >= deadline
+        {
+            if tracked.final_poll_done {
+                let outcome = Outcome::TimedOut {
+                    last: status,
+                    elapsed: tracked.started.elapsed(),
+                    polls: tracked.polls,
+                };
+                self.finish(id, tracked, outcome);
+                return;
+            }
+            // One last look at the deadline itself, rather than giving up without it.
+            tracked.final_poll_done = true;
+            next_at = deadline;
+            earliest_at = earliest_at.min(deadline);
+        }
+        tracked.next_at = next_at;
+        tracked.earliest_at = earliest_at;
+        self.due.insert((next_at, tracked.key), id.clone());
+        self.eligible.insert((earliest_at, tracked.key), id.clone());
+        self.tracked.insert(id, tracked);
+    }
+
+    fn finish(&mut self, id: B::Id, mut tracked: Tracked<B::Status>, outcome: Outcome<B::Status>) {
+        match tracked.notify.take() {
+            Some(notify) if self.has_stream() => {
+                let _ = notify.send(outcome.clone());
+                self.emit(SetEvent::Finished { id, outcome });
+            }
+            Some(notify) => {
+                let _ = notify.send(outcome);
+            }
+            None => self.emit(SetEvent::Finished { id, outcome }),
+        }
+    }
+
+    fn has_stream(&self) -> bool {
+        self.events.lock().map(|slot| slot.is_some()).unwrap_or(false)
+    }
+
+    fn emit(&self, event: SetEvent<B::Id, B::Status>) {
+        if let Ok(mut slot) = self.events.lock()
+            && let Some(sender) = slot.as_ref()
+            && sender.send(event).is_err()
+        {
+            *slot = None;
+        }
+    }
+}
+
+async fn recv<T>(receiver: &mut Option<mpsc::UnboundedReceiver<T>>) -> Option<T> {
+    match receiver {
+        Some(receiver) => receiver.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    if let Some(at) = at {
+        tokio::time::sleep_until(at).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    use futures::StreamExt as _;
+
+    use super::*;
+
+    /// Jobs that succeed at a fixed time after the set's start; records every batch it is asked for.
+    struct Jobs {
+        origin: Instant,
+        ends: HashMap<u32, Duration>,
+        batches: Mutex<Vec<Vec<u32>>>,
+        /// Answer every poll of these ids with 503 and this Retry-After.
+        throttled_until: Option<Duration>,
+    }
+
+    impl Jobs {
+        fn new(ends: impl IntoIterator<Item = (u32, u64)>) -> Self {
+            Self {
+                origin: Instant::now(),
+                ends: ends.into_iter().map(|(id, s)| (id, Duration::from_secs(s))).collect(),
+                batches: Mutex::new(Vec::new()),
+                throttled_until: None,
+            }
+        }
+
+        fn polls_of(&self, id: u32) -> usize {
+            self.batches
+                .lock()
+                .map(|b| b.iter().filter(|batch| batch.contains(&id)).count())
+                .unwrap_or_default()
+        }
+
+        fn batch_count(&self) -> usize {
+            self.batches.lock().map(|b| b.len()).unwrap_or_default()
+        }
+    }
+
+    fn unavailable(retry_after: Duration) -> Error {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from(retry_after.as_secs()));
+        Error::Api(Box::new(crate::error::ApiError {
+            service: "TEST",
+            operation: "query",
+            method: http::Method::GET,
+            path: "/requests".into(),
+            status: http::StatusCode::SERVICE_UNAVAILABLE,
+            headers,
+            request_id: None,
+            service_error: None,
+            body: bytes::Bytes::new(),
+            body_truncated: false,
+            retry_after: Some(retry_after),
+            body_error: None,
+        }))
+    }
+
+    impl BatchTarget for Arc<Jobs> {
+        type Id = u32;
+        type Status = &'static str;
+
+        fn max_batch(&self) -> usize {
+            50
+        }
+
+        async fn fetch(&self, ids: Vec<u32>) -> Fetched<u32, &'static str> {
+            if let Ok(mut batches) = self.batches.lock() {
+                batches.push(ids.clone());
+            }
+            let now = self.origin.elapsed();
+            ids.into_iter()
+                .map(|id| {
+                    if let Some(until) = self.throttled_until
+                        && now < until
+                    {
+                        return (id, Err(unavailable(until - now)));
+                    }
+                    let done = self.ends.get(&id).is_some_and(|end| now >= *end);
+                    let status = if done { "DONE" } else { "RUNNING" };
+                    (id, Ok(Polled { status, retry_after: None }))
+                })
+                .collect()
+        }
+
+        fn phase(&self, status: &&'static str) -> Phase {
+            if *status == "DONE" { Phase::Succeeded } else { Phase::Running }
+        }
+
+        fn describe(&self, status: &&'static str) -> (String, Option<f64>) {
+            ((*status).to_owned(), None)
+        }
+    }
+
+    fn policy() -> WaitPolicy {
+        WaitPolicy::default()
+            .initial_delay(Duration::from_secs(2))
+            .max_delay(Duration::from_secs(16))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn many_waits_share_few_requests_and_each_ends_right() {
+        let jobs = Arc::new(Jobs::new((0..200).map(|id| (id, u64::from(id % 40) * 3))));
+        let set = WaitSet::new(jobs.clone(), policy());
+        let waits: Vec<_> = (0..200).map(|id| set.add(id)).collect();
+        for wait in waits {
+            assert!(matches!(wait.await, Outcome::Succeeded("DONE")));
+        }
+        let id_polls: usize = (0..200).map(|id| jobs.polls_of(id)).sum();
+        let requests = jobs.batch_count();
+        assert!(
+            requests * 10 <= id_polls,
+            "{requests} requests for {id_polls} polls of single ids"
+        );
+        assert!(jobs.batches.lock().map(|b| b.iter().all(|batch| batch.len() <= 50)).unwrap_or(false));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_end_is_noticed_no_later_than_the_policy_allows() {
+        let jobs = Arc::new(Jobs::new([(1, 5)]));
+        let set = WaitSet::new(jobs.clone(), policy().jitter(false));
+        let started = Instant::now();
+        assert!(matches!(set.add(1).await, Outcome::Succeeded(_)));
+        // Polls at 0, 2, 6 (2 + 4): the end at 5 is seen at 6, as a single waiter would see it.
+        assert_eq!(started.elapsed(), Duration::from_secs(6));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_dropped_wait_is_polled_no_more() {
+        let jobs = Arc::new(Jobs::new([(1, 1000), (2, 30)]));
+        let set = WaitSet::new(jobs.clone(), policy().jitter(false));
+        let dropped = set.add(1);
+        let kept = set.add(2);
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        drop(dropped);
+        let before = jobs.polls_of(1);
+        assert!(matches!(kept.await, Outcome::Succeeded(_)));
+        tokio::time::sleep(Duration::from_secs(120)).await;
+        assert_eq!(jobs.polls_of(1), before, "id 1 was polled after its wait was dropped");
+        set.cancel(&2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_throttled_batch_backs_off_as_a_whole() {
+        let mut jobs = Jobs::new((0..10).map(|id| (id, 0)));
+        jobs.throttled_until = Some(Duration::from_secs(30));
+        let jobs = Arc::new(jobs);
+        let set = WaitSet::new(jobs.clone(), policy().jitter(false));
+        let waits: Vec<_> = (0..10).map(|id| set.add(id)).collect();
+        let started = Instant::now();
+        for wait in waits {
+            assert!(matches!(wait.await, Outcome::Succeeded(_)));
+        }
+        // First batch at 0 answered 503 Retry-After 30: the next is at 30, with every id.
+        assert_eq!(started.elapsed(), Duration::from_secs(30));
+        assert_eq!(jobs.batch_count(), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn ids_added_later_and_the_event_stream() {
+        let jobs = Arc::new(Jobs::new([(1, 4), (2, 8)]));
+        let set = WaitSet::new(jobs.clone(), policy().jitter(false));
+        let mut events = Box::pin(set.events());
+        set.track(1);
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        set.track(2);
+        let mut finished = Vec::new();
+        let mut progress = 0;
+        while finished.len() < 2 {
+            match events.next().await {
+                Some(SetEvent::Progress { .. }) => progress += 1,
+                Some(SetEvent::Finished { id, outcome }) => {
+                    assert!(matches!(outcome, Outcome::Succeeded(_)));
+                    finished.push(id);
+                }
+                None => panic!("the stream ended early"),
+            }
+        }
+        assert_eq!(finished, [1, 2]);
+        assert!(progress >= 4, "{progress} progress events");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_times_out_at_the_policy_deadline() {
+        let jobs = Arc::new(Jobs::new([(1, 10_000)]));
+        let set = WaitSet::new(jobs, policy().jitter(false).max_wait(Duration::from_secs(60)));
+        let started = Instant::now();
+        match set.add(1).await {
+            Outcome::TimedOut { last, .. } => assert_eq!(last, Some("RUNNING")),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(started.elapsed(), Duration::from_secs(60));
+    }
+}
