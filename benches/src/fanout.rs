@@ -63,8 +63,14 @@ const SENTINEL: &str = "987654321987654";
 /// What the fan-out server counted, as `GET /stats` returns it.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ServerStats {
-    /// Status polls answered.
+    /// Status polls answered: one per request id asked for (a multi-select query of 100 ids counts 100).
     pub polls: u64,
+    /// HTTP requests answered (single `GET`s and multi-select queries).
+    #[serde(default)]
+    pub http_requests: u64,
+    /// Multi-select queries answered.
+    #[serde(default)]
+    pub batch_queries: u64,
     /// Requests polled at least once.
     pub requests_seen: u64,
     /// Requests seen finished by a poll.
@@ -99,6 +105,10 @@ pub struct FanoutServer {
     finish_seen: Vec<AtomicU64>,
     last_poll: AtomicU64,
     polls: AtomicU64,
+    http_requests: AtomicU64,
+    batch_queries: AtomicU64,
+    /// Answer multi-select queries with items no client can read (each id must then be fetched alone).
+    unreadable_batches: bool,
     polls_after_finish_seen: AtomicU64,
     per_request: Vec<AtomicU32>,
     running: (String, String),
@@ -106,8 +116,9 @@ pub struct FanoutServer {
 }
 
 impl FanoutServer {
-    /// A server for requests `1..=requests`, finishing within `window` of their first poll.
-    pub fn new(requests: usize, window: Duration, seed: u64) -> Self {
+    /// A server for requests `1..=requests`, finishing within `window` of their first poll; with
+    /// `unreadable_batches`, multi-select queries are answered with items of a shape no client can read.
+    pub fn new(requests: usize, window: Duration, seed: u64, unreadable_batches: bool) -> Self {
         let example = bodies::ess_request_details_example();
         let template = |state: &str| {
             let id: i64 = SENTINEL.parse().unwrap_or(0);
@@ -124,6 +135,9 @@ impl FanoutServer {
             finish_seen: (0..requests).map(|_| AtomicU64::new(0)).collect(),
             last_poll: AtomicU64::new(0),
             polls: AtomicU64::new(0),
+            http_requests: AtomicU64::new(0),
+            batch_queries: AtomicU64::new(0),
+            unreadable_batches,
             polls_after_finish_seen: AtomicU64::new(0),
             per_request: (0..requests).map(|_| AtomicU32::new(0)).collect(),
             running: template("RUNNING"),
@@ -135,12 +149,16 @@ impl FanoutServer {
         u64::try_from(self.origin.elapsed().as_millis()).unwrap_or(u64::MAX) + 1
     }
 
-    /// Answers `GET .../requests/{id}` and `GET /stats`.
+    /// Answers `GET .../requests/{id}`, the multi-select `GET .../requests?id=1,2,...` (a `batch` of request
+    /// documents) and `GET /stats`.
     pub fn reply(&self, parts: &Parts) -> Reply {
         let path = parts.uri.path();
         if path == "/stats" {
             let body = serde_json::to_vec(&self.stats()).unwrap_or_default();
             return json_reply(body.into());
+        }
+        if path == format!("{ESS_PREFIX}/requests") {
+            return self.batch_reply(parts.uri.query().unwrap_or_default());
         }
         let Some(id) = path
             .strip_prefix(ESS_PREFIX)
@@ -149,16 +167,45 @@ impl FanoutServer {
         else {
             return status_reply(StatusCode::NOT_FOUND);
         };
-        let Some(slot) = usize::try_from(id).ok().and_then(|id| id.checked_sub(1)) else {
-            return status_reply(StatusCode::NOT_FOUND);
-        };
-        let (Some(first_seen), Some(finish_seen), Some(count)) = (
-            self.first_seen.get(slot),
-            self.finish_seen.get(slot),
-            self.per_request.get(slot),
-        ) else {
-            return status_reply(StatusCode::NOT_FOUND);
-        };
+        self.http_requests.fetch_add(1, Ordering::Relaxed);
+        match self.poll(id) {
+            Some(finished) => json_reply(Bytes::from(self.body(id, finished))),
+            None => status_reply(StatusCode::NOT_FOUND),
+        }
+    }
+
+    fn batch_reply(&self, query: &str) -> Reply {
+        self.http_requests.fetch_add(1, Ordering::Relaxed);
+        self.batch_queries.fetch_add(1, Ordering::Relaxed);
+        let ids = query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("id="))
+            .map(|ids| ids.replace("%2C", ",").replace("%2c", ","))
+            .unwrap_or_default();
+        let mut body = String::from("{\"batch\":[");
+        for (i, id) in ids.split(',').filter_map(|id| id.parse::<u64>().ok()).enumerate() {
+            let Some(finished) = self.poll(id) else { continue };
+            if i > 0 {
+                body.push(',');
+            }
+            if self.unreadable_batches {
+                body.push_str(&format!("{{\"ref\":\"{id}\",\"outcome\":\"ok\"}}"));
+            } else {
+                body.push_str(&self.body(id, finished));
+            }
+        }
+        body.push_str("]}");
+        json_reply(Bytes::from(body))
+    }
+
+    /// Counts one poll of request `id`; whether it has finished. `None` for an id the server does not have.
+    fn poll(&self, id: u64) -> Option<bool> {
+        let slot = usize::try_from(id).ok().and_then(|id| id.checked_sub(1))?;
+        let (first_seen, finish_seen, count) = (
+            self.first_seen.get(slot)?,
+            self.finish_seen.get(slot)?,
+            self.per_request.get(slot)?,
+        );
         let now = self.now_ms();
         self.polls.fetch_add(1, Ordering::Relaxed);
         self.last_poll.fetch_max(now, Ordering::Relaxed);
@@ -176,13 +223,18 @@ impl FanoutServer {
         {
             self.polls_after_finish_seen.fetch_add(1, Ordering::Relaxed);
         }
+        Some(finished)
+    }
+
+    /// The request document of `id`.
+    fn body(&self, id: u64, finished: bool) -> String {
         let (before, after) = if finished { &self.succeeded } else { &self.running };
         let id = id.to_string();
         let mut body = String::with_capacity(before.len() + after.len() + 64);
         body.push_str(before);
         body.push_str(&id);
         body.push_str(&after.replace(SENTINEL, &id));
-        json_reply(Bytes::from(body))
+        body
     }
 
     /// What was counted so far.
@@ -215,6 +267,8 @@ impl FanoutServer {
         };
         ServerStats {
             polls: self.polls.load(Ordering::Relaxed),
+            http_requests: self.http_requests.load(Ordering::Relaxed),
+            batch_queries: self.batch_queries.load(Ordering::Relaxed),
             requests_seen: seen,
             requests_finished_seen: lags.len() as u64,
             polls_after_finish_seen: self.polls_after_finish_seen.load(Ordering::Relaxed),

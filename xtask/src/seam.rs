@@ -17,7 +17,7 @@
 //! upgrade that changes its output breaks `cargo xtask generate` loudly rather than producing a half-wired client.
 
 use anyhow::{Result, anyhow, bail};
-use quote::{ToTokens, quote};
+use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 
 /// How a call's success reply is read, from progenitor's own choice for the operation.
@@ -304,6 +304,7 @@ impl VisitMut for RuntimeErrors {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quote::quote;
 
     fn generated(send_body: proc_macro2::TokenStream, output: proc_macro2::TokenStream) -> syn::File {
         syn::parse_quote! {

@@ -5,8 +5,13 @@
 //! ```text
 //! cargo run --release -p sdk-benches --bin fanout -- [--waiters 10000] [--window-secs 60] [--initial-ms 1000]
 //!     [--growth 2] [--max-delay-ms 10000] [--no-jitter] [--seed 1] [--threads 2] [--ramp-secs 5]
-//!     [--modes sdk,reqwest]
+//!     [--modes sdk,reqwest] [--unreadable-batches]
 //! ```
+//!
+//! Modes: `sdk` (one `wait_for_request` waiter per request, each in its own task), `reqwest` (the hand-written
+//! loop, each in its own task) and `set` (one `sdk_ess` wait set for all requests, polled with multi-select
+//! queries; `--unreadable-batches` makes the server answer those with items no client can read, so every id falls
+//! back to a `GET` of its own).
 //!
 //! For each mode the program starts two child processes of itself, so that the measured process holds nothing
 //! but the waiters: a server (`fanout serve ...`, one thread) and a client (`fanout client --mode M ...`) that
@@ -47,6 +52,7 @@ struct Args {
     modes: Vec<String>,
     mode: String,
     addr: String,
+    unreadable_batches: bool,
 }
 
 impl Args {
@@ -64,11 +70,16 @@ impl Args {
             modes: vec!["sdk".into(), "reqwest".into()],
             mode: String::new(),
             addr: String::new(),
+            unreadable_batches: false,
         };
         let mut it = args.iter();
         while let Some(flag) = it.next() {
             if flag == "--no-jitter" {
                 parsed.jitter = false;
+                continue;
+            }
+            if flag == "--unreadable-batches" {
+                parsed.unreadable_batches = true;
                 continue;
             }
             let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
@@ -112,6 +123,9 @@ impl Args {
         ];
         if !self.jitter {
             flags.push("--no-jitter".into());
+        }
+        if self.unreadable_batches {
+            flags.push("--unreadable-batches".into());
         }
         flags
     }
@@ -165,7 +179,7 @@ fn serve(args: &Args) -> Result<(), BoxError> {
     runtime.block_on(async {
         let listener = server::listen(4096)?;
         println!("listening {}", listener.local_addr()?);
-        let state = Arc::new(FanoutServer::new(args.waiters, args.window, args.seed));
+        let state = Arc::new(FanoutServer::new(args.waiters, args.window, args.seed, args.unreadable_batches));
         let handler = move |parts: &Parts| state.reply(parts);
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         std::thread::spawn(move || {
@@ -196,6 +210,7 @@ fn client(args: &Args) -> Result<(), BoxError> {
             .basic_auth(USER, PASSWORD)
             .build()?;
         let mut tasks = tokio::task::JoinSet::new();
+        let mut set_waits = None;
         let rss_before = procstat::rss_kib().unwrap_or(0);
         let sampling = Arc::new(AtomicBool::new(true));
         let sampler = {
@@ -228,6 +243,33 @@ fn client(args: &Args) -> Result<(), BoxError> {
                     tasks.spawn(hand_wait(hand.clone(), id, policy.clone(), offset(id)));
                 }
                 size
+            }
+            "set" => {
+                // One task adds every id at its start time to one wait set, then awaits the waits.
+                let set = ess.wait_set(policy.clone());
+                let offsets: Vec<(i64, Duration)> = ids.map(|id| (id, offset(id))).collect();
+                let start = tokio::time::Instant::now();
+                set_waits = Some(tokio::spawn(async move {
+                    let mut waits = Vec::with_capacity(offsets.len());
+                    for (id, at) in offsets {
+                        tokio::time::sleep_until(start + at).await;
+                        waits.push((id, set.add(id)));
+                    }
+                    let (mut succeeded, mut other) = (0, 0);
+                    for (id, wait) in waits {
+                        match wait.await {
+                            Outcome::Succeeded(_) => succeeded += 1,
+                            outcome => {
+                                if other == 0 {
+                                    eprintln!("set: request {id} did not succeed: {outcome:?}");
+                                }
+                                other += 1;
+                            }
+                        }
+                    }
+                    (succeeded, other)
+                }));
+                size_of::<sdk_runtime::wait::Wait<i64, sdk_ess::types::RequestDetails>>()
             }
             other => return Err(format!("unknown mode {other}").into()),
         };
@@ -265,6 +307,11 @@ fn client(args: &Args) -> Result<(), BoxError> {
                     other_outcomes += 1;
                 }
             }
+        }
+        if let Some(set) = set_waits {
+            let (ok, other) = set.await.unwrap_or((0, args.waiters));
+            succeeded += ok;
+            other_outcomes += other;
         }
         let wall = started.elapsed();
         let cpu = procstat::cpu_time().unwrap_or_default().saturating_sub(cpu_before);
@@ -414,8 +461,8 @@ fn print_sizes() -> Result<(), BoxError> {
         ),
         (size_of::<EssStatus>(), "the hand-written EssStatus"),
         (
-            size_of::<sdk_runtime::wait::Waiter<sdk_ess::wait::JobRequest>>(),
-            "Waiter<JobRequest> (the waiter value)",
+            size_of::<sdk_runtime::wait::Waiter<sdk_ess::wait::Target>>(),
+            "Waiter<Target> (the waiter value)",
         ),
         (
             size_of_val(&client.get_request().request_id(1).send()),
@@ -443,7 +490,7 @@ fn print_sizes() -> Result<(), BoxError> {
 fn print_table(reports: &[Report]) {
     let ratio = |f: &dyn Fn(&Report) -> f64| -> String {
         match reports {
-            [ours, baseline, ..] if ours.mode == "sdk" && f(baseline) != 0.0 => format!("{:.3}", f(ours) / f(baseline)),
+            [ours, baseline] if f(baseline) != 0.0 => format!("{:.3}", f(ours) / f(baseline)),
             _ => String::new(),
         }
     };
@@ -462,7 +509,14 @@ fn print_table(reports: &[Report]) {
             Box::new(|r| r.steady_cpu_per_poll_us),
             1,
         ),
-        ("polls made (server count)", Box::new(|r| r.polls as f64), 0),
+        ("polls made, one per id asked for (server count)", Box::new(|r| r.polls as f64), 0),
+        ("HTTP requests (server count)", Box::new(|r| r.server.http_requests as f64), 0),
+        ("of which multi-select queries", Box::new(|r| r.server.batch_queries as f64), 0),
+        (
+            "CPU time per tracked request and second (µs)",
+            Box::new(|r| r.cpu_s * 1e6 / r.waiters.max(1) as f64 / r.wall_s.max(1e-9)),
+            2,
+        ),
         ("fewest polls the policy allows", Box::new(|r| r.min_polls as f64), 0),
         (
             "polls / fewest",

@@ -7,9 +7,10 @@
 //! services without batches are polled one id per request, still from the one scheduler.
 //!
 //! Each id follows the same [`WaitPolicy`] as a single wait (growing delays, `Retry-After`, error budget, maximum
-//! wait with a last poll at the deadline). To batch, an id may be polled *earlier* than its schedule, never later:
-//! when a batch is sent, every id whose next poll is less than half its current delay away goes with it. So
-//! an end is noticed no later than a single waiter would, with far fewer requests.
+//! wait with a last poll at the deadline), without the jitter: jitter spreads independent clients apart, and a set
+//! is one client. Each id is polled at the latest when the policy's bound for its delay ends, and may be polled
+//! earlier to join a batch: when a batch is sent, every id whose next poll is less than half its current delay
+//! away goes with it. So an end is noticed no later than the policy allows, with far fewer requests.
 //!
 //! A set keeps no status document between polls (a status can be kilobytes and a set may track a hundred
 //! thousand ids): [`Outcome::TimedOut`] carries the status of the last poll at the deadline, if it succeeded, and
@@ -491,7 +492,9 @@ impl<B: BatchTarget> Driver<B> {
         status: Option<B::Status>,
     ) {
         let now = Instant::now();
-        let ours = self.policy.delay(tracked.polls);
+        // No jitter: it spreads independent clients apart, and a set is one client. Each id is polled at the
+        // policy's bound for its delay at the latest, and up to `pull_forward` of it earlier, with a batch.
+        let ours = self.policy.ceiling(tracked.polls);
         let delay = retry_after.map_or(ours, |server| server.max(ours));
         let mut next_at = now + delay;
         // Pulled forward at most a fraction of the delay, and never before a server's Retry-After.
