@@ -4740,7 +4740,10 @@ pub mod builder {
                 .delete(url)
                 .build()
                 .map_err(::sdk_runtime::Error::request_not_built)?;
-            client.inner.send_empty(&client.client, request, "delete_request").await
+            client
+                .inner
+                .send_empty(&client.client, request, "delete_request", &[204u16])
+                .await
         }
     }
     /// Builder for [`Client::update_request`]
@@ -5321,7 +5324,7 @@ pub mod builder {
                 .map_err(::sdk_runtime::Error::request_not_built)?;
             client
                 .inner
-                .send_empty(&client.client, request, "unsubscribe_request")
+                .send_empty(&client.client, request, "unsubscribe_request", &[204u16])
                 .await
         }
     }

@@ -17,7 +17,7 @@ use crate::types::{
 /// use sdk_ogg::types::{LinkRelation, RequestStatusResponse};
 ///
 /// let status: RequestStatusResponse = serde_json::from_str(r#"{
-///     "links": [{"rel": "related", "href": "https://ogg.example.com/services/v2/requests/7/result"}],
+///     "links": [{"rel": "related", "href": "https://ogg.example.com/services/EAST/adminsrvr/v2/requests/7/result"}],
 ///     "messages": [{"code": "OGG-08100", "severity": "WARNING", "title": "slow disk"}],
 ///     "response": {"progress": "pending"}
 /// }"#)?;
@@ -27,15 +27,17 @@ use crate::types::{
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 pub trait Envelope {
-    /// The envelope's links (`ogg:link`): `self`, `canonical`, `related`, `describedby`, ...
+    /// The envelope's links (`ogg:link`): `self`, `canonical`, `related`, `describedby`, ... (empty when absent or
+    /// `null`).
     fn links(&self) -> &[Link];
 
-    /// The messages GoldenGate issued while it handled the call (`ogg:message`), of every severity.
+    /// The messages GoldenGate issued while it handled the call (`ogg:message`), of every severity (empty when
+    /// absent or `null`).
     fn messages(&self) -> &[Message];
 
     /// The first link whose relation is `rel`.
     fn link(&self, rel: &LinkRelation) -> Option<&Link> {
-        self.links().iter().find(|link| &link.rel == rel)
+        self.links().iter().find(|link| link.rel.as_ref() == Some(rel))
     }
 
     /// The id of the background request the links point at (`.../requests/{id}` or `.../requests/{id}/result`),
@@ -62,11 +64,11 @@ macro_rules! envelope {
         $(
             impl Envelope for $ty {
                 fn links(&self) -> &[Link] {
-                    &self.links
+                    self.links.as_deref().unwrap_or_default()
                 }
 
                 fn messages(&self) -> &[Message] {
-                    &self.messages
+                    self.messages.as_deref().unwrap_or_default()
                 }
             }
         )*

@@ -7,17 +7,13 @@
 
 use serde_json::Value;
 
-use crate::types::{Message, MessageSeverity, StandardResponse};
-use crate::{ApiError, Error, ServiceError};
+use crate::ServiceError;
+use crate::types::{Message, MessageSeverity};
 
 impl Message {
-    /// Whether this message reports an error (severity `ERROR`; the comparison ignores case).
+    /// Whether this message reports an error (severity `ERROR`, in any letter case).
     pub fn is_error(&self) -> bool {
-        match &self.severity {
-            Some(MessageSeverity::Error) => true,
-            Some(other) => other.as_str().eq_ignore_ascii_case("error"),
-            None => false,
-        }
+        self.severity == Some(MessageSeverity::Error)
     }
 }
 
@@ -75,54 +71,13 @@ pub(crate) fn messages_in(document: &Value) -> Vec<Message> {
 }
 
 /// The error-body parser of [`SERVICE`](crate::SERVICE): GoldenGate's `ERROR` messages, when the body is a standard
-/// response envelope that has some.
+/// response envelope that has some. It also decides what [`ErrorDocumentExt::error_document`] returns: the whole
+/// envelope, only for a body that holds such a message.
+///
+/// [`ErrorDocumentExt::error_document`]: crate::ErrorDocumentExt::error_document
 pub(crate) fn parse_error(body: &[u8]) -> Option<ServiceError> {
     let document: Value = serde_json::from_slice(body).ok()?;
     service_error(&messages_in(&document))
-}
-
-/// Whether `document` looks like a standard response envelope (a JSON object with `links` or `messages`).
-fn is_envelope(document: &Value) -> bool {
-    document
-        .as_object()
-        .is_some_and(|object| object.contains_key("messages") || object.contains_key("links"))
-}
-
-/// Access to GoldenGate's error document on any error of this crate.
-pub trait OggErrorExt {
-    /// The standard response envelope of the error body, when the body is one (not for an empty body, an HTML page
-    /// from a proxy, or JSON of another shape).
-    fn standard_response(&self) -> Option<StandardResponse>;
-
-    /// Every message of the error body, of every severity, in order (empty when the body is not an envelope). The
-    /// `ERROR` ones are also summarised in [`Error::service_error`].
-    fn ogg_messages(&self) -> Vec<Message>;
-}
-
-impl OggErrorExt for ApiError {
-    fn standard_response(&self) -> Option<StandardResponse> {
-        let document: Value = serde_json::from_slice(self.body()).ok()?;
-        if !is_envelope(&document) {
-            return None;
-        }
-        serde_json::from_value(document).ok()
-    }
-
-    fn ogg_messages(&self) -> Vec<Message> {
-        serde_json::from_slice::<Value>(self.body())
-            .map(|document| messages_in(&document))
-            .unwrap_or_default()
-    }
-}
-
-impl OggErrorExt for Error {
-    fn standard_response(&self) -> Option<StandardResponse> {
-        self.api()?.standard_response()
-    }
-
-    fn ogg_messages(&self) -> Vec<Message> {
-        self.api().map(OggErrorExt::ogg_messages).unwrap_or_default()
-    }
 }
 
 #[cfg(test)]
@@ -185,13 +140,5 @@ mod tests {
         assert_eq!(error.code, None);
         assert_eq!(error.message.as_deref(), Some("no code"));
         assert_eq!(error.details, ["OGG-00002"]);
-    }
-
-    #[test]
-    fn envelope_detection() {
-        assert!(is_envelope(&serde_json::json!({"links": []})));
-        assert!(is_envelope(&serde_json::json!({"messages": []})));
-        assert!(!is_envelope(&serde_json::json!({"title": "x"})));
-        assert!(!is_envelope(&serde_json::json!("text")));
     }
 }

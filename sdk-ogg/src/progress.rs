@@ -1,29 +1,49 @@
-//! Whether a background request has finished, and how its original call ended.
+//! Whether a background request has ended, whether it succeeded, and how its original call ended.
+
+use sdk_runtime::wait::Lifecycle;
 
 use crate::types::{Request, RequestProgress};
 
-impl RequestProgress {
-    /// Whether this progress is final: `succeeded`, `failed` or `aborted` (Oracle's terminal values).
-    ///
-    /// `pending`, `processing` and `paused` are not, and neither is a value this SDK does not know: use
-    /// [`Request::is_finished`], which also reads the request's `completed` flag, to stop polling on those.
-    pub fn is_terminal(&self) -> bool {
+impl Lifecycle for RequestProgress {
+    /// `succeeded`, `failed` and `aborted` (Oracle's terminal values). `pending`, `processing` and `paused` are not,
+    /// and neither is a value this SDK does not know: [`Request`]'s lifecycle also reads the request's `completed`
+    /// flag, which ends those.
+    fn is_terminal(&self) -> bool {
         matches!(self, Self::Succeeded | Self::Failed | Self::Aborted)
     }
 
-    /// Whether the request finished successfully (`succeeded`).
-    pub fn is_succeeded(&self) -> bool {
+    /// `succeeded`.
+    fn is_success(&self) -> bool {
         matches!(self, Self::Succeeded)
     }
 }
 
-impl Request {
-    /// Whether the request has finished: its progress is terminal, or GoldenGate set `completed` (which also
-    /// ends the wait for a progress value this SDK does not know).
-    pub fn is_finished(&self) -> bool {
-        self.progress.is_terminal() || self.completed == Some(true)
+impl Lifecycle for Request {
+    /// Its progress is terminal, or GoldenGate set `completed` while the progress is absent or a value this SDK
+    /// does not know (a documented running value with `completed` is still running).
+    fn is_terminal(&self) -> bool {
+        match &self.progress {
+            Some(progress) if progress.is_known() => progress.is_terminal(),
+            _ => self.completed == Some(true),
+        }
     }
 
+    /// Its progress is `succeeded`; or, for an absent or unknown progress, GoldenGate set `completed` and the
+    /// original call ended with a 2xx status.
+    fn is_success(&self) -> bool {
+        match &self.progress {
+            Some(progress) if progress.is_known() => progress.is_success(),
+            _ => {
+                self.completed == Some(true)
+                    && self
+                        .request_status_code()
+                        .is_some_and(|code| (200..300).contains(&code))
+            }
+        }
+    }
+}
+
+impl Request {
     /// The HTTP status the original call ended with (`requestStatus`, which Oracle declares a JSON number), when
     /// it is present and a whole number from 100 to 599. Only finished requests have one.
     pub fn request_status_code(&self) -> Option<u16> {
@@ -41,9 +61,9 @@ impl Request {
 mod tests {
     use super::*;
 
-    fn request(progress: &str, completed: Option<bool>, status: Option<f64>) -> Request {
+    fn request(progress: Option<&str>, completed: Option<bool>, status: Option<f64>) -> Request {
         Request {
-            progress: progress.into(),
+            progress: progress.map(RequestProgress::from),
             completed,
             request_status: status,
             end_time: None,
@@ -60,26 +80,42 @@ mod tests {
             .filter(|value| RequestProgress::from(*value).is_terminal())
             .collect();
         assert_eq!(terminal, ["succeeded", "failed", "aborted"]);
-        assert!(RequestProgress::Succeeded.is_succeeded());
-        assert!(!RequestProgress::Failed.is_succeeded());
+        assert!(RequestProgress::Succeeded.is_success());
+        assert!(!RequestProgress::Failed.is_success());
+        assert!(RequestProgress::from("SUCCEEDED").is_success());
     }
 
     #[test]
-    fn unknown_progress_is_not_terminal_but_completed_finishes() {
+    fn unknown_or_absent_progress_ends_with_completed() {
         assert!(!RequestProgress::from("suspended").is_terminal());
-        assert!(!request("suspended", None, None).is_finished());
-        assert!(request("suspended", Some(true), None).is_finished());
-        assert!(request("aborted", Some(false), None).is_finished());
-        assert!(!request("paused", Some(false), None).is_finished());
+        assert!(!request(Some("suspended"), None, None).is_terminal());
+        assert!(request(Some("suspended"), Some(true), None).is_terminal());
+        assert!(!request(Some("suspended"), Some(true), None).is_success());
+        assert!(request(Some("archived"), Some(true), Some(201.0)).is_success());
+        assert!(request(None, Some(true), Some(200.0)).is_success());
+        assert!(!request(None, None, Some(200.0)).is_terminal());
+        assert!(request(Some("aborted"), Some(false), None).is_terminal());
+        assert!(!request(Some("paused"), Some(true), None).is_terminal());
+        assert!(request(Some("succeeded"), None, Some(500.0)).is_success());
     }
 
     #[test]
     fn request_status_is_a_whole_http_status() {
-        assert_eq!(request("succeeded", None, Some(200.0)).request_status_code(), Some(200));
-        assert_eq!(request("failed", None, Some(599.0)).request_status_code(), Some(599));
+        assert_eq!(
+            request(Some("succeeded"), None, Some(200.0)).request_status_code(),
+            Some(200)
+        );
+        assert_eq!(
+            request(Some("failed"), None, Some(599.0)).request_status_code(),
+            Some(599)
+        );
         for odd in [200.5, 99.0, 600.0, -1.0, f64::NAN, f64::INFINITY] {
-            assert_eq!(request("failed", None, Some(odd)).request_status_code(), None, "{odd}");
+            assert_eq!(
+                request(Some("failed"), None, Some(odd)).request_status_code(),
+                None,
+                "{odd}"
+            );
         }
-        assert_eq!(request("pending", None, None).request_status_code(), None);
+        assert_eq!(request(Some("pending"), None, None).request_status_code(), None);
     }
 }

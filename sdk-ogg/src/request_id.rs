@@ -5,14 +5,19 @@ use crate::types::{CollectionItem, Link, LinkRelation, RequestListResponse};
 /// The background request id in a link target: the all-digit path segment that follows the last `requests`
 /// segment, as in `http://localhost:11001/services/v2/requests/425988415/result`.
 ///
-/// Any scheme, host, reverse-proxy prefix, query or fragment is ignored; `None` when there is no such segment or
-/// it does not fit an `i64`.
+/// Every addressing form reads the same (see [`Address`](crate::Address)): on the service's port
+/// (`/services/v2/requests/{id}`), behind Oracle's NGINX proxy (`/services/{deployment}/{service}/v2/...`), the
+/// Service Manager (`/services/ServiceManager/v2/...`), OCI GoldenGate (`/services/{service}/v2/...`), with any
+/// prefix in front, and a relative href. Scheme, host, query and fragment are ignored; `None` when there is no
+/// such segment or it does not fit an `i64`.
 ///
 /// ```
 /// use sdk_ogg::request_id_from_href;
 ///
 /// assert_eq!(request_id_from_href("http://localhost:11001/services/v2/requests/425988415/result"), Some(425988415));
-/// assert_eq!(request_id_from_href("https://gw.example.com/east/adminsrvr/services/v2/requests/42"), Some(42));
+/// assert_eq!(request_id_from_href("https://ogg.example.com/services/EAST/adminsrvr/v2/requests/42"), Some(42));
+/// assert_eq!(request_id_from_href("https://ogg.example.com/services/ServiceManager/v2/requests/43"), Some(43));
+/// assert_eq!(request_id_from_href("https://oci.example.com/gw/services/distsrvr/v2/requests/44/result"), Some(44));
 /// assert_eq!(request_id_from_href("http://localhost:11001/services/v2/requests"), None);
 /// assert_eq!(request_id_from_href("http://localhost:11001/services/v2/metadata-catalog/request"), None);
 /// ```
@@ -36,16 +41,21 @@ pub fn request_id_from_links(links: &[Link]) -> Option<i64> {
     const PREFERRED: [LinkRelation; 3] = [LinkRelation::SelfValue, LinkRelation::Canonical, LinkRelation::Related];
     PREFERRED
         .iter()
-        .flat_map(|rel| links.iter().filter(move |link| &link.rel == rel))
-        .chain(links.iter().filter(|link| !PREFERRED.contains(&link.rel)))
-        .find_map(|link| request_id_from_href(&link.href))
+        .flat_map(|rel| links.iter().filter(move |link| link.rel.as_ref() == Some(rel)))
+        .chain(
+            links
+                .iter()
+                .filter(|link| link.rel.as_ref().is_none_or(|rel| !PREFERRED.contains(rel))),
+        )
+        .find_map(|link| request_id_from_href(link.href.as_deref()?))
 }
 
 impl CollectionItem {
     /// The id of the background request this item of the list stands for: from its links, else from its `name`
     /// when that is a number (Oracle does not show the items of the list, so both are looked at).
     pub fn request_id(&self) -> Option<i64> {
-        request_id_from_links(&self.links).or_else(|| self.name.as_deref().and_then(|name| parse_id(name.trim())))
+        request_id_from_links(self.links.as_deref().unwrap_or_default())
+            .or_else(|| self.name.as_deref().and_then(|name| parse_id(name.trim())))
     }
 }
 
@@ -55,7 +65,7 @@ impl RequestListResponse {
     pub fn request_ids(&self) -> Vec<i64> {
         self.response
             .iter()
-            .flat_map(|collection| &collection.items)
+            .flat_map(|collection| collection.items.iter().flatten())
             .filter_map(CollectionItem::request_id)
             .collect()
     }
@@ -74,8 +84,8 @@ mod tests {
 
     fn link(rel: &str, href: &str) -> Link {
         Link {
-            rel: rel.into(),
-            href: href.to_owned(),
+            rel: Some(rel.into()),
+            href: Some(href.to_owned()),
             description: None,
             media_type: None,
             schema: None,
@@ -97,6 +107,14 @@ mod tests {
             ("https://h/services/v2/requests/7?x=requests/8#requests/9", Some(7)),
             ("/services/v2/requests/12", Some(12)),
             ("https://h/requests/1/services/v2/requests/2/result", Some(2)),
+            ("https://h/services/EAST/adminsrvr/v2/requests/3", Some(3)),
+            ("https://h/services/ogg_test_01/distsrvr/v2/requests/4/result", Some(4)),
+            ("https://h/services/ServiceManager/v2/requests/5", Some(5)),
+            ("https://h/services/recvsrvr/v2/requests/6", Some(6)),
+            ("https://h:8443/gw/ogg/services/requests/pmsrvr/v2/requests/7", Some(7)),
+            ("services/EAST/adminsrvr/v2/requests/8", Some(8)),
+            ("https://h/services/EAST/adminsrvr/v2/requests", None),
+            ("https://h/services/EAST/adminsrvr/v2/metadata-catalog/requests", None),
             ("https://h/services/v2/requests", None),
             ("https://h/services/v2/requests/+5", None),
             ("https://h/services/v2/requests/-5", None),
@@ -126,6 +144,15 @@ mod tests {
             request_id_from_links(&[link("ogg://future", "http://h/services/v2/requests/4")]),
             Some(4)
         );
+        let no_rel = Link {
+            href: Some("http://h/services/EAST/adminsrvr/v2/requests/6".into()),
+            ..Default::default()
+        };
+        let no_href = Link {
+            rel: Some(LinkRelation::SelfValue),
+            ..Default::default()
+        };
+        assert_eq!(request_id_from_links(&[no_href, no_rel]), Some(6));
     }
 
     #[test]
@@ -135,9 +162,9 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(item.request_id(), Some(425988381));
-        item.links = vec![link("canonical", "http://h/services/v2/requests/5")];
+        item.links = Some(vec![link("canonical", "http://h/services/v2/requests/5")]);
         assert_eq!(item.request_id(), Some(5));
-        item.links.clear();
+        item.links = None;
         item.name = Some("replicat-R1".into());
         assert_eq!(item.request_id(), None);
     }

@@ -107,6 +107,7 @@ impl RequestResult {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
+            .flatten()
             .find(|header| header.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
             .and_then(|header| header.value.as_deref())
     }
@@ -150,7 +151,8 @@ mod tests {
             "body": {"$schema": "api:standardResponse", "links": [], "messages": [], "response": {"progress": "succeeded"}}
         }));
         let envelope: StandardResponse = r.decode_body().expect("decodes");
-        assert_eq!(envelope.response.get("progress"), Some(&json!("succeeded")));
+        let response = envelope.response.as_ref().expect("a response document");
+        assert_eq!(response.get("progress"), Some(&json!("succeeded")));
         assert_eq!(r.status_code(), Some(200));
         assert_eq!(r.header("Content-Type"), Some("application/json"));
         assert_eq!(r.header("Location"), None);
@@ -174,12 +176,12 @@ mod tests {
 
     #[test]
     fn other_shape_is_a_clear_error() {
-        let r = result(json!({"body": {"items": []}}));
-        let error = r.decode_body::<Request>().expect_err("no progress");
+        let r = result(json!({"body": {"progress": ["not", "a", "string"]}}));
+        let error = r.decode_body::<Request>().expect_err("progress is not a string");
         assert!(matches!(error, BodyError::Shape { .. }), "{error:?}");
         let shown = error.to_string();
         assert!(
-            shown.contains("types::Request") && shown.contains("progress"),
+            shown.contains("types::Request") && shown.contains("RequestProgress"),
             "{shown}"
         );
     }

@@ -1,28 +1,34 @@
 //! Waiting for a GoldenGate background request to end, with the runtime's polling engine.
 //!
 //! Oracle names the terminal `progress` values: `succeeded`, `failed` and `aborted`; `pending`, `processing` and
-//! `paused` mean the request is still running. A waiter reports `succeeded` as success, `failed` as a failure (with
-//! the original call's HTTP status), and `aborted` as cancelled. A value this SDK does not know counts as running
-//! until GoldenGate marks the request `completed`; it then ends as success when the original call's status is
-//! 2xx and as a failure otherwise. `succeeded` says the background execution ended, not that the original call
-//! did what was asked: its `requestStatus` and the result (`get_request_result`) tell that.
+//! `paused` mean the request is still running ([`Lifecycle`] says the same of a [`RequestProgress`] or a
+//! [`Request`]). A waiter reports `succeeded` as success, `failed` as a failure (with the original call's HTTP
+//! status), and `aborted` as cancelled. A value this SDK does not know (or no progress at all) counts as running
+//! until GoldenGate marks the request `completed`; it then ends as success when the original call's status is 2xx
+//! and as a failure otherwise. `succeeded` says the background execution ended, not that the original call did
+//! what was asked: its `requestStatus` and the result (`get_request_result`) tell that.
+//!
+//! Each service keeps its own background requests: wait with a client of the service that started the request
+//! (see [`Address`](crate::Address)).
 
-pub use sdk_runtime::wait::{Failure, Outcome, Phase, PollTarget, Polled, Snapshot, WaitEvent, WaitPolicy, Waiter};
+pub use sdk_runtime::wait::{
+    Failure, Lifecycle, Outcome, Phase, PollTarget, Polled, Snapshot, WaitError, WaitEvent, WaitPolicy, Waiter,
+};
 
-use crate::types::{ApiVersion, Request, RequestProgress, RequestStatusResponse};
+use crate::types::{Request, RequestProgress, RequestStatusResponse};
 use crate::{Client, Envelope};
 
-/// The background request a waiter polls: `GET /services/v2/requests/{request}`.
+/// The background request a waiter polls: `GET {base URL}/requests/{request}`.
 ///
 /// It holds only the client and the id, so a wait can resume in another process from the id alone.
 #[derive(Clone, Debug)]
-pub struct BackgroundRequest {
+pub struct Target {
     client: Client,
     request_id: i64,
     tenant_name: Option<String>,
 }
 
-impl BackgroundRequest {
+impl Target {
     /// The background request `request_id` of the service `client` talks to.
     pub fn new(client: Client, request_id: i64) -> Self {
         Self {
@@ -44,15 +50,11 @@ impl BackgroundRequest {
     }
 }
 
-impl PollTarget for BackgroundRequest {
+impl PollTarget for Target {
     type Status = RequestStatusResponse;
 
     async fn fetch(&mut self) -> Result<Polled<RequestStatusResponse>, sdk_runtime::Error> {
-        let mut call = self
-            .client
-            .get_request()
-            .version(ApiVersion::V2)
-            .request(self.request_id);
+        let mut call = self.client.get_request().request(self.request_id);
         if let Some(name) = &self.tenant_name {
             call = call.x_id_tenant_name(name.clone());
         }
@@ -64,11 +66,22 @@ impl PollTarget for BackgroundRequest {
     }
 
     fn describe(&self, status: &RequestStatusResponse) -> (String, Option<f64>) {
-        let state = status.response.as_ref().map_or_else(
-            || "(no request document)".to_owned(),
-            |request| request.progress.to_string(),
-        );
-        (state, None)
+        (state_name(status), None)
+    }
+
+    fn label(&self) -> String {
+        format!("GoldenGate request {}", self.request_id)
+    }
+}
+
+fn state_name(status: &RequestStatusResponse) -> String {
+    match &status.response {
+        None => "(no request document)".to_owned(),
+        Some(Request { progress: None, .. }) => "(no progress)".to_owned(),
+        Some(Request {
+            progress: Some(progress),
+            ..
+        }) => progress.to_string(),
     }
 }
 
@@ -80,28 +93,22 @@ pub fn phase(status: &RequestStatusResponse) -> Phase {
     let Some(request) = &status.response else {
         return match status.service_error() {
             Some(error) => Phase::Failed(Failure {
-                state: "(no request document)".to_owned(),
+                state: state_name(status),
                 code: error.code,
                 messages: error.message.into_iter().chain(error.details).collect(),
             }),
             None => Phase::Running,
         };
     };
-    match &request.progress {
-        RequestProgress::Succeeded => Phase::Succeeded,
-        RequestProgress::Aborted => Phase::Cancelled,
-        RequestProgress::Failed => failed(request, status),
-        RequestProgress::Unknown(_) if request.completed == Some(true) => {
-            if request
-                .request_status_code()
-                .is_some_and(|code| (200..300).contains(&code))
-            {
-                Phase::Succeeded
-            } else {
-                failed(request, status)
-            }
-        }
-        _ => Phase::Running,
+    if !request.is_terminal() {
+        return Phase::Running;
+    }
+    if request.is_success() {
+        Phase::Succeeded
+    } else if request.progress == Some(RequestProgress::Aborted) {
+        Phase::Cancelled
+    } else {
+        failed(request, status)
     }
 }
 
@@ -114,28 +121,36 @@ fn failed(request: &Request, status: &RequestStatusResponse) -> Phase {
         .collect();
     messages.extend(error.iter().flat_map(|e| e.message.iter().chain(&e.details).cloned()));
     Phase::Failed(Failure {
-        state: request.progress.to_string(),
+        state: state_name(status),
         code: error.and_then(|e| e.code),
         messages,
     })
 }
 
 impl Client {
-    /// A waiter for background request `request_id` under the default [`WaitPolicy`] (at most two hours).
+    /// A waiter for background request `request_id` of this client's service, under the default [`WaitPolicy`]
+    /// (at most two hours).
     ///
     /// ```no_run
-    /// # async fn run(client: sdk_ogg::Client) {
+    /// # async fn run(client: sdk_ogg::Client) -> Result<(), sdk_ogg::Error> {
     /// use sdk_ogg::wait::Outcome;
     ///
-    /// match client.wait_for_request(425988415).wait().await {
-    ///     Outcome::Succeeded(status) => println!("done: {:?}", status.response.map(|r| r.request_status_code())),
+    /// // The common case: the final status, or an error saying why not (failed with the original call's status
+    /// // and GoldenGate's messages, aborted, timed out with the last progress, polling failed).
+    /// let status = client.wait_for_request(425988415).until_success().await?;
+    /// println!("done: {:?}", status.response.and_then(|r| r.request_status_code()));
+    ///
+    /// // Or every outcome, to act on each.
+    /// match client.wait_for_request(425988416).wait().await {
+    ///     Outcome::Succeeded(status) => println!("done: {:?}", status.response),
     ///     Outcome::Failed { failure, .. } => eprintln!("failed: {:?}", failure.messages),
     ///     other => eprintln!("{other:?}"),
     /// }
+    /// # Ok(())
     /// # }
     /// ```
-    pub fn wait_for_request(&self, request_id: i64) -> Waiter<BackgroundRequest> {
-        Waiter::new(BackgroundRequest::new(self.clone(), request_id), WaitPolicy::default())
+    pub fn wait_for_request(&self, request_id: i64) -> Waiter<Target> {
+        Waiter::new(Target::new(self.clone(), request_id), WaitPolicy::default())
     }
 }
 
@@ -199,5 +214,35 @@ mod tests {
         assert_eq!(failure.code.as_deref(), Some("OGG-12029"));
         assert_eq!(failure.messages, ["gone"]);
         assert_eq!(phase(&RequestStatusResponse::default()), Phase::Running);
+    }
+
+    #[test]
+    fn lifecycle_agrees_with_the_phase() {
+        for value in RequestProgress::KNOWN_VALUES
+            .iter()
+            .copied()
+            .chain(["SUCCEEDED", "suspended"])
+        {
+            for completed in [None, Some(false), Some(true)] {
+                let reply = status(json!({"progress": value, "completed": completed, "requestStatus": 200}));
+                let request = reply.response.clone().expect("a request");
+                let phase = phase(&reply);
+                assert_eq!(request.is_terminal(), phase != Phase::Running, "{value} {completed:?}");
+                assert_eq!(request.is_success(), phase == Phase::Succeeded, "{value} {completed:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn absent_progress_and_nulls() {
+        assert_eq!(phase(&status(json!({"progress": null}))), Phase::Running);
+        assert_eq!(
+            phase(&status(json!({"completed": true, "requestStatus": 204}))),
+            Phase::Succeeded
+        );
+        let reply: RequestStatusResponse =
+            serde_json::from_value(json!({"links": null, "messages": null, "response": null})).expect("a status");
+        assert_eq!(phase(&reply), Phase::Running);
+        assert_eq!(state_name(&reply), "(no request document)");
     }
 }

@@ -284,6 +284,41 @@ impl Error {
     }
 }
 
+impl Error {
+    /// A success reply that does not hold what its operation promises, for example a `202 Accepted` without the
+    /// id of the work it started: an [`Error::InvalidBody`] that keeps the reply's status, headers and body, with
+    /// `problem` as its [`ApiError::body_error`]. For the SDK crates' hand-written layers; `path` is the path
+    /// that was called.
+    #[doc(hidden)]
+    pub fn unusable_reply(
+        service: &'static str,
+        operation: &'static str,
+        method: Method,
+        path: impl Into<String>,
+        reply: progenitor_client::ResponseValue<Bytes>,
+        problem: impl Into<String>,
+    ) -> Self {
+        let status = reply.status();
+        let headers = reply.headers().clone();
+        let body = reply.into_inner();
+        let request_id = crate::runtime::request_id(&headers);
+        Self::InvalidBody(Box::new(ApiError {
+            service,
+            operation,
+            method,
+            path: path.into(),
+            status,
+            headers,
+            request_id,
+            service_error: None,
+            body,
+            body_truncated: false,
+            retry_after: None,
+            body_error: Some(problem.into()),
+        }))
+    }
+}
+
 /// An error's message followed by its causes (`error sending request ...: connection refused`), since reqwest's
 /// own message leaves the cause out.
 fn with_causes(error: &dyn std::error::Error) -> String {

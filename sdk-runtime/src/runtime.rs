@@ -139,30 +139,68 @@ impl Runtime {
         .await
     }
 
-    /// Sends a generated call whose success reply is a byte stream (a download), handed over unread.
+    /// Sends a generated call whose success reply is a byte stream (a download), handed over unread. A success
+    /// status that is not among `documented` is an error (a proxy's `200` page where a download was expected).
     #[doc(hidden)]
     pub async fn send_stream(
         &self,
         http: &reqwest::Client,
         request: reqwest::Request,
         operation: &'static str,
+        documented: &[u16],
     ) -> Result<ResponseValue<ByteStream>, Error> {
         let span = self.span(&request, operation);
-        let response = self.call(http, request, operation).instrument(span).await?;
-        Ok(ResponseValue::stream(response))
+        async move {
+            let method = request.method().clone();
+            let response = self.call(http, request, operation).await?;
+            let response = self.documented_only(response, operation, method, documented).await?;
+            Ok(ResponseValue::stream(response))
+        }
+        .instrument(span)
+        .await
     }
 
-    /// Sends a generated call whose success reply has no body (its headers may matter).
+    /// Sends a generated call whose success reply has no body (its headers may matter). A success status that is
+    /// not among `documented` is an error that keeps the body (a proxy's `200` page where `204` was expected).
     #[doc(hidden)]
     pub async fn send_empty(
         &self,
         http: &reqwest::Client,
         request: reqwest::Request,
         operation: &'static str,
+        documented: &[u16],
     ) -> Result<ResponseValue<()>, Error> {
         let span = self.span(&request, operation);
-        let response = self.call(http, request, operation).instrument(span).await?;
-        Ok(ResponseValue::empty(response))
+        async move {
+            let method = request.method().clone();
+            let response = self.call(http, request, operation).await?;
+            let response = self.documented_only(response, operation, method, documented).await?;
+            Ok(ResponseValue::empty(response))
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// The reply if its status is documented; otherwise an [`Error::InvalidBody`] keeping status and body.
+    async fn documented_only(
+        &self,
+        response: reqwest::Response,
+        operation: &'static str,
+        method: Method,
+        documented: &[u16],
+    ) -> Result<reqwest::Response, Error> {
+        let status = response.status();
+        if documented.contains(&status.as_u16()) {
+            return Ok(response);
+        }
+        let mut api = self.capture_error(response, operation, method).await;
+        api.service_error = None;
+        api.body_error = Some(format!(
+            "status {} is not a documented reply of this operation (documented: {documented:?})",
+            status.as_u16()
+        ));
+        tracing::warn!(status = status.as_u16(), "undocumented success status");
+        Err(Error::InvalidBody(Box::new(api)))
     }
 
     /// The `oracle_call` span of one call. Its fields are only computed when a subscriber wants the span.
@@ -395,7 +433,7 @@ async fn read_success_body(response: &mut reqwest::Response) -> Result<Bytes, (B
     }
 }
 
-fn request_id(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
     REQUEST_ID_HEADERS
         .iter()
         .find_map(|name| headers.get(*name)?.to_str().ok())

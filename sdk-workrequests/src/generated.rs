@@ -1665,7 +1665,10 @@ pub mod builder {
                 .json(&body)
                 .build()
                 .map_err(::sdk_runtime::Error::request_not_built)?;
-            client.inner.send_empty(&client.client, request, "run_data_flow").await
+            client
+                .inner
+                .send_empty(&client.client, request, "run_data_flow", &[202u16])
+                .await
         }
     }
     /// Builder for [`Client::reload_dataset`]
@@ -1707,7 +1710,10 @@ pub mod builder {
                 .post(url)
                 .build()
                 .map_err(::sdk_runtime::Error::request_not_built)?;
-            client.inner.send_empty(&client.client, request, "reload_dataset").await
+            client
+                .inner
+                .send_empty(&client.client, request, "reload_dataset", &[202u16])
+                .await
         }
     }
     /// Builder for [`Client::run_sequence`]
@@ -1749,7 +1755,10 @@ pub mod builder {
                 .post(url)
                 .build()
                 .map_err(::sdk_runtime::Error::request_not_built)?;
-            client.inner.send_empty(&client.client, request, "run_sequence").await
+            client
+                .inner
+                .send_empty(&client.client, request, "run_sequence", &[202u16])
+                .await
         }
     }
     /// Builder for [`Client::create_workbook_export`]
@@ -1823,7 +1832,7 @@ pub mod builder {
                 .map_err(::sdk_runtime::Error::request_not_built)?;
             client
                 .inner
-                .send_empty(&client.client, request, "create_workbook_export")
+                .send_empty(&client.client, request, "create_workbook_export", &[202u16])
                 .await
         }
     }
@@ -1885,7 +1894,7 @@ pub mod builder {
                 .map_err(::sdk_runtime::Error::request_not_built)?;
             client
                 .inner
-                .send_stream(&client.client, request, "download_workbook_export")
+                .send_stream(&client.client, request, "download_workbook_export", &[200u16])
                 .await
         }
     }
@@ -1992,7 +2001,7 @@ pub mod builder {
                 .map_err(::sdk_runtime::Error::request_not_built)?;
             client
                 .inner
-                .send_empty(&client.client, request, "restore_snapshot")
+                .send_empty(&client.client, request, "restore_snapshot", &[202u16])
                 .await
         }
     }

@@ -1,39 +1,47 @@
 //! Typed async client for Oracle Analytics work requests (`/api/20210901/workRequests/{id}`) and the operations
 //! that start them: dataset reload, data-flow run, sequence run, snapshot creation and restore, workbook export.
 //!
-//! Oracle Analytics (Cloud and Server) answers these long operations with `202 Accepted` and an
-//! `oa-work-request-id` header; the caller then follows `GET /workRequests/{id}` until the work request is
-//! `SUCCEEDED`, `FAILED` or `CANCELED`. The client is generated from `specs/workrequests.yaml` by
-//! `cargo xtask generate` (the `generated` module, never edited by hand); this crate adds:
+//! Oracle Analytics (Cloud and Server) answers these long operations with `202 Accepted` and the id of a work
+//! request (in an `oa-work-request-id` header, or for a snapshot creation in a `workRequestId` body member); the
+//! caller then follows `GET /workRequests/{id}` until the work request is `SUCCEEDED`, `FAILED` or `CANCELED`.
+//! The client is generated from `specs/workrequests.yaml` by `cargo xtask generate` (the `generated` module,
+//! never edited by hand); this crate adds:
 //!
-//! - `start()` on every operation that starts a work request, returning its [`WorkRequestId`] (or a
-//!   [`StartError`] that says the reply had no `oa-work-request-id`), and [`WorkRequestIdExt`] for callers who
-//!   keep the reply of `send()`;
+//! - `start()` on every operation that starts a work request, returning its [`WorkRequestId`] (a success reply
+//!   without one is an [`Error::InvalidBody`] that says so), and [`WorkRequestIdExt`] for callers who keep the
+//!   reply of `send()`;
+//! - [`Client::wait_for_work_request`]: a waiter ([`wait`]) that polls until the work request ends, as one line
+//!   (`until_success()`), an [`Outcome`](wait::Outcome) or a stream of progress;
 //! - [`ObjectId`], which Base64URL-encodes catalog object ids such as `'owner'.'name'` for the URL path;
 //! - [`types::WorkRequest::reported_errors`], which reads the errors list whether the server spells it `Errors`
-//!   or `errors`, and [`types::WorkRequestStatus::is_final`];
-//! - the shared runtime (`sdk-runtime`): base URL taken whole, bearer tokens or a refreshable [`TokenSource`],
-//!   retries, tracing, and one [`Error`] type whose `Display` shows the status and Oracle's `code` and `message`
-//!   ([`OacErrorExt`] gives the typed `Error {code, message}` document).
+//!   or `errors`, and [`wait::Lifecycle`] (`is_terminal()`, `is_success()`) on a work request and its status;
+//! - the shared runtime: base URL taken whole, bearer tokens or a refreshable [`TokenSource`], retries, tracing,
+//!   and one [`Error`] type, which every call returns, whose `Display` shows the status and the server's own code
+//!   and text (whether it sent Oracle's `{code, message}`, `{"servlet": ..., "message": ...}` or
+//!   `{"error": ...}`); [`ErrorDocumentExt`] gives the typed [`types::Error`] document.
 //!
-//! Work request bodies are read leniently: unknown statuses, operation types and resource types become
-//! `Unknown(..)` values (a data-flow run's operation type is not documented), timestamps keep their text and parse
-//! both `2022-07-06T20:25:11.0+0000` and RFC 3339 ([`Timestamp`]), and members this SDK does not know are kept in
-//! the `extra` map of each type.
+//! Work request bodies are read leniently: no member is required and `null` reads as absent; unknown statuses,
+//! operation types and resource types become `Unknown(..)` values (a data-flow run's operation type is not
+//! documented); timestamps keep their text and parse both `2022-07-06T20:25:11.0+0000` and RFC 3339
+//! ([`Timestamp`]); members this SDK does not know are kept in the `extra` map of each type.
+//!
+//! Work request ids are opaque and may contain `:` (`lfc-cc:13347-c9:3962654`): they are passed as received and
+//! percent-encoded as one path segment.
 //!
 //! # Example: reload a dataset and follow its work request
 //!
 //! ```no_run
 //! use std::time::Duration;
 //!
-//! use sdk_workrequests::{Client, ObjectId, Secret, StartError, TokenError};
+//! use sdk_workrequests::wait::{Lifecycle, WaitPolicy};
+//! use sdk_workrequests::{Client, ErrorDocumentExt, ObjectId, Secret, TokenError};
 //!
 //! /// Asks the identity domain for a fresh user-context access token (e.g. with a refresh token).
 //! async fn access_token() -> Result<Secret, TokenError> {
 //!     Ok(Secret::new(std::env::var("OAC_ACCESS_TOKEN")?))
 //! }
 //!
-//! # async fn run() -> Result<(), StartError> {
+//! # async fn run() -> Result<(), sdk_workrequests::Error> {
 //! let client = Client::builder("https://myoac-idabcd0efghj-ia.analytics.ocp.oraclecloud.com/api/20210901")
 //!     .token_source(access_token)
 //!     .build()?;
@@ -45,18 +53,26 @@
 //!     .start()
 //!     .await?;
 //!
-//! // Follow the work request until it ends, for at most 30 minutes.
-//! let mut work_request = client.get_work_request().id(&id).send().await?.into_inner();
-//! for _ in 0..360 {
-//!     if work_request.is_final() {
-//!         break;
+//! // Follow the work request until it ends, for at most 30 minutes: the finished work request, or an error that
+//! // says why not (FAILED with the work request's errors, CANCELED, still running at the deadline).
+//! let policy = WaitPolicy::default().max_wait(Duration::from_secs(30 * 60));
+//! let done = client.wait_for_work_request(&id).with_policy(policy).until_success().await?;
+//! println!("{id}: {:?} ({:?}%)", done.status, done.percent_complete);
+//!
+//! // One look, without waiting.
+//! let work_request = client.get_work_request().id(&id).send().await?.into_inner();
+//! if work_request.is_terminal() && !work_request.is_success() {
+//!     for error in work_request.reported_errors().iter() {
+//!         eprintln!("{:?}: {:?}", error.code, error.message);
 //!     }
-//!     tokio::time::sleep(Duration::from_secs(5)).await;
-//!     work_request = client.get_work_request().id(&id).send().await?.into_inner();
 //! }
-//! println!("{id}: {} ({}%)", work_request.status, work_request.percent_complete);
-//! for error in work_request.reported_errors().iter() {
-//!     eprintln!("{:?}: {:?}", error.code, error.message);
+//!
+//! // Errors show the status and the server's own text; the typed document is there too.
+//! if let Err(e) = client.get_work_request().id("lfc-cc:0-unknown").send().await {
+//!     eprintln!("{e}"); // OAC 404 WorkRequestNotFound: ... (get_work_request GET /api/20210901/workRequests/...)
+//!     if let Some(document) = e.error_document() {
+//!         eprintln!("code {:?}, message {:?}", document.code, document.message);
+//!     }
 //! }
 //! # Ok(())
 //! # }
@@ -101,8 +117,8 @@
 //! # Ok::<(), sdk_workrequests::ConfigError>(())
 //! ```
 //!
-//! Every generated method returns progenitor's error type; `?` (or `sdk_workrequests::Error::from`) turns it into
-//! [`Error`] or [`StartError`], which carry what the server said.
+//! Every call, `start()` and `until_success()` included, returns [`Error`], so `?` works throughout a function
+//! returning `sdk_workrequests::Error`.
 
 mod error_body;
 mod generated;
@@ -112,19 +128,18 @@ pub mod wait;
 mod work_request;
 mod work_request_id;
 
-pub use error_body::OacErrorExt;
 pub use generated::*;
 pub use object_id::{ObjectId, ObjectIdError};
 pub use sdk_runtime::{
-    ApiError, Auth, ConfigError, Error, RetryPolicy, Secret, ServiceError, Timestamp, TokenError, TokenFuture,
+    ApiError, Auth, ClientBuilder, ConfigError, Error, RetryPolicy, Secret, ServiceError, Timestamp, TokenError,
     TokenSource,
 };
-pub use start::StartError;
 pub use work_request_id::{OA_WORK_REQUEST_ID, WorkRequestId, WorkRequestIdError, WorkRequestIdExt};
 
 /// The Oracle Analytics service as the runtime sees it: its name in errors and traces (`OAC`), and its
-/// error-body parser, which reads `Error {code, message}`.
-pub const SERVICE: sdk_runtime::Service = sdk_runtime::Service::new("OAC", error_body::parse_error)
-    .with_success_body_check(generated::check_success_body, generated::OPERATIONS_WITH_JSON_REPLIES);
+/// error-body parser, which reads Oracle's `Error {code, message}` and the other shapes real servers send.
+pub const SERVICE: sdk_runtime::Service = sdk_runtime::Service::new("OAC", error_body::parse_error);
 
 sdk_runtime::wire_client!(Client, SERVICE);
+
+sdk_runtime::error_document_ext!(types::Error, error_body::parse_error);

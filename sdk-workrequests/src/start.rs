@@ -1,83 +1,58 @@
 //! `start()`: send an operation that starts a work request and return the id of that work request.
+//!
+//! Every `start()` returns the crate's [`Error`], so one `?` serves a whole start-and-follow function. A success
+//! reply that names no work request is an [`Error::InvalidBody`]: its status, operation and headers are kept, and
+//! [`ApiError::body_error`](crate::ApiError::body_error) says that no work request id was found and where it was
+//! looked for.
 
-use futures::StreamExt as _;
-use http::StatusCode;
-use progenitor_client::{ByteStream, ResponseValue};
-use sdk_runtime::{ApiError, ConfigError, Error};
+use bytes::Bytes;
+use http::Method;
+use progenitor_client::ResponseValue;
 
 use crate::generated::builder;
-use crate::{WorkRequestId, WorkRequestIdError, types};
+use crate::{Error, OA_WORK_REQUEST_ID, SERVICE, WorkRequestId};
 
-/// How much of a snapshot creation's reply body is read when looking for its `workRequestId`.
-const MAX_START_BODY: usize = 64 * 1024;
-
-/// Why starting a work request failed: the call failed, or it succeeded without saying which work request it
-/// started.
-///
-/// It converts from the errors of the generated methods too, so one `?` type serves a whole start-and-follow
-/// function.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum StartError {
-    /// The call failed: an error status (with Oracle's `code` and `message`), a transport failure, a token source
-    /// that failed, an invalid argument.
-    #[error(transparent)]
-    Call(#[from] Error),
-    /// The server accepted the call but sent no usable work request id.
-    #[error(transparent)]
-    NoWorkRequestId(#[from] WorkRequestIdError),
-}
-
-impl StartError {
-    /// The HTTP status of the reply, when there was one.
-    pub fn status(&self) -> Option<StatusCode> {
-        match self {
-            Self::Call(e) => e.status(),
-            Self::NoWorkRequestId(e) => Some(e.status()),
-        }
-    }
-
-    /// The error reply, when the server answered with an error status.
-    pub fn api(&self) -> Option<&ApiError> {
-        match self {
-            Self::Call(e) => e.api(),
-            Self::NoWorkRequestId(_) => None,
-        }
-    }
-}
-
-impl<E> From<progenitor_client::Error<E>> for StartError {
-    fn from(error: progenitor_client::Error<E>) -> Self {
-        Self::Call(Error::from(error))
-    }
-}
-
-impl From<ConfigError> for StartError {
-    fn from(error: ConfigError) -> Self {
-        Self::Call(Error::Config(error))
-    }
-}
-
-fn id_of(reply: &ResponseValue<()>, operation: &'static str) -> Result<WorkRequestId, StartError> {
-    Ok(WorkRequestId::from_headers(
-        reply.headers(),
-        reply.status(),
-        Some(operation),
-    )?)
+/// The error for a success reply to `operation` (`method path`, the path as called or, when the reply no longer
+/// knows it, as documented) that names no work request.
+fn no_work_request_id(
+    operation: &'static str,
+    method: Method,
+    path: String,
+    reply: ResponseValue<Bytes>,
+    looked_in: &str,
+) -> Error {
+    Error::unusable_reply(
+        SERVICE.name,
+        operation,
+        method,
+        path,
+        reply,
+        format!("no work request id in {looked_in}, so the work request it started cannot be followed"),
+    )
 }
 
 macro_rules! header_starters {
-    ($($builder:ident => $operation:literal),* $(,)?) => {
+    ($($builder:ident => $operation:literal, $path:literal;)*) => {
         $(
             impl builder::$builder<'_> {
                 #[doc = concat!(
                     "Sends the request, like `send()`, and returns the id of the work request it started, read from ",
-                    "the `oa-work-request-id` header of the `202 Accepted` reply ([`StartError::NoWorkRequestId`] ",
-                    "when the reply has none)."
+                    "the `oa-work-request-id` header of the `202 Accepted` reply.\n\n",
+                    "A success reply without a usable header is an [`Error::InvalidBody`] whose `body_error` says so ",
+                    "(its path is the documented `", $path, "`, under the base URL)."
                 )]
-                pub async fn start(self) -> Result<WorkRequestId, StartError> {
+                pub async fn start(self) -> Result<WorkRequestId, Error> {
                     let reply = self.send().await?;
-                    id_of(&reply, $operation)
+                    WorkRequestId::from_headers(reply.headers()).ok_or_else(|| {
+                        let reply = ResponseValue::new(Bytes::new(), reply.status(), reply.headers().clone());
+                        no_work_request_id(
+                            $operation,
+                            Method::POST,
+                            $path.to_owned(),
+                            reply,
+                            "the oa-work-request-id header",
+                        )
+                    })
                 }
             }
         )*
@@ -85,90 +60,72 @@ macro_rules! header_starters {
 }
 
 header_starters! {
-    ReloadDataset => "reload_dataset",
-    RunDataFlow => "run_data_flow",
-    RunSequence => "run_sequence",
-    RestoreSnapshot => "restore_snapshot",
-    CreateWorkbookExport => "create_workbook_export",
+    ReloadDataset => "reload_dataset", "/catalog/datasets/{datasetId}/actions/reload";
+    RunDataFlow => "run_data_flow", "/catalog/dataflows/{dataflowId}/actions/run";
+    RunSequence => "run_sequence", "/catalog/sequences/{sequenceId}/actions/run";
+    RestoreSnapshot => "restore_snapshot", "/system/actions/restoreSnapshot";
+    CreateWorkbookExport => "create_workbook_export", "/catalog/workbooks/{urlBase64WorkbookId}/exports";
 }
+
+const SNAPSHOT_PLACES: &str = "the body's workRequestId member nor in the oa-work-request-id header";
 
 impl builder::CreateSnapshot<'_> {
     /// Sends the request, like `send()`, and returns the id of the work request it started.
     ///
-    /// How this operation reports its work request is not documented: the id is read from the
-    /// `oa-work-request-id` header when there is one, else from the `workRequestId` member of a JSON body. An
-    /// empty or non-JSON body is not an error as long as the header is there.
-    pub async fn start(self) -> Result<WorkRequestId, StartError> {
-        let reply = self.send().await?;
-        let status = reply.status();
-        let header = match WorkRequestId::from_headers(reply.headers(), status, Some("create_snapshot")) {
-            Ok(id) => return Ok(id),
-            Err(e) => e,
-        };
-        let body = read_bounded(reply.into_inner()).await?;
-        id_in_body(&body).ok_or(StartError::NoWorkRequestId(header))
-    }
-}
-
-/// The `workRequestId` of a snapshot creation's reply body, when the body is such a JSON document.
-fn id_in_body(body: &[u8]) -> Option<WorkRequestId> {
-    let parsed: types::CreateSnapshotResponse = serde_json::from_slice(body).ok()?;
-    let id = parsed.work_request_id?;
-    let id = id.trim();
-    (!id.is_empty()).then(|| WorkRequestId::new(id))
-}
-
-async fn read_bounded(stream: ByteStream) -> Result<Vec<u8>, Error> {
-    let mut stream = stream.into_inner();
-    let mut body = Vec::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| Error::Transport(e.without_url()))?;
-        let room = MAX_START_BODY.saturating_sub(body.len());
-        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if body.len() >= MAX_START_BODY {
-            break;
+    /// A real server answered `202 Accepted` with a JSON body `{"workRequestId": "..."}`; the other operations
+    /// that start work requests answer with an `oa-work-request-id` header instead, and it may be there too. The
+    /// id is read from the body's `workRequestId` first, as the spec documents it, else from the header:
+    ///
+    /// - body and header both name an id: the body's is returned (a `tracing` warning is logged if they differ);
+    /// - an empty, non-JSON or otherwise unreadable body with the header: the header's id is returned;
+    /// - neither: an [`Error::InvalidBody`] whose `body_error` says that no work request id was in the body nor
+    ///   in the header, with the reply's status and headers and its body (as received when it could not be read,
+    ///   as parsed otherwise).
+    pub async fn start(self) -> Result<WorkRequestId, Error> {
+        match self.send().await {
+            Ok(reply) => {
+                let header = WorkRequestId::from_headers(reply.headers());
+                if let Some(id) = WorkRequestId::from_body(&reply) {
+                    if let Some(other) = header.filter(|h| *h != id) {
+                        tracing::warn!(
+                            body_id = %id,
+                            header_id = %other,
+                            "create_snapshot: the body's workRequestId and the {OA_WORK_REQUEST_ID} header differ; using the body's"
+                        );
+                    }
+                    return Ok(id);
+                }
+                if let Some(id) = header {
+                    return Ok(id);
+                }
+                let status = reply.status();
+                let headers = reply.headers().clone();
+                let body = serde_json::to_vec(&reply.into_inner())
+                    .map(Bytes::from)
+                    .unwrap_or_default();
+                Err(no_work_request_id(
+                    "create_snapshot",
+                    Method::POST,
+                    "/snapshots".to_owned(),
+                    ResponseValue::new(body, status, headers),
+                    SNAPSHOT_PLACES,
+                ))
+            }
+            Err(Error::InvalidBody(api)) if api.status().is_success() => {
+                if let Some(id) = WorkRequestId::from_headers(api.headers()) {
+                    return Ok(id);
+                }
+                let why = api.body_error().unwrap_or("unreadable").to_owned();
+                let reply = ResponseValue::new(api.body().clone(), api.status(), api.headers().clone());
+                Err(no_work_request_id(
+                    api.operation(),
+                    api.method().clone(),
+                    api.path().to_owned(),
+                    reply,
+                    &format!("{SNAPSHOT_PLACES} ({why})"),
+                ))
+            }
+            Err(other) => Err(other),
         }
-    }
-    Ok(body)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn body_ids_are_read_leniently() {
-        assert_eq!(
-            id_in_body(br#"{"workRequestId":"snap-42","status":"ACCEPTED"}"#),
-            Some(WorkRequestId::new("snap-42"))
-        );
-        for body in [
-            &b""[..],
-            b"accepted",
-            b"{}",
-            b"{\"workRequestId\":\"  \"}",
-            b"{\"workRequestId\":7}",
-            b"[]",
-        ] {
-            assert_eq!(id_in_body(body), None, "{}", String::from_utf8_lossy(body));
-        }
-    }
-
-    #[test]
-    fn start_errors_keep_the_status() {
-        let missing = StartError::from(WorkRequestIdError::Missing {
-            operation: Some("run_data_flow"),
-            status: StatusCode::ACCEPTED,
-        });
-        assert_eq!(missing.status(), Some(StatusCode::ACCEPTED));
-        assert!(missing.api().is_none());
-        assert!(
-            missing
-                .to_string()
-                .starts_with("run_data_flow answered 202 Accepted without")
-        );
-        let invalid = StartError::from(progenitor_client::Error::<()>::InvalidRequest("no dataset id".into()));
-        assert_eq!(invalid.status(), None);
-        assert_eq!(invalid.to_string(), "invalid request: no dataset id");
     }
 }

@@ -1,30 +1,10 @@
-//! What a caller asks of a work request while following it: is it over, did it succeed, what went wrong.
+//! What went wrong in a work request. Whether it has ended, and well, is [`Lifecycle`](crate::wait::Lifecycle).
 
 use std::borrow::Cow;
 
-use crate::types::{WorkRequest, WorkRequestError, WorkRequestStatus};
-
-impl WorkRequestStatus {
-    /// Whether the work request has ended: `SUCCEEDED`, `FAILED` or `CANCELED`.
-    ///
-    /// `ACCEPTED`, `IN_PROGRESS` and `CANCELING` are not final, and neither is a status this SDK does not know:
-    /// a loop that follows a work request should therefore also bound its own duration.
-    pub fn is_final(&self) -> bool {
-        matches!(self, Self::Succeeded | Self::Failed | Self::Canceled)
-    }
-}
+use crate::types::{WorkRequest, WorkRequestError};
 
 impl WorkRequest {
-    /// Whether the work request has ended (see [`WorkRequestStatus::is_final`]).
-    pub fn is_final(&self) -> bool {
-        self.status.is_final()
-    }
-
-    /// Whether the work request ended successfully.
-    pub fn succeeded(&self) -> bool {
-        self.status == WorkRequestStatus::Succeeded
-    }
-
     /// The errors the work request reports, whether the server spells the key `Errors` (as Oracle documents it)
     /// or `errors`.
     ///
@@ -61,23 +41,6 @@ mod tests {
             body.extend(extra.clone());
         }
         serde_json::from_value(body).expect("a work request")
-    }
-
-    #[test]
-    fn final_statuses() {
-        for (status, done) in [
-            ("ACCEPTED", false),
-            ("IN_PROGRESS", false),
-            ("CANCELING", false),
-            ("SUCCEEDED", true),
-            ("FAILED", true),
-            ("CANCELED", true),
-            ("PAUSED_BY_ORACLE", false),
-        ] {
-            assert_eq!(WorkRequestStatus::from(status).is_final(), done, "{status}");
-        }
-        assert!(work_request(json!({})).is_final());
-        assert!(!work_request(json!({})).succeeded());
     }
 
     #[test]

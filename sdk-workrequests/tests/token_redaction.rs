@@ -101,7 +101,7 @@ async fn tokens_never_appear_in_debug_display_errors_or_traces() {
         .expect_err("401");
     assert_eq!(start_error.status().map(|s| s.as_u16()), Some(401));
     printed.push_str(&format!("{start_error}\n{start_error:?}\n"));
-    let error = Error::from(fixed.get_work_request().id(&id).send().await.expect_err("401"));
+    let error: Error = fixed.get_work_request().id(&id).send().await.expect_err("401");
     printed.push_str(&format!("{error}\n{error:?}\n"));
 
     let traces = String::from_utf8(captured.0.lock().expect("lock").clone()).expect("utf-8");

@@ -121,10 +121,12 @@ async fn serve(scheduler: Arc<Scheduler>) -> (MockServer, Client) {
     (server, client)
 }
 
+/// Delays of 50, 100, 200, 200 ... ms: a scaled-down form of the default (2 s doubling to a minute), for a test
+/// that lasts seconds.
 fn policy() -> WaitPolicy {
     WaitPolicy::default()
         .initial_delay(Duration::from_millis(50))
-        .max_delay(Duration::from_millis(400))
+        .max_delay(Duration::from_millis(200))
         .max_wait(Duration::from_secs(60))
 }
 
@@ -144,7 +146,7 @@ const WAITS: i64 = 1000;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_waits_take_a_fiftieth_of_the_requests_of_single_waiters() {
-    let window = Duration::from_secs(2);
+    let window = Duration::from_secs(3);
 
     let singles = Scheduler::new(window, BatchShape::Flat);
     let (_single_server, client) = serve(singles.clone()).await;

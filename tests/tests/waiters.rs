@@ -330,7 +330,7 @@ async fn work_requests_that_succeed_or_are_canceled() {
         let outcome = oac(&server).wait_for_work_request(&id).wait().await;
         if succeeded {
             assert!(
-                matches!(outcome, Outcome::Succeeded(ref w) if w.percent_complete == 100.0),
+                matches!(outcome, Outcome::Succeeded(ref w) if w.percent_complete == Some(100.0)),
                 "{outcome:?}"
             );
         } else {

@@ -151,7 +151,7 @@ fn rewrite_send(function: &mut syn::ImplItemFn) -> Result<()> {
         .to_owned();
     let place = || format!("operation {operation}");
     set_error_type(&mut function.sig.output).ok_or_else(|| anyhow!("{}: unexpected return type", place()))?;
-    let reply = reply_kind(&function.block).map_err(|e| anyhow!("{}: {e}", place()))?;
+    let (reply, statuses) = reply_kind(&function.block).map_err(|e| anyhow!("{}: {e}", place()))?;
 
     let stmts = std::mem::take(&mut function.block.stmts);
     let info_at = stmts
@@ -186,12 +186,15 @@ fn rewrite_send(function: &mut syn::ImplItemFn) -> Result<()> {
         })
         .ok_or_else(|| anyhow!("{}: no `let` binding of the built request", place()))?;
     let method = reply.runtime_method();
-    kept.push(syn::Stmt::Expr(
-        syn::parse_quote! {
-            client.inner.#method(&client.client, #request, #operation).await
+    // A JSON reply is judged by its body, whatever its 2xx status; a reply without a body, or a download, only by
+    // its status, so those carry their documented statuses.
+    let call: syn::Expr = match reply {
+        Reply::Json => syn::parse_quote! { client.inner.#method(&client.client, #request, #operation).await },
+        Reply::Stream | Reply::Empty => syn::parse_quote! {
+            client.inner.#method(&client.client, #request, #operation, &[#(#statuses),*]).await
         },
-        None,
-    ));
+    };
+    kept.push(syn::Stmt::Expr(call, None));
     function.block.stmts = kept;
     Ok(())
 }
@@ -247,12 +250,14 @@ fn set_error_type(output: &mut syn::ReturnType) -> Option<()> {
     Some(())
 }
 
-/// What the final `match response.status()` of a generated `send` does with a success reply.
-fn reply_kind(block: &syn::Block) -> Result<Reply> {
+/// What the final `match response.status()` of a generated `send` does with a success reply, and the documented
+/// success statuses.
+fn reply_kind(block: &syn::Block) -> Result<(Reply, Vec<u16>)> {
     let Some(syn::Stmt::Expr(syn::Expr::Match(tail), None)) = block.stmts.last() else {
         bail!("the method does not end with a match on the status");
     };
     let mut kinds = Vec::new();
+    let mut statuses = Vec::new();
     for arm in &tail.arms {
         let body = arm.body.to_token_stream().to_string();
         let kind = if body.contains("ResponseValue :: from_response") {
@@ -267,9 +272,17 @@ fn reply_kind(block: &syn::Block) -> Result<Reply> {
         if !kinds.contains(&kind) {
             kinds.push(kind);
         }
+        let pattern = arm.pat.to_token_stream().to_string();
+        for literal in pattern.split('|') {
+            let literal = literal.trim().trim_end_matches("u16");
+            match literal.parse::<u16>() {
+                Ok(status) => statuses.push(status),
+                Err(_) => bail!("a success arm matches {pattern}, not status literals"),
+            }
+        }
     }
     match kinds.as_slice() {
-        [kind] => Ok(*kind),
+        [kind] => Ok((*kind, statuses)),
         [] => bail!("no success arm in the status match"),
         _ => bail!("success replies of different kinds {kinds:?}"),
     }
@@ -469,7 +482,8 @@ mod tests {
             );
             route_through_runtime(&mut file).expect("rewrites");
             let code = text(&file);
-            assert!(code.contains(&format!("client.inner.{method}(")), "{code}");
+            let compact: String = code.split_whitespace().collect();
+            assert!(compact.contains(&format!(".{method}(&client.client,request,\"download\",&[200u16,202u16])")), "{code}");
         }
     }
 
