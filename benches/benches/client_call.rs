@@ -15,7 +15,6 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, criterion_group, criterion_main};
 use sdk_benches::calls::{Clients, ESS_ID, OAC_ID, OGG_ID, Placement};
 use sdk_benches::handwritten::{EssQuery, EssStatus, OacWorkRequest, OggStatus};
-use sdk_ogg::types::ApiVersion;
 
 /// Runs `$call` (an expression that may `.await`) `iters` times on `$rt` and returns the time taken.
 macro_rules! bench_async {
@@ -80,13 +79,7 @@ fn status_calls(c: &mut Criterion, clients: &mut Clients, suffix: &str) {
         group,
         "sdk",
         rt,
-        ogg.get_request()
-            .version(ApiVersion::V2)
-            .request(OGG_ID)
-            .send()
-            .await
-            .expect("ok")
-            .into_inner()
+        ogg.get_request().request(OGG_ID).send().await.expect("ok").into_inner()
     );
     bench_async!(
         group,

@@ -14,9 +14,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use futures_util::future::join_all;
 use serde_json::Value;
 
+use crate::Client;
 use crate::types::RequestDetails;
 use crate::wait::{BatchTarget, Fetched, Phase, Polled, WaitPolicy, WaitSet};
-use crate::Client;
 
 /// The fields a wait needs: the state, and the cause and messages of a failure.
 const WAIT_FIELDS: &str = "requestId,state,cause,causeDescription,errorWarningMessage,errorWarningDetail";
@@ -95,13 +95,7 @@ impl Batch {
     async fn query(&self, ids: Vec<i64>) -> Fetched<i64, RequestDetails> {
         self.counters.queries.fetch_add(1, Ordering::Relaxed);
         let joined = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        let reply = self
-            .client
-            .query_requests()
-            .id(joined)
-            .fields(WAIT_FIELDS)
-            .send()
-            .await;
+        let reply = self.client.query_requests().id(joined).fields(WAIT_FIELDS).send().await;
         let (answered, missing) = match reply {
             Ok(reply) => {
                 let polled = Polled::from(reply);

@@ -9,8 +9,8 @@
 use std::time::{Duration, SystemTime};
 
 pub use sdk_runtime::wait::{
-    BatchTarget, Failure, Fetched, Lifecycle, Outcome, Phase, PollTarget, Polled, SetEvent, SetOptions, Snapshot,
-    Wait, WaitError, WaitEvent, WaitPolicy, WaitSet, Waiter,
+    BatchTarget, EachAlone, Failure, Fetched, Lifecycle, Outcome, Phase, PollTarget, Polled, SetEvent, SetOptions,
+    Snapshot, Wait, WaitError, WaitEvent, WaitPolicy, WaitSet, Waiter,
 };
 
 pub use crate::batch::Batch;
@@ -204,9 +204,7 @@ impl Client {
     /// [`Client::force_cancel`] may apply.
     pub async fn cancel_and_wait(&self, request_id: i64, policy: WaitPolicy) -> Result<Outcome<RequestDetails>, Error> {
         self.cancel_request().request_id(request_id).send().await?;
-        Ok(Waiter::new(Target::new(self.clone(), request_id), policy)
-            .wait()
-            .await)
+        Ok(Waiter::new(Target::new(self.clone(), request_id), policy).wait().await)
     }
 
     /// Force-cancels request `request_id` (`POST .../forceCancel`) if the documented rules allow it now: the
@@ -223,12 +221,7 @@ impl Client {
         _confirmed: RemoteJobStopped,
         now: SystemTime,
     ) -> Result<(), ForceCancelError> {
-        let request = self
-            .get_request()
-            .request_id(request_id)
-            .send()
-            .await?
-            .into_inner();
+        let request = self.get_request().request_id(request_id).send().await?.into_inner();
         check_force_cancel(request_id, &request, now)?;
         self.force_cancel_request().request_id(request_id).send().await?;
         Ok(())
@@ -254,9 +247,7 @@ impl Client {
                 Err(other) => return Err(other),
             }
         }
-        Ok(Waiter::new(Target::new(self.clone(), request_id), policy)
-            .wait()
-            .await)
+        Ok(Waiter::new(Target::new(self.clone(), request_id), policy).wait().await)
     }
 }
 
@@ -303,11 +294,7 @@ mod tests {
         for state in RequestState::KNOWN_VALUES {
             let state = RequestState::from(*state);
             let phase = phase(&details(json!({"state": state.as_str()})));
-            assert_eq!(
-                state.is_success(),
-                phase == Phase::Succeeded,
-                "{state}"
-            );
+            assert_eq!(state.is_success(), phase == Phase::Succeeded, "{state}");
             assert_eq!(
                 state.is_terminal(),
                 matches!(phase, Phase::Succeeded | Phase::Failed(_) | Phase::Cancelled),

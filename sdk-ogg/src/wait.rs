@@ -12,7 +12,8 @@
 //! (see [`Address`](crate::Address)).
 
 pub use sdk_runtime::wait::{
-    Failure, Lifecycle, Outcome, Phase, PollTarget, Polled, Snapshot, WaitError, WaitEvent, WaitPolicy, Waiter,
+    BatchTarget, EachAlone, Failure, Fetched, Lifecycle, Outcome, Phase, PollTarget, Polled, SetEvent, SetOptions,
+    Snapshot, Wait, WaitError, WaitEvent, WaitPolicy, WaitSet, Waiter,
 };
 
 use crate::types::{Request, RequestProgress, RequestStatusResponse};
@@ -152,6 +153,19 @@ impl Client {
     pub fn wait_for_request(&self, request_id: i64) -> Waiter<Target> {
         Waiter::new(Target::new(self.clone(), request_id), WaitPolicy::default())
     }
+
+    /// A set of waits for many background requests of this service, held by one scheduler (see [`WaitSet`]).
+    /// GoldenGate has no batch query, so each request is polled with its own `GET`, up to 32 at once; each wait
+    /// follows `policy`, as a single [`wait_for_request`](Client::wait_for_request) would.
+    pub fn wait_set(&self, policy: WaitPolicy) -> WaitSet<Batch> {
+        let client = self.clone();
+        let batch = EachAlone::new(
+            move |id| Target::new(client.clone(), id),
+            phase,
+            |status| (state_name(status), None),
+        );
+        WaitSet::new(batch, policy)
+    }
 }
 
 #[cfg(test)]
@@ -246,3 +260,6 @@ mod tests {
         assert_eq!(state_name(&reply), "(no request document)");
     }
 }
+
+/// Many background requests polled by one [`WaitSet`] (see [`Client::wait_set`]).
+pub type Batch = EachAlone<i64, Target>;

@@ -93,7 +93,9 @@ impl Auth {
                 let token = source.current().await?;
                 sensitive(format!("Bearer {}", token.expose()))
             }
-            fixed => fixed.fixed_header().unwrap_or_else(|| Err("no fixed credentials".into())),
+            fixed => fixed
+                .fixed_header()
+                .unwrap_or_else(|| Err("no fixed credentials".into())),
         }
     }
 

@@ -93,7 +93,6 @@ macro_rules! wire_client {
                 }
             }
         }
-
     };
 }
 
@@ -129,4 +128,3 @@ macro_rules! error_document_ext {
         }
     };
 }
-

@@ -238,7 +238,9 @@ impl Runtime {
         if response.status().is_success() {
             Ok(response)
         } else {
-            Err(Error::Api(Box::new(self.capture_error(response, operation, method).await)))
+            Err(Error::Api(Box::new(
+                self.capture_error(response, operation, method).await,
+            )))
         }
     }
 
@@ -252,7 +254,9 @@ impl Runtime {
             request.url_mut().set_path(&trimmed);
         }
         if let Some(header) = &self.shared.fixed_authorization {
-            request.headers_mut().insert(http::header::AUTHORIZATION, header.clone());
+            request
+                .headers_mut()
+                .insert(http::header::AUTHORIZATION, header.clone());
         } else if let Some(auth) = &self.shared.auth {
             let header = auth
                 .header()
@@ -302,8 +306,9 @@ impl Runtime {
                         None
                     }
                 }
-                (Err(error), Some(_)) => (attempt < policy.attempt_limit() && policy.may_retry_transport(&method, error))
-                    .then(|| policy.backoff(attempt)),
+                (Err(error), Some(_)) => (attempt < policy.attempt_limit()
+                    && policy.may_retry_transport(&method, error))
+                .then(|| policy.backoff(attempt)),
             };
             let resend_at = delay
                 .map(|d| Instant::now() + d)
@@ -353,7 +358,12 @@ impl Runtime {
     }
 
     /// Reads the body of a non-success reply (at most [`MAX_ERROR_BODY`]) and describes the reply.
-    async fn capture_error(&self, mut response: reqwest::Response, operation: &'static str, method: Method) -> ApiError {
+    async fn capture_error(
+        &self,
+        mut response: reqwest::Response,
+        operation: &'static str,
+        method: Method,
+    ) -> ApiError {
         let status = response.status();
         let headers = std::mem::take(response.headers_mut());
         let path = response.url().path().to_owned();
@@ -407,7 +417,10 @@ async fn read_success_body(response: &mut reqwest::Response) -> Result<Bytes, (B
         match response.chunk().await {
             Ok(Some(chunk)) => {
                 if body.len() + chunk.len() > MAX_SUCCESS_BODY {
-                    return Err((body.freeze(), format!("the body is larger than {MAX_SUCCESS_BODY} bytes")));
+                    return Err((
+                        body.freeze(),
+                        format!("the body is larger than {MAX_SUCCESS_BODY} bytes"),
+                    ));
                 }
                 match first.take() {
                     None if body.is_empty() => first = Some(chunk),

@@ -38,12 +38,14 @@
 //! # }
 //! ```
 
+mod each_alone;
 mod engine;
 mod lifecycle;
 mod outcome;
 mod policy;
 mod set;
 
+pub use each_alone::EachAlone;
 pub use engine::{PollTarget, Polled, WaitEvent, Waiter};
 pub use lifecycle::Lifecycle;
 pub use outcome::{Failure, Outcome, Phase, Snapshot, WaitError};

@@ -5,7 +5,8 @@
 //! still running. Each snapshot carries `percentComplete`.
 
 pub use sdk_runtime::wait::{
-    Failure, Lifecycle, Outcome, Phase, PollTarget, Polled, Snapshot, WaitError, WaitEvent, WaitPolicy, Waiter,
+    BatchTarget, EachAlone, Failure, Fetched, Lifecycle, Outcome, Phase, PollTarget, Polled, SetEvent, SetOptions,
+    Snapshot, Wait, WaitError, WaitEvent, WaitPolicy, WaitSet, Waiter,
 };
 
 use crate::types::{WorkRequest, WorkRequestError, WorkRequestStatus};
@@ -143,6 +144,19 @@ impl Client {
     pub fn wait_for_work_request(&self, id: &WorkRequestId) -> Waiter<Target> {
         Waiter::new(Target::new(self.clone(), id.clone()), WaitPolicy::default())
     }
+
+    /// A set of waits for many work requests of this instance, held by one scheduler (see [`WaitSet`]). Oracle
+    /// Analytics has no batch query, so each work request is polled with its own `GET`, up to 32 at once; each
+    /// wait follows `policy`, as a single [`wait_for_work_request`](Client::wait_for_work_request) would.
+    pub fn wait_set(&self, policy: WaitPolicy) -> WaitSet<Batch> {
+        let client = self.clone();
+        let batch = EachAlone::new(
+            move |id| Target::new(client.clone(), id),
+            phase,
+            |work_request| (status_name(work_request), work_request.percent_complete.map(f64::from)),
+        );
+        WaitSet::new(batch, policy)
+    }
 }
 
 #[cfg(test)]
@@ -206,3 +220,6 @@ mod tests {
         );
     }
 }
+
+/// Many work requests polled by one [`WaitSet`] (see [`Client::wait_set`]).
+pub type Batch = EachAlone<WorkRequestId, Target>;

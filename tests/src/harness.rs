@@ -201,7 +201,9 @@ pub async fn run_case<S: Service>(op: &Operation<S>, status: u16, trailing_slash
     match outcome {
         Ok(value) if success => {
             let expected = op.success.expected();
-            ensure(&value == expected, || format!("typed result {value} != expected {expected}"))
+            ensure(&value == expected, || {
+                format!("typed result {value} != expected {expected}")
+            })
         }
         Ok(value) => Err(format!("status {status} gave Ok({value})").into()),
         Err(error) if !success => {

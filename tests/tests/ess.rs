@@ -137,10 +137,13 @@ fn operations() -> Vec<Operation<Ess>> {
             query: vec![],
             request: None,
             statuses: &[200, 500],
-            success: Success::json("application/vnd.oracle.resource+json", json!({"links": [
-                {"rel": "self", "href": "https://fa.example.com/ess/rest/scheduler/v1", "mediaType": "application/json", "method": "GET", "templated": false},
-                {"rel": "requests", "href": "https://fa.example.com/ess/rest/scheduler/v1/requests"}
-            ]})),
+            success: Success::json(
+                "application/vnd.oracle.resource+json",
+                json!({"links": [
+                    {"rel": "self", "href": "https://fa.example.com/ess/rest/scheduler/v1", "mediaType": "application/json", "method": "GET", "templated": false},
+                    {"rel": "requests", "href": "https://fa.example.com/ess/rest/scheduler/v1/requests"}
+                ]}),
+            ),
             call: |c| Box::pin(async move { typed(c.get_root().send().await) }),
         },
         Operation {
@@ -183,7 +186,8 @@ fn operations() -> Vec<Operation<Ess>> {
                 "requestParameters": [{"name": "submit.argument6", "paramType": "STRING", "value": "ALL"}]
             })),
             statuses: &[201, 400, 403, 404, 409, 500],
-            success: Success::json("application/vnd.oracle.resource+json", 
+            success: Success::json(
+                "application/vnd.oracle.resource+json",
                 json!({"id": 300000012345680i64, "links": [{"rel": "self", "href": "https://fa.example.com/ess/rest/scheduler/v1/requests/300000012345680"}]}),
             ),
             call: |c| {
@@ -321,7 +325,10 @@ fn operations() -> Vec<Operation<Ess>> {
             query: vec![],
             request: None,
             statuses: &[200, 400, 403, 404, 500],
-            success: Success::json("application/json;charset=utf-8", json!({"canCancel": true, "canHold": false, "user": "scheduler.user"})),
+            success: Success::json(
+                "application/json;charset=utf-8",
+                json!({"canCancel": true, "canHold": false, "user": "scheduler.user"}),
+            ),
             call: |c| Box::pin(async move { typed(c.get_request_permissions().request_id(42).send().await) }),
         },
         Operation {
@@ -456,11 +463,14 @@ fn operations() -> Vec<Operation<Ess>> {
                 "requestParameters": [{"name": "step1.submit.argument1", "paramType": "STRING", "value": "ALL", "scope": "step1"}]
             })),
             statuses: &[201, 400, 403, 500],
-            success: Success::json("application/vnd.oracle.resource+json", json!({
-                "application": "EarHcmEss",
-                "arguments": ["ALL", "2024-10-15"],
-                "requestParameters": [{"name": "step1.submit.argument1", "paramType": "STRING", "value": "ALL", "scope": "step1"}]
-            })),
+            success: Success::json(
+                "application/vnd.oracle.resource+json",
+                json!({
+                    "application": "EarHcmEss",
+                    "arguments": ["ALL", "2024-10-15"],
+                    "requestParameters": [{"name": "step1.submit.argument1", "paramType": "STRING", "value": "ALL", "scope": "step1"}]
+                }),
+            ),
             call: |c| {
                 Box::pin(async move {
                     let body: types::StepArgs = serde_json::from_value(json!({
@@ -518,12 +528,12 @@ fn extra_trials() -> Vec<Trial> {
                 let page = "<html><head><title>502 Bad Gateway</title></head><body>bad gateway</body></html>";
                 let server = serve(ResponseTemplate::new(502).set_body_raw(page, "text/html")).await;
                 let error = client(&server.uri())?
-                        .get_request()
-                        .request_id(7)
-                        .send()
-                        .await
-                        .err()
-                        .ok_or("502 gave Ok")?;
+                    .get_request()
+                    .request_id(7)
+                    .send()
+                    .await
+                    .err()
+                    .ok_or("502 gave Ok")?;
                 ensure(error.status().map(|s| s.as_u16()) == Some(502), || format!("{error:?}"))?;
                 ensure(error.error_document().is_none(), || {
                     "HTML parsed as an ESS error".into()
@@ -543,12 +553,12 @@ fn extra_trials() -> Vec<Trial> {
             block_on(async {
                 let server = serve(ResponseTemplate::new(404)).await;
                 let error = client(&server.uri())?
-                        .delete_request()
-                        .request_id(9)
-                        .send()
-                        .await
-                        .err()
-                        .ok_or("404 gave Ok")?;
+                    .delete_request()
+                    .request_id(9)
+                    .send()
+                    .await
+                    .err()
+                    .ok_or("404 gave Ok")?;
                 ensure(error.status().map(|s| s.as_u16()) == Some(404), || format!("{error:?}"))?;
                 ensure(error.body().is_some_and(|b| b.is_empty()), || {
                     "body should be empty".into()
@@ -567,12 +577,12 @@ fn extra_trials() -> Vec<Trial> {
                 ))
                 .await;
                 let error = client(&server.uri())?
-                        .hold_request()
-                        .request_id(1)
-                        .send()
-                        .await
-                        .err()
-                        .ok_or("418 gave Ok")?;
+                    .hold_request()
+                    .request_id(1)
+                    .send()
+                    .await
+                    .err()
+                    .ok_or("418 gave Ok")?;
                 let detail = error.error_document().ok_or("no detail")?;
                 ensure(detail.error_code.as_deref() == Some("ESS-00418"), || {
                     format!("{detail:?}")
@@ -674,7 +684,9 @@ const FUSION_SEARCH_PAGE: &str = include_str!("../fixtures/ess/real/ess-search-p
 /// Checks what a caller reads of the real Fusion page.
 fn check_fusion_page(page: &types::RequestQueryResponse) -> Result<(), Failed> {
     use types::LinkRelation;
-    ensure(page.page_index == Some(1), || format!("pageIndex {:?}", page.page_index))?;
+    ensure(page.page_index == Some(1), || {
+        format!("pageIndex {:?}", page.page_index)
+    })?;
     ensure(page.count == Some(200), || format!("count {:?}", page.count))?;
     let page_links = page.links.as_deref().unwrap_or_default();
     ensure(
@@ -696,14 +708,18 @@ fn check_fusion_page(page: &types::RequestQueryResponse) -> Result<(), Failed> {
         ] {
             ensure(rels.contains(&rel), || format!("{rel:?} not among {rels:?}"))?;
         }
-        ensure(item.state.is_some() && item.request_id.is_some(), || format!("{item:?}"))?;
+        ensure(item.state.is_some() && item.request_id.is_some(), || {
+            format!("{item:?}")
+        })?;
     }
     let without_type = items
         .iter()
         .flat_map(|item| item.request_parameters.iter().flatten())
         .filter(|parameter| parameter.param_type.is_none())
         .count();
-    ensure(without_type > 0, || "no parameter without paramType in the real page".into())
+    ensure(without_type > 0, || {
+        "no parameter without paramType in the real page".into()
+    })
 }
 
 /// The replies real Oracle servers sent, through the calls that receive them.
@@ -755,10 +771,13 @@ fn real_reply_trials() -> Vec<Trial> {
                     .map_err(|e| e.to_string())?
                     .into_inner();
                 let items = page.items.unwrap_or_default();
-                ensure(items.len() == 1 && items[0].request_id == Some(5), || format!("{items:?}"))?;
-                ensure(items[0].request_parameters.is_none() && items[0].state.is_none(), || {
+                ensure(items.len() == 1 && items[0].request_id == Some(5), || {
                     format!("{items:?}")
                 })?;
+                ensure(
+                    items[0].request_parameters.is_none() && items[0].state.is_none(),
+                    || format!("{items:?}"),
+                )?;
                 let job = client(&server.uri())?.get_request().request_id(5).send().await;
                 ensure(job.is_ok(), || format!("{job:?}"))
             })

@@ -10,7 +10,11 @@ use std::path::{Path, PathBuf};
 use contract_tests::workspace_root;
 
 /// Where each service keeps its copies.
-const FIXTURE_DIRS: &[&str] = &["tests/fixtures/ess/real", "tests/fixtures/ogg/real", "tests/fixtures/workrequests/real"];
+const FIXTURE_DIRS: &[&str] = &[
+    "tests/fixtures/ess/real",
+    "tests/fixtures/ogg/real",
+    "tests/fixtures/workrequests/real",
+];
 
 fn collection() -> Option<PathBuf> {
     let dir = workspace_root().join("../shared/reference/real-replies");
@@ -46,7 +50,11 @@ fn every_real_reply_is_a_verbatim_fixture_that_a_test_reads() {
     let originals = files(&collection);
     assert!(!originals.is_empty(), "no real replies in {}", collection.display());
     for original in originals {
-        let name = original.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let name = original
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         let copies: Vec<PathBuf> = FIXTURE_DIRS
             .iter()
             .map(|dir| workspace_root().join(dir).join(&name))
@@ -57,13 +65,20 @@ fn every_real_reply_is_a_verbatim_fixture_that_a_test_reads() {
             continue;
         };
         if std::fs::read(copy).ok() != std::fs::read(&original).ok() {
-            problems.push(format!("{name}: {} is not byte-identical to the original", copy.display()));
+            problems.push(format!(
+                "{name}: {} is not byte-identical to the original",
+                copy.display()
+            ));
         }
         if !sources.contains(&format!("real/{name}")) {
             problems.push(format!("{name}: no test reads real/{name}"));
         }
     }
-    assert!(problems.is_empty(), "real replies without a parsing test:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "real replies without a parsing test:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -77,7 +92,11 @@ fn every_fixture_copy_has_its_provenance() {
         let readme = std::fs::read_to_string(dir.join("README.md")).unwrap_or_default();
         for fixture in fixtures {
             let name = fixture.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            assert!(readme.contains(name), "{}: {name} has no provenance line in README.md", dir.display());
+            assert!(
+                readme.contains(name),
+                "{}: {name} has no provenance line in README.md",
+                dir.display()
+            );
         }
     }
 }

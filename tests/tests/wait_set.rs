@@ -66,7 +66,10 @@ impl Scheduler {
     }
 
     fn polls(&self, id: i64) -> usize {
-        self.polls_of.lock().map(|p| p.get(&id).copied().unwrap_or(0)).unwrap_or(0)
+        self.polls_of
+            .lock()
+            .map(|p| p.get(&id).copied().unwrap_or(0))
+            .unwrap_or(0)
     }
 }
 
@@ -113,7 +116,10 @@ impl Respond for Responder {
 
 async fn serve(scheduler: Arc<Scheduler>) -> (MockServer, Client) {
     let server = MockServer::start().await;
-    Mock::given(any()).respond_with(Responder(scheduler)).mount(&server).await;
+    Mock::given(any())
+        .respond_with(Responder(scheduler))
+        .mount(&server)
+        .await;
     let client = Client::builder(format!("{}/ess/rest/scheduler/v1", server.uri()))
         .basic_auth("scheduler.user", "s3cret-Pa55")
         .build()
@@ -213,5 +219,82 @@ async fn a_dropped_wait_is_polled_no_more() {
     let polls = scheduler.polls(96);
     assert!(polls >= 1);
     tokio::time::sleep(Duration::from_secs(2)).await;
-    assert_eq!(scheduler.polls(96), polls, "request 96 was polled after its wait was dropped");
+    assert_eq!(
+        scheduler.polls(96),
+        polls,
+        "request 96 was polled after its wait was dropped"
+    );
+}
+
+/// A service without batch queries answers each id alone: `{id}` ends after `polls` polls.
+struct EachAloneServer {
+    polls: std::sync::Mutex<HashMap<String, usize>>,
+    ogg: bool,
+}
+
+impl Respond for EachAloneServer {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let id = request.url.path().rsplit('/').next().unwrap_or_default().to_owned();
+        let seen = self
+            .polls
+            .lock()
+            .map(|mut polls| {
+                let count = polls.entry(id.clone()).or_default();
+                *count += 1;
+                *count
+            })
+            .unwrap_or(1);
+        let done = seen >= 3;
+        let body = if self.ogg {
+            let progress = if done { "succeeded" } else { "running" };
+            json!({"$schema": "api:standardResponse", "links": [], "messages": [],
+                   "response": {"$schema": "ogg:request", "completed": done, "progress": progress}})
+        } else {
+            let status = if done { "SUCCEEDED" } else { "IN_PROGRESS" };
+            json!({"id": id, "status": status, "percentComplete": if done { 100.0 } else { 40.0 },
+                   "operationType": "RELOAD_DATASET", "timeAccepted": "2026-11-29T10:00:00.0+0000"})
+        };
+        ResponseTemplate::new(200).set_body_json(body)
+    }
+}
+
+async fn each_alone_server(ogg: bool) -> MockServer {
+    let server = MockServer::start().await;
+    let responder = EachAloneServer {
+        polls: std::sync::Mutex::new(HashMap::new()),
+        ogg,
+    };
+    Mock::given(any()).respond_with(responder).mount(&server).await;
+    server
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn goldengate_and_analytics_sets_follow_each_request_to_its_end() {
+    let server = each_alone_server(true).await;
+    let ogg = sdk_ogg::Client::builder(format!("{}/services/v2", server.uri()))
+        .basic_auth("oggadmin", "s3cret-Pa55")
+        .build()
+        .unwrap_or_else(|e| panic!("client: {e}"));
+    let set = ogg.wait_set(policy());
+    let waits: Vec<_> = (1..=50).map(|id| set.add(id)).collect();
+    for wait in waits {
+        assert_eq!(kind(&wait.await), "succeeded");
+    }
+
+    let server = each_alone_server(false).await;
+    let oac = sdk_workrequests::Client::builder(format!("{}/api/20210901", server.uri()))
+        .bearer_token("oac-token")
+        .build()
+        .unwrap_or_else(|e| panic!("client: {e}"));
+    let set = oac.wait_set(policy());
+    let ids: Vec<sdk_workrequests::WorkRequestId> = (1..=50)
+        .map(|i| sdk_workrequests::WorkRequestId::new(format!("lfc-cc:{i}-c9:3962654")))
+        .collect();
+    let waits: Vec<_> = ids.iter().map(|id| set.add(id.clone())).collect();
+    for wait in waits {
+        match wait.await {
+            Outcome::Succeeded(work_request) => assert_eq!(work_request.percent_complete, Some(100.0)),
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -179,7 +179,12 @@ fn serve(args: &Args) -> Result<(), BoxError> {
     runtime.block_on(async {
         let listener = server::listen(4096)?;
         println!("listening {}", listener.local_addr()?);
-        let state = Arc::new(FanoutServer::new(args.waiters, args.window, args.seed, args.unreadable_batches));
+        let state = Arc::new(FanoutServer::new(
+            args.waiters,
+            args.window,
+            args.seed,
+            args.unreadable_batches,
+        ));
         let handler = move |parts: &Parts| state.reply(parts);
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         std::thread::spawn(move || {
@@ -509,9 +514,21 @@ fn print_table(reports: &[Report]) {
             Box::new(|r| r.steady_cpu_per_poll_us),
             1,
         ),
-        ("polls made, one per id asked for (server count)", Box::new(|r| r.polls as f64), 0),
-        ("HTTP requests (server count)", Box::new(|r| r.server.http_requests as f64), 0),
-        ("of which multi-select queries", Box::new(|r| r.server.batch_queries as f64), 0),
+        (
+            "polls made, one per id asked for (server count)",
+            Box::new(|r| r.polls as f64),
+            0,
+        ),
+        (
+            "HTTP requests (server count)",
+            Box::new(|r| r.server.http_requests as f64),
+            0,
+        ),
+        (
+            "of which multi-select queries",
+            Box::new(|r| r.server.batch_queries as f64),
+            0,
+        ),
         (
             "CPU time per tracked request and second (µs)",
             Box::new(|r| r.cpu_s * 1e6 / r.waiters.max(1) as f64 / r.wall_s.max(1e-9)),

@@ -13,7 +13,6 @@ use std::time::{Duration, Instant};
 
 use sdk_benches::calls::{Clients, ESS_ID, OAC_ID, OGG_ID, Placement};
 use sdk_benches::handwritten::{EssStatus, OacWorkRequest, OggStatus};
-use sdk_ogg::types::ApiVersion;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -108,15 +107,7 @@ fn time(clients: &mut Clients, service: Service, kind: Kind, calls: u32) -> Dura
                     black_box(raw.ess_get_request(ESS_ID).await.expect("ok"));
                 }
                 (Service::Ogg, Kind::Sdk) => {
-                    black_box(
-                        ogg.get_request()
-                            .version(ApiVersion::V2)
-                            .request(OGG_ID)
-                            .send()
-                            .await
-                            .expect("ok")
-                            .into_inner(),
-                    );
+                    black_box(ogg.get_request().request(OGG_ID).send().await.expect("ok").into_inner());
                 }
                 (Service::Ogg, Kind::ReqwestGeneratedType) => {
                     black_box(

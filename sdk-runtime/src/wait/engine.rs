@@ -464,7 +464,10 @@ mod tests {
 
         let (target, _) = script(vec![running("RUNNING")]);
         let policy = exact().max_wait(Duration::from_secs(5));
-        let error = Waiter::new(target, policy).until_success().await.expect_err("times out");
+        let error = Waiter::new(target, policy)
+            .until_success()
+            .await
+            .expect_err("times out");
         assert_eq!(
             error.to_string(),
             "gave up waiting for test job 7 after 5s and 3 polls (last state: RUNNING)"

@@ -102,7 +102,6 @@ impl<T> Outcome<T> {
             Self::TimedOut { last, .. } | Self::PollFailed { last, .. } => last.as_ref(),
         }
     }
-
 }
 
 /// Why a wait for success did not end in success: the error of [`Waiter::until_success`], carried by

@@ -95,7 +95,10 @@ impl Default for SetOptions {
 }
 
 enum Command<I, T> {
-    Add { id: I, notify: Option<oneshot::Sender<Outcome<T>>> },
+    Add {
+        id: I,
+        notify: Option<oneshot::Sender<Outcome<T>>>,
+    },
     Cancel(I),
 }
 
@@ -384,7 +387,9 @@ impl<B: BatchTarget> Driver<B> {
         let limit = self.target.max_batch().max(1);
         let mut batch = Vec::new();
         while batch.len() < limit {
-            let Some((&(at, key), _)) = self.due.iter().next() else { break };
+            let Some((&(at, key), _)) = self.due.iter().next() else {
+                break;
+            };
             if at > now {
                 break;
             }
@@ -394,7 +399,9 @@ impl<B: BatchTarget> Driver<B> {
         }
         if !batch.is_empty() {
             while batch.len() < limit {
-                let Some((&(at, key), _)) = self.eligible.iter().next() else { break };
+                let Some((&(at, key), _)) = self.eligible.iter().next() else {
+                    break;
+                };
                 if at > now {
                     break;
                 }
@@ -418,7 +425,9 @@ impl<B: BatchTarget> Driver<B> {
     fn settle(&mut self, fetched: Fetched<B::Id, B::Status>) {
         for (id, result) in fetched {
             // A wait cancelled while its poll was in flight is gone: its result is dropped.
-            let Some(mut tracked) = self.tracked.remove(&id) else { continue };
+            let Some(mut tracked) = self.tracked.remove(&id) else {
+                continue;
+            };
             if !tracked.in_flight {
                 self.tracked.insert(id, tracked);
                 continue;
@@ -606,7 +615,10 @@ mod tests {
 
     fn unavailable(retry_after: Duration) -> Error {
         let mut headers = http::HeaderMap::new();
-        headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from(retry_after.as_secs()));
+        headers.insert(
+            http::header::RETRY_AFTER,
+            http::HeaderValue::from(retry_after.as_secs()),
+        );
         Error::Api(Box::new(crate::error::ApiError {
             service: "TEST",
             operation: "query",
@@ -645,13 +657,23 @@ mod tests {
                     }
                     let done = self.ends.get(&id).is_some_and(|end| now >= *end);
                     let status = if done { "DONE" } else { "RUNNING" };
-                    (id, Ok(Polled { status, retry_after: None }))
+                    (
+                        id,
+                        Ok(Polled {
+                            status,
+                            retry_after: None,
+                        }),
+                    )
                 })
                 .collect()
         }
 
         fn phase(&self, status: &&'static str) -> Phase {
-            if *status == "DONE" { Phase::Succeeded } else { Phase::Running }
+            if *status == "DONE" {
+                Phase::Succeeded
+            } else {
+                Phase::Running
+            }
         }
 
         fn describe(&self, status: &&'static str) -> (String, Option<f64>) {
@@ -679,7 +701,12 @@ mod tests {
             requests * 10 <= id_polls,
             "{requests} requests for {id_polls} polls of single ids"
         );
-        assert!(jobs.batches.lock().map(|b| b.iter().all(|batch| batch.len() <= 50)).unwrap_or(false));
+        assert!(
+            jobs.batches
+                .lock()
+                .map(|b| b.iter().all(|batch| batch.len() <= 50))
+                .unwrap_or(false)
+        );
     }
 
     #[tokio::test(start_paused = true)]
