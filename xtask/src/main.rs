@@ -142,7 +142,8 @@ pub fn workspace_root() -> Result<PathBuf> {
 fn find_workspace_root(start: &Path) -> Option<PathBuf> {
     start.ancestors().find_map(|dir| {
         let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).ok()?;
-        let is_ours = manifest.lines().any(|l| l.trim() == "[workspace]") && dir.join("xtask").join("Cargo.toml").is_file();
+        let is_ours =
+            manifest.lines().any(|l| l.trim() == "[workspace]") && dir.join("xtask").join("Cargo.toml").is_file();
         is_ours.then(|| dir.to_path_buf())
     })
 }

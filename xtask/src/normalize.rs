@@ -249,7 +249,12 @@ fn roots(spec: &Value) -> (BTreeSet<String>, BTreeSet<String>) {
     if let Some(shared) = spec.pointer("/components/responses") {
         schema_refs(shared, &mut replies);
     }
-    for item in spec.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.values()) {
+    for item in spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
         if let Some(parameters) = item.get("parameters") {
             schema_refs(parameters, &mut requests);
         }
@@ -332,7 +337,11 @@ fn reply_sections(spec: &mut Value) -> Vec<&mut Value> {
     if let Some(responses) = components.and_then(|c| c.get_mut("responses")) {
         out.push(responses);
     }
-    for item in paths.and_then(Value::as_object_mut).into_iter().flat_map(|p| p.values_mut()) {
+    for item in paths
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|p| p.values_mut())
+    {
         let Some(item) = item.as_object_mut() else { continue };
         for (key, op) in item.iter_mut() {
             if METHODS.contains(&key.as_str())
@@ -424,7 +433,9 @@ fn is_collection(schema: &Value) -> bool {
     }
     match schema.get("type").and_then(Value::as_str) {
         Some("array") => true,
-        Some("object") => schema.get("properties").is_none_or(|p| p.as_object().is_none_or(Map::is_empty)),
+        Some("object") => schema
+            .get("properties")
+            .is_none_or(|p| p.as_object().is_none_or(Map::is_empty)),
         _ => false,
     }
 }
@@ -689,7 +700,10 @@ mod tests {
         assert!(details.get("required").is_none());
         assert_eq!(details["properties"]["parameters"]["nullable"], json!(true));
         assert_eq!(details["properties"]["extra"]["nullable"], json!(true));
-        assert!(details["properties"]["state"].get("nullable").is_none(), "a $ref stays as it is");
+        assert!(
+            details["properties"]["state"].get("nullable").is_none(),
+            "a $ref stays as it is"
+        );
         assert!(details["properties"]["id"].get("minimum").is_none());
         assert!(details["properties"]["name"].get("pattern").is_none());
         assert!(details["properties"]["name"].get("maxLength").is_none());
@@ -717,7 +731,10 @@ mod tests {
         lenient_replies(&mut s).expect("loosens");
         let schemas = &s["components"]["schemas"];
         assert_eq!(schemas["Submit"]["required"], json!(["jobDefinitionId"]));
-        assert_eq!(schemas["Submit"]["properties"]["jobDefinitionId"]["minLength"], json!(1));
+        assert_eq!(
+            schemas["Submit"]["properties"]["jobDefinitionId"]["minLength"],
+            json!(1)
+        );
         // Shared by both sides: the request keeps the original, the reply gets a lenient copy.
         assert_eq!(schemas["Parameter"]["required"], json!(["name", "paramType"]));
         assert_eq!(
@@ -726,7 +743,11 @@ mod tests {
         );
         let copy = &schemas["ParameterReply"];
         assert!(copy.get("required").is_none());
-        assert!(copy["description"].as_str().is_some_and(|d| d.contains("reply form of `Parameter`")));
+        assert!(
+            copy["description"]
+                .as_str()
+                .is_some_and(|d| d.contains("reply form of `Parameter`"))
+        );
         assert_eq!(
             schemas["Details"]["properties"]["parameters"]["items"]["$ref"],
             json!("#/components/schemas/ParameterReply")

@@ -28,7 +28,9 @@ pub fn examples(readme: &str) -> Result<Vec<Example>> {
     let mut manifest: Option<String> = None;
     let mut lines = readme.lines().enumerate();
     while let Some((number, line)) = lines.next() {
-        let Some(info) = line.trim_start().strip_prefix("```") else { continue };
+        let Some(info) = line.trim_start().strip_prefix("```") else {
+            continue;
+        };
         let language = info.split(',').next().unwrap_or_default().trim();
         let mut body = String::new();
         let mut closed = false;
@@ -47,7 +49,10 @@ pub fn examples(readme: &str) -> Result<Vec<Example>> {
             "toml" => manifest = Some(body),
             "rust" if !info.contains("ignore") => {
                 let Some(manifest) = &manifest else {
-                    bail!("README.md line {}: a Rust example with no TOML snippet above it", number + 1);
+                    bail!(
+                        "README.md line {}: a Rust example with no TOML snippet above it",
+                        number + 1
+                    );
                 };
                 out.push(Example {
                     line: number + 1,
@@ -131,7 +136,10 @@ pub fn check(root: &Path) -> Result<()> {
         }
     }
     if failed.is_empty() {
-        println!("{} README examples build with the dependencies listed beside them", examples.len());
+        println!(
+            "{} README examples build with the dependencies listed beside them",
+            examples.len()
+        );
         Ok(())
     } else {
         bail!("README examples at lines {failed:?} do not build with the dependencies listed above them")
@@ -150,7 +158,10 @@ mod tests {
         assert_eq!(found.len(), 2);
         assert_eq!(found[0].line, 8);
         assert!(found[0].manifest.contains("sdk-ess"));
-        assert_eq!(found[0].code, "use sdk_ess::Client;\nasync fn demo() {}\n\n\nfn main() {}\n");
+        assert_eq!(
+            found[0].code,
+            "use sdk_ess::Client;\nasync fn demo() {}\n\n\nfn main() {}\n"
+        );
         assert!(found[1].manifest.contains("sdk-ogg") && !found[1].manifest.contains("sdk-ess"));
         assert_eq!(found[1].code, "#[tokio::main]\nasync fn main() {}\n");
     }

@@ -96,7 +96,9 @@ fn drop_name_from_group(tree: &mut syn::UseTree, root: &str, name: &str) -> bool
     if path.ident != root {
         return false;
     }
-    let syn::UseTree::Group(group) = &mut *path.tree else { return false };
+    let syn::UseTree::Group(group) = &mut *path.tree else {
+        return false;
+    };
     let before = group.items.len();
     group.items = std::mem::take(&mut group.items)
         .into_iter()
@@ -169,19 +171,21 @@ fn rewrite_send(function: &mut syn::ImplItemFn) -> Result<()> {
         errors.visit_stmt_mut(stmt);
     }
     if errors.built != 1 {
-        bail!("{}: expected one `.build()?` of the request, found {}", place(), errors.built);
+        bail!(
+            "{}: expected one `.build()?` of the request, found {}",
+            place(),
+            errors.built
+        );
     }
     // progenitor names the built request `request`, or `_request` when a parameter is called `request`.
     let request = kept
         .iter()
         .rev()
         .find_map(|stmt| match stmt {
-            syn::Stmt::Local(local) if local.to_token_stream().to_string().contains(". build ()") => {
-                match &local.pat {
-                    syn::Pat::Ident(binding) => Some(binding.ident.clone()),
-                    _ => None,
-                }
-            }
+            syn::Stmt::Local(local) if local.to_token_stream().to_string().contains(". build ()") => match &local.pat {
+                syn::Pat::Ident(binding) => Some(binding.ident.clone()),
+                _ => None,
+            },
             _ => None,
         })
         .ok_or_else(|| anyhow!("{}: no `let` binding of the built request", place()))?;
@@ -236,7 +240,9 @@ fn drop_empty_header_map(stmts: &mut Vec<syn::Stmt>) {
 
 /// `Result<ResponseValue<T>, Error<()>>` becomes `Result<ResponseValue<T>, ::sdk_runtime::Error>`.
 fn set_error_type(output: &mut syn::ReturnType) -> Option<()> {
-    let syn::ReturnType::Type(_, ty) = output else { return None };
+    let syn::ReturnType::Type(_, ty) = output else {
+        return None;
+    };
     let syn::Type::Path(path) = &mut **ty else { return None };
     let segment = path.path.segments.last_mut()?;
     if segment.ident != "Result" {
@@ -385,7 +391,10 @@ mod tests {
         );
         assert!(code.contains("map_err(::sdk_runtime::Error::InvalidRequest)"), "{code}");
         let compact: String = code.split_whitespace().collect();
-        assert!(compact.contains(".build().map_err(::sdk_runtime::Error::request_not_built)?"), "{code}");
+        assert!(
+            compact.contains(".build().map_err(::sdk_runtime::Error::request_not_built)?"),
+            "{code}"
+        );
         for gone in [
             "api-version",
             "header_map",
@@ -406,7 +415,10 @@ mod tests {
         assert!(!code.contains("pub fn new(baseurl"), "{code}");
         assert!(code.contains("pub(crate) fn new_with_client("), "{code}");
         assert!(!code.contains("assert_client_hooks"), "{code}");
-        assert!(code.contains("pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};"), "{code}");
+        assert!(
+            code.contains("pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};"),
+            "{code}"
+        );
         assert!(code.contains("use super::{ByteStream, ResponseValue};"), "{code}");
     }
 
@@ -434,7 +446,10 @@ mod tests {
         );
         route_through_runtime(&mut file).expect("rewrites");
         let code = text(&file);
-        assert!(code.contains("X-ID-TENANT-NAME") && code.contains(".headers(header_map)"), "{code}");
+        assert!(
+            code.contains("X-ID-TENANT-NAME") && code.contains(".headers(header_map)"),
+            "{code}"
+        );
         assert!(!code.contains("api-version"), "{code}");
     }
 
@@ -457,7 +472,10 @@ mod tests {
         );
         route_through_runtime(&mut file).expect("rewrites");
         let code = text(&file);
-        assert!(code.contains("send_json(&client.client, _request, \"get_request\")"), "{code}");
+        assert!(
+            code.contains("send_json(&client.client, _request, \"get_request\")"),
+            "{code}"
+        );
     }
 
     #[test]
@@ -483,7 +501,12 @@ mod tests {
             route_through_runtime(&mut file).expect("rewrites");
             let code = text(&file);
             let compact: String = code.split_whitespace().collect();
-            assert!(compact.contains(&format!(".{method}(&client.client,request,\"download\",&[200u16,202u16])")), "{code}");
+            assert!(
+                compact.contains(&format!(
+                    ".{method}(&client.client,request,\"download\",&[200u16,202u16])"
+                )),
+                "{code}"
+            );
         }
     }
 
@@ -500,7 +523,9 @@ mod tests {
             }},
             quote!(Result<ResponseValue<()>, Error<()>>),
         );
-        let err = route_through_runtime(&mut file).expect_err("two reply kinds").to_string();
+        let err = route_through_runtime(&mut file)
+            .expect_err("two reply kinds")
+            .to_string();
         assert!(err.contains("odd_one") && err.contains("different kinds"), "{err}");
     }
 }
