@@ -168,6 +168,9 @@ impl Client {
     }
 }
 
+/// Many background requests polled by one [`WaitSet`] (see [`Client::wait_set`]).
+pub type Batch = EachAlone<i64, Target>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +263,3 @@ mod tests {
         assert_eq!(state_name(&reply), "(no request document)");
     }
 }
-
-/// Many background requests polled by one [`WaitSet`] (see [`Client::wait_set`]).
-pub type Batch = EachAlone<i64, Target>;

@@ -159,6 +159,9 @@ impl Client {
     }
 }
 
+/// Many work requests polled by one [`WaitSet`] (see [`Client::wait_set`]).
+pub type Batch = EachAlone<WorkRequestId, Target>;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,6 +223,3 @@ mod tests {
         );
     }
 }
-
-/// Many work requests polled by one [`WaitSet`] (see [`Client::wait_set`]).
-pub type Batch = EachAlone<WorkRequestId, Target>;

@@ -1013,7 +1013,7 @@ fn addressing_trials() -> Vec<Trial> {
             ensure(matches!(error, ConfigError::InvalidBaseUrl { .. }), || {
                 format!("{what}: {error:?}")
             })?;
-            let shown = Error::from(error).to_string();
+            let shown = error.to_string();
             ensure(shown.contains(expected), || format!("{what}: {shown}"))?;
         }
         Ok(())

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use sdk_ess::{Client, Error, RetryPolicy, Secret};
+use sdk_ess::{Client, RetryPolicy, Secret};
 use serde_json::json;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -79,7 +79,7 @@ async fn secrets_never_appear_in_debug_display_errors_or_traces() {
     let mut printed = String::new();
     for client in [&basic, &bearer, &sourced] {
         printed.push_str(&format!("{client:?}\n{:?}\n", client.runtime()));
-        let error = Error::from(client.get_request().request_id(42).send().await.expect_err("403"));
+        let error = client.get_request().request_id(42).send().await.expect_err("403");
         printed.push_str(&format!("{error}\n{error:?}\n"));
     }
     let traces = String::from_utf8(captured.0.lock().expect("lock").clone()).expect("utf-8");

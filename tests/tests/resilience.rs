@@ -75,14 +75,12 @@ async fn post_meeting_503_is_sent_exactly_once() {
         .respond_with(unavailable())
         .mount(&server)
         .await;
-    let error = Error::from(
-        client(&server, RetryPolicy::default())
-            .cancel_request()
-            .request_id(42)
-            .send()
-            .await
-            .expect_err("503"),
-    );
+    let error = client(&server, RetryPolicy::default())
+        .cancel_request()
+        .request_id(42)
+        .send()
+        .await
+        .expect_err("503");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert!(error.is_retryable(), "the caller may decide to retry");
     assert_eq!(requests(&server).await, 1);
@@ -168,14 +166,12 @@ async fn a_retry_after_beyond_the_budget_ends_the_call_at_once() {
     let server = MockServer::start().await;
     mount(&server, unavailable().insert_header("Retry-After", "120"), 1).await;
     let started = Instant::now();
-    let error = Error::from(
-        client(&server, RetryPolicy::default().budget(Duration::from_secs(60)))
-            .get_request()
-            .request_id(42)
-            .send()
-            .await
-            .expect_err("no wait of two minutes"),
-    );
+    let error = client(&server, RetryPolicy::default().budget(Duration::from_secs(60)))
+        .get_request()
+        .request_id(42)
+        .send()
+        .await
+        .expect_err("no wait of two minutes");
     assert_eq!(started.elapsed(), Duration::ZERO);
     assert_eq!(
         error.api().and_then(|a| a.retry_after()),
@@ -197,14 +193,12 @@ async fn the_budget_ends_a_storm_of_503s_with_the_last_error() {
         .max_delay(Duration::from_secs(4))
         .budget(Duration::from_secs(30));
     let started = Instant::now();
-    let error = Error::from(
-        client(&server, policy)
-            .get_request()
-            .request_id(42)
-            .send()
-            .await
-            .expect_err("storm"),
-    );
+    let error = client(&server, policy)
+        .get_request()
+        .request_id(42)
+        .send()
+        .await
+        .expect_err("storm");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert!(error.to_string().contains("Service Unavailable"), "{error}");
     assert!(started.elapsed() <= Duration::from_secs(30), "{:?}", started.elapsed());
@@ -239,14 +233,12 @@ async fn a_refused_connection_is_retried_and_reported_as_transport() {
         .build()
         .expect("valid configuration");
     // Even a POST may be retried when the connection never opened: the server cannot have seen it.
-    let error = Error::from(
-        client
-            .cancel_request()
-            .request_id(1)
-            .send()
-            .await
-            .expect_err("nothing listens"),
-    );
+    let error = client
+        .cancel_request()
+        .request_id(1)
+        .send()
+        .await
+        .expect_err("nothing listens");
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     assert!(error.is_retryable());
     // The message names the call and the cause, not just "error sending request".
@@ -308,7 +300,7 @@ async fn a_second_401_is_returned_not_looped_on() {
         .no_timeouts()
         .build()
         .expect("valid configuration");
-    let error = Error::from(client.get_root().send().await.expect_err("401"));
+    let error = client.get_root().send().await.expect_err("401");
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     assert_eq!(requests(&server).await, 2);
 }
@@ -321,7 +313,7 @@ async fn a_failing_token_source_is_an_auth_error() {
         .no_timeouts()
         .build()
         .expect("valid configuration");
-    let error = Error::from(client.get_root().send().await.expect_err("no token"));
+    let error = client.get_root().send().await.expect_err("no token");
     assert!(
         matches!(error, Error::Auth(ref m) if m.contains("identity domain unreachable")),
         "{error:?}"
@@ -338,7 +330,7 @@ async fn the_per_attempt_timeout_fires_on_a_reply_that_never_comes() {
         .retry_policy(RetryPolicy::disabled())
         .build()
         .expect("valid configuration");
-    let error = Error::from(client.get_request().request_id(1).send().await.expect_err("timeout"));
+    let error = client.get_request().request_id(1).send().await.expect_err("timeout");
     assert!(matches!(&error, Error::Transport(e) if e.is_timeout()), "{error:?}");
 }
 
