@@ -202,6 +202,10 @@ fn serve(args: &Args) -> Result<(), BoxError> {
 
 /// The client process: one client, one task per request id, then the report as one JSON line.
 fn client(args: &Args) -> Result<(), BoxError> {
+    // `FANOUT_TRACE=1` prints the SDK's retries and poll failures (off for measurements: tracing costs CPU).
+    if std::env::var_os("FANOUT_TRACE").is_some() {
+        tracing_subscriber::fmt().with_writer(std::io::stderr).init();
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(args.threads)
         .enable_all()

@@ -81,7 +81,8 @@ pub struct SetOptions {
     /// How many batches may be in flight at once (default 4).
     pub concurrency: usize,
     /// How far ahead of its schedule an id may be polled to join a batch, as a fraction of its current delay
-    /// (default 0.5). 0 polls every id exactly on its schedule.
+    /// (default 0.5); a new id's first poll waits at most this fraction of the first delay for a batch to join.
+    /// 0 polls every id exactly on its schedule, and a new id at once.
     pub pull_forward: f64,
 }
 
@@ -352,18 +353,25 @@ impl<B: BatchTarget> Driver<B> {
                 self.remove(&id);
                 let now = Instant::now();
                 self.sequence += 1;
+                // The first poll joins the next batch, or goes out alone at most `pull_forward` of the first
+                // delay later: ids added one after another are then polled together, not one request each.
+                let first = now
+                    + self
+                        .policy
+                        .ceiling(1)
+                        .mul_f64(self.options.pull_forward.clamp(0.0, 1.0));
                 let tracked = Tracked {
                     key: self.sequence,
                     started: now,
                     polls: 0,
                     failures_in_a_row: 0,
-                    next_at: now,
+                    next_at: first,
                     earliest_at: now,
                     final_poll_done: false,
                     in_flight: false,
                     notify,
                 };
-                self.due.insert((now, tracked.key), id.clone());
+                self.due.insert((first, tracked.key), id.clone());
                 self.eligible.insert((now, tracked.key), id.clone());
                 self.tracked.insert(id, tracked);
             }
@@ -394,6 +402,9 @@ impl<B: BatchTarget> Driver<B> {
                 break;
             }
             if let Some(id) = self.due.remove(&(at, key)) {
+                if let Some(tracked) = self.tracked.get(&id) {
+                    self.eligible.remove(&(tracked.earliest_at, tracked.key));
+                }
                 batch.push(id);
             }
         }
@@ -415,7 +426,6 @@ impl<B: BatchTarget> Driver<B> {
         }
         for id in &batch {
             if let Some(tracked) = self.tracked.get_mut(id) {
-                self.eligible.remove(&(tracked.earliest_at, tracked.key));
                 tracked.in_flight = true;
             }
         }
@@ -504,11 +514,22 @@ impl<B: BatchTarget> Driver<B> {
         // No jitter: it spreads independent clients apart, and a set is one client. Each id is polled at the
         // policy's bound for its delay at the latest, and up to `pull_forward` of it earlier, with a batch.
         let ours = self.policy.ceiling(tracked.polls);
-        let delay = retry_after.map_or(ours, |server| server.max(ours));
-        let mut next_at = now + delay;
+        // The schedule counts from when the poll just made was due (from the start, for the first poll, which may
+        // have waited for a batch), or from when it was made if that was earlier: a late poll never delays the next.
+        let base = if tracked.polls == 1 {
+            tracked.started
+        } else {
+            now.min(tracked.next_at)
+        };
+        let mut next_at = match retry_after {
+            Some(server) => (base + ours).max(now + server),
+            None => base + ours,
+        };
         // Pulled forward at most a fraction of the delay, and never before a server's Retry-After.
         let early = ours.mul_f64(self.options.pull_forward.clamp(0.0, 1.0));
-        let mut earliest_at = retry_after.map_or(next_at - early, |server| (now + server).max(next_at - early));
+        let mut earliest_at = retry_after
+            .map_or(next_at - early, |server| (now + server).max(next_at - early))
+            .max(now);
         if let Some(deadline) = self.policy.wait_limit().map(|max| tracked.started + max)
             && next_at >= deadline
         {
