@@ -1,0 +1,91 @@
+//! A stateful, in-memory simulator of three Oracle asynchronous job APIs, for tests: the Enterprise
+//! Scheduler Service (ESS), GoldenGate background requests (OGG) and Oracle Analytics work requests (OAC).
+//!
+//! It is a real HTTP server on a loopback port that answers the 30 operations of `specs/ess.yaml`,
+//! `specs/ogg.yaml` and `specs/workrequests.yaml` as Oracle's documentation describes them, with:
+//!
+//! - requests that move through their states on a **virtual clock** ([`VirtualClock`]): a two-hour job ends
+//!   as soon as the test advances the clock by two hours;
+//! - **scenarios** ([`EssScenario`], [`OggScenario`], [`OacScenario`]) per job definition, per Analytics
+//!   object or starting operation, and per GoldenGate request: the path of states, how long each lasts, and
+//!   the ending (failure cause and message included);
+//! - **faults** per operation ([`Fault`]): 429 and 503 with `Retry-After`, 500, a proxy's 502 HTML page, a
+//!   slow reply, a dropped connection, a truncated body — as the next N calls or at a seeded rate;
+//! - **credentials** ([`AuthConfig`]): Basic and bearer tokens that expire on the virtual clock, refused with
+//!   each service's own 401 reply; none are checked by default;
+//! - a **recording** of every request ([`RecordedRequest`], secrets redacted) and a count per `operationId`,
+//!   so a test can assert that a starting POST was sent once;
+//! - the same controls over HTTP under `/_simulator/...` (see the [`admin`] module), and a standalone binary:
+//!   `cargo run -p sdk-simulator -- --port 8080`.
+//!
+//! # Example: a two-hour ESS job, in milliseconds
+//!
+//! ```
+//! use std::time::Duration;
+//! use sdk_simulator::{EssScenario, Simulator};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let sim = Simulator::start().await?;
+//! let job = "JobDefinition://oracle/apps/ess/custom/NightlyLoad";
+//! sim.set_ess_scenario(job, EssScenario::succeeds_after(Duration::from_secs(2 * 3600)));
+//!
+//! let http = reqwest::Client::new();
+//! let submitted: serde_json::Value = http
+//!     .post(format!("{}/requests", sim.ess_url()))
+//!     .json(&serde_json::json!({"jobDefinitionId": job, "application": "EarCustomEss"}))
+//!     .send()
+//!     .await?
+//!     .json()
+//!     .await?;
+//! let id = submitted["id"].as_i64().unwrap_or_default();
+//! assert_eq!(sim.ess_state(id).as_deref(), Some("WAIT"));
+//!
+//! sim.advance(Duration::from_secs(5));
+//! assert_eq!(sim.ess_state(id).as_deref(), Some("RUNNING"));
+//! sim.advance(Duration::from_secs(2 * 3600));
+//! assert_eq!(sim.ess_state(id).as_deref(), Some("SUCCEEDED"));
+//! assert_eq!(sim.count("submitRequest"), 1);
+//! # Ok(()) }
+//! ```
+//!
+//! # Where the simulator goes beyond Oracle's documentation
+//!
+//! Oracle documents states, transitions and bodies; how long a state lasts, which ids are handed out and a
+//! few reply shapes are not documented. The simulator's choices are listed in each service module
+//! ([`ess`], [`ogg`], [`analytics`]) and in [`scenario`]; the main ones: ESS ids count from
+//! 300000000000001, `errorCode` is `ESS-00<status>`, search pages are 1-based with 25 requests, the
+//! multi-selection `batch` item is `{"requestId", "status", "request" | "error"}` (inferred: Oracle lists
+//! `RequestBatchItem` without its members); GoldenGate requests are created through the simulator (no
+//! documented call starts one) and a result asked for before completion is a 404; Analytics ids look like
+//! `lfc-cc:13347-c9:3962654` and data-flow/sequence runs report `RUN_DATAFLOW`/`RUN_SEQUENCE`.
+
+pub mod admin;
+pub mod analytics;
+pub mod auth;
+pub mod clock;
+mod error;
+pub mod ess;
+pub mod faults;
+pub mod ogg;
+pub mod operation;
+mod query;
+pub mod recorder;
+mod reply;
+pub mod scenario;
+mod server;
+mod simulator;
+mod state;
+
+pub use analytics::WorkRequestIds;
+pub use auth::{AuthConfig, Credential};
+pub use clock::VirtualClock;
+pub use error::Error;
+pub use faults::{Fault, FaultRate};
+pub use ogg::OggTarget;
+pub use recorder::RecordedRequest;
+pub use scenario::{EssScenario, OacScenario, OggResult, OggScenario, Step};
+pub use simulator::{OggAddressing, Simulator, SimulatorBuilder};
+
+/// Name of the default GoldenGate deployment (reached by the direct and OCI URL forms).
+pub const DEFAULT_DEPLOYMENT: &str = "Local";
