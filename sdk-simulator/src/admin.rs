@@ -14,7 +14,7 @@
 //! | `POST /_simulator/ogg/multi-deployment` | `{"enabled": true}` | `/services/v2/...` answers OGG-12031 |
 //! | `POST /_simulator/faults` | `{"operationId": "getRequest", "next": [fault...], "rate": [{"fault": {...}, "probability": 0.1}], "seed": 1}` | adds faults |
 //! | `DELETE /_simulator/faults` | | removes every fault |
-//! | `POST /_simulator/force` | `{"service": "ess", "id": 300000000000001, "state": "ERROR", "cause": "...", "message": "..."}`; GoldenGate adds `deployment`/`ogg_service` | forces a state |
+//! | `POST /_simulator/force` | `{"service": "ess", "id": 300000012345680, "state": "ERROR", "cause": "...", "message": "..."}`; GoldenGate adds `deployment`/`ogg_service` | forces a state |
 //! | `GET /_simulator/state/{service}/{id}` | | `{"state": "..."}` (GoldenGate: `?deployment=&service=`) |
 //! | `GET /_simulator/requests` | | recorded requests (secrets redacted) |
 //! | `GET /_simulator/counts` | | requests per `operationId` |

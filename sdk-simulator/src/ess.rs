@@ -10,8 +10,8 @@
 //! - every refusal is a `SimpleExceptionDetail`: 400 "Unsupported state for operation", 403, 404 "Request ID
 //!   not found", 409 "Conflict".
 //!
-//! Simulator choices where Oracle is silent (documented in the crate docs): ids count up from
-//! 300000000000001; `errorCode` is `ESS-00<status>`; a request released from HOLD goes back to WAIT and then
+//! Simulator choices where Oracle is silent (documented in the crate docs): ids count up from the spec's example id
+//! 300000012345680; `errorCode` is `ESS-00<status>`; a request released from HOLD goes back to WAIT and then
 //! follows the rest of its plan; a synchronous job in CANCELLING becomes CANCELLED after the scenario's
 //! `cancel_delay`; `executionStatus` SUSPEND leads to ERROR_MANUAL_RECOVERY and PAUSE to PAUSED; `search`
 //! pages are 1-based and hold 25 requests (configurable); the multi-selection `batch` item shape
@@ -30,7 +30,7 @@ use crate::reply::{Ctx, Reply, rfc3339_millis};
 use crate::scenario::EssScenario;
 
 /// First request id handed out.
-const FIRST_ID: i64 = 300_000_000_000_001;
+const FIRST_ID: i64 = 300_000_012_345_680;
 /// The documented wait before a request in CANCELLING may be force-cancelled.
 pub const FORCE_CANCEL_AFTER: Duration = Duration::from_secs(30 * 60);
 

@@ -54,7 +54,7 @@
 //! Oracle documents states, transitions and bodies; how long a state lasts, which ids are handed out and a
 //! few reply shapes are not documented. The simulator's choices are listed in each service module
 //! ([`ess`], [`ogg`], [`analytics`]) and in [`scenario`]; the main ones: ESS ids count from
-//! 300000000000001, `errorCode` is `ESS-00<status>`, search pages are 1-based with 25 requests, the
+//! 300000012345680, `errorCode` is `ESS-00<status>`, search pages are 1-based with 25 requests, the
 //! multi-selection `batch` item is `{"requestId", "status", "request" | "error"}` (inferred: Oracle lists
 //! `RequestBatchItem` without its members); GoldenGate requests are created through the simulator (no
 //! documented call starts one) and a result asked for before completion is a 404; Analytics ids look like
