@@ -215,15 +215,24 @@ fn fault_reply(fault: &Fault, op: &Operation, ctx: &Ctx, path: &str) -> Reply {
 fn to_response(reply: Reply, truncate: bool) -> Response<Body> {
     let len = reply.body.len();
     let body = if truncate {
+        // Half the body, a pause so that it is flushed to the client, then an error that closes the connection.
         let half = reply.body.slice(..len / 2);
-        let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-            Ok(half),
-            Err(std::io::Error::new(
-                std::io::ErrorKind::ConnectionAborted,
-                "truncated by the simulator",
-            )),
-        ];
-        Body::from_stream(futures_util::stream::iter(chunks))
+        let stream = futures_util::stream::unfold(0u8, move |step| {
+            let half = half.clone();
+            async move {
+                match step {
+                    0 => Some((Ok(half), 1)),
+                    1 => {
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                        let cut =
+                            std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "truncated by the simulator");
+                        Some((Err(cut), 2))
+                    }
+                    _ => None,
+                }
+            }
+        });
+        Body::from_stream(stream)
     } else {
         Body::from(reply.body)
     };
