@@ -320,7 +320,6 @@ impl EssRequest {
         if terminal {
             put("errorWarningMessage", json!(cur.message));
             if cur.message.is_some() {
-                put("errorWarningDetail", json!(cur.message));
                 put("errorWarningTime", t(Some(cur.at)));
             }
             put("errorType", json!(cur.error_type));
