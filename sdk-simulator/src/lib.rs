@@ -49,6 +49,54 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Testing your code
+//!
+//! A complete test of code that submits an ESS job with `sdk-ess` and waits for it. The simulator's clock
+//! runs at 36 000 virtual seconds per real second here, so the two-hour job takes a fraction of a second; a
+//! test can instead keep the clock still and call [`Simulator::advance`].
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! use sdk_ess::types;
+//! use sdk_runtime::wait::{Outcome, WaitPolicy};
+//! use sdk_simulator::{AuthConfig, EssScenario, Simulator};
+//!
+//! const JOB: &str = "JobDefinition://oracle/apps/ess/custom/NightlyLoad";
+//!
+//! /// The code under test: submits the nightly load and waits until it ends.
+//! async fn run_nightly(client: &sdk_ess::Client, policy: WaitPolicy) -> Result<String, Box<dyn std::error::Error>> {
+//!     let body = types::SubmitRequest::builder().job_definition_id(JOB).application(Some("EarCustomEss".to_owned()));
+//!     let submitted = client.submit_request().body(body).send().await.map_err(sdk_ess::Error::from)?;
+//!     let id = submitted.into_inner().id.ok_or("no request id")?;
+//!     match client.wait_for_request(id).with_policy(policy).wait().await {
+//!         Outcome::Succeeded(job) => Ok(job.state.map(|s| s.to_string()).unwrap_or_default()),
+//!         Outcome::Failed { failure, .. } => Err(format!("{}: {:?}", failure.state, failure.messages).into()),
+//!         other => Err(format!("{other:?}").into()),
+//!     }
+//! }
+//!
+//! # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // In your crate: #[tokio::test] async fn nightly_load_succeeds() { ... }
+//! let sim = Simulator::builder()
+//!     .auth(AuthConfig::basic("scheduler.user", "pw"))
+//!     .clock_speed(36_000.0)
+//!     .start()
+//!     .await?;
+//! sim.set_ess_scenario(JOB, EssScenario::succeeds_after(Duration::from_secs(2 * 3600)));
+//! let client = sdk_ess::Client::builder(sim.ess_url()).basic_auth("scheduler.user", "pw").build()?;
+//! let fast = WaitPolicy::default().initial_delay(Duration::from_millis(20)).max_delay(Duration::from_millis(20));
+//!
+//! assert_eq!(run_nightly(&client, fast.clone()).await?, "SUCCEEDED");
+//! assert_eq!(sim.count("submitRequest"), 1); // the submit was sent once
+//!
+//! // The failure path, scripted per job definition.
+//! sim.set_ess_scenario(JOB, EssScenario::fails_after(Duration::from_secs(600), "ORA-01403: no data found"));
+//! let err = run_nightly(&client, fast).await.err().map(|e| e.to_string()).unwrap_or_default();
+//! assert!(err.contains("ORA-01403"), "{err}");
+//! # Ok(()) }
+//! ```
+//!
 //! # Where the simulator goes beyond Oracle's documentation
 //!
 //! Oracle documents states, transitions and bodies; how long a state lasts, which ids are handed out and a
