@@ -13,7 +13,8 @@
 //! Simulator choices where Oracle is silent (documented in the crate docs): ids count up from the spec's example id
 //! 300000012345680; `errorCode` is `ESS-00<status>`; a request released from HOLD goes back to WAIT and then
 //! follows the rest of its plan; a synchronous job in CANCELLING becomes CANCELLED after the scenario's
-//! `cancel_delay`; `executionStatus` SUSPEND leads to ERROR_MANUAL_RECOVERY and PAUSE to PAUSED; `search`
+//! `cancel_delay`; `isForceCancelAllowed` is true for any asynchronous request in CANCELLING (the 30 minutes
+//! are enforced by `forceCancel` itself); `executionStatus` SUSPEND leads to ERROR_MANUAL_RECOVERY and PAUSE to PAUSED; `search`
 //! pages are 1-based and hold 25 requests (configurable); the multi-selection `batch` item shape
 //! (`{"requestId", "status", "request" | "error"}`) is inferred (Oracle lists `RequestBatchItem` but not its
 //! members); the permissions body is the simulator's own shape; without `fields` every field is returned.
@@ -262,7 +263,9 @@ impl EssRequest {
         let mut links = vec![json!({"rel": "self", "href": href})];
         let cancellable = !terminal && state != "CANCELLING";
         let holdable = matches!(state, "WAIT" | "READY");
-        let force = self.force_cancel_allowed(now);
+        // Whether forceCancel applies to this request at all (asynchronous, in CANCELLING); the 30-minute rule
+        // is enforced by the call itself (409 before). Oracle does not say which of the two the flag tells.
+        let force = self.scenario.asynchronous && state == "CANCELLING";
         if cancellable {
             links.push(json!({"rel": "cancel", "href": format!("{href}/cancel")}));
         }
@@ -932,7 +935,7 @@ fn request_op(r: &mut EssRequest, op: &str, ctx: &Ctx, now: DateTime<Utc>) -> Re
                 "user": r.submitter,
                 "canView": true,
                 "canCancel": !terminal && state != "CANCELLING",
-                "canForceCancel": r.force_cancel_allowed(now),
+                "canForceCancel": r.scenario.asynchronous && state == "CANCELLING",
                 "canHold": matches!(state.as_str(), "WAIT" | "READY"),
                 "canRelease": state == "HOLD",
                 "canUpdate": !terminal,
