@@ -166,7 +166,8 @@ pub(crate) struct OacState {
     next: u64,
     pub ids: WorkRequestIds,
     work_requests: HashMap<String, WorkRequest>,
-    /// Scenarios by object id (dataset, data flow, sequence, snapshot id or name, workbook id).
+    /// Scenarios by object id (dataset, data flow, sequence, snapshot id or name, workbook id), as sent in the
+    /// path or as the text its Base64URL form stands for.
     pub scenarios: HashMap<String, OacScenario>,
     /// Scenarios by starting operation id.
     pub operation_scenarios: HashMap<String, OacScenario>,
@@ -318,9 +319,11 @@ impl OacState {
             }
             _ => return error(404, "NotFound", "Unknown operation."),
         };
+        let decoded = base64url_text(&object_id);
         let scenario = self
             .scenarios
             .get(&object_id)
+            .or_else(|| decoded.as_ref().and_then(|d| self.scenarios.get(d)))
             .or_else(|| self.operation_scenarios.get(op.id))
             .cloned()
             .unwrap_or_else(|| self.default_scenario.clone());
@@ -349,6 +352,15 @@ impl OacState {
         };
         reply.header("oa-work-request-id", id)
     }
+}
+
+/// The text an object id stands for when it is Base64URL (as Oracle asks object ids in paths to be).
+fn base64url_text(id: &str) -> Option<String> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(id.trim_end_matches('='))
+        .ok()?;
+    String::from_utf8(bytes).ok()
 }
 
 /// A minimal PDF document.

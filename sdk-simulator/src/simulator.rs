@@ -127,8 +127,9 @@ impl SimulatorBuilder {
         self
     }
 
-    /// Scenario of an Analytics object (dataset, data flow, sequence or workbook id as sent in the path,
-    /// decoded; snapshot id for a restore; snapshot name for a creation).
+    /// Scenario of an Analytics object: dataset, data flow, sequence or workbook id as sent in the path
+    /// (Base64URL) or as the text it encodes (`'admin'.'Sales'`); snapshot id for a restore; snapshot name for a
+    /// creation.
     pub fn analytics_scenario(mut self, object_id: impl Into<String>, scenario: OacScenario) -> Self {
         self.inner.oac.scenarios.insert(object_id.into(), scenario);
         self
