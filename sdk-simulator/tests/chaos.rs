@@ -127,7 +127,7 @@ async fn thousand_waits_through_faults() {
             // ESS: 0 succeeds, 3 fails, 6 warns (a success); GoldenGate: 1, 4, 7 (aborted); Analytics: 2, 5, 8.
             let expect = match i % 9 {
                 0 | 1 | 2 | 6 => Expect::Succeeded,
-                3 | 4 | 5 => Expect::Failed,
+                3..=5 => Expect::Failed,
                 _ => Expect::Cancelled,
             };
             let got = match i % 3 {
