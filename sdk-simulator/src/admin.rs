@@ -12,6 +12,7 @@
 //! | `POST /_simulator/scenarios/analytics` | `{"objectId": "..."}` or `{"operationId": "..."}`, `"scenario"` | scenario of an object or a starting operation (neither: the default) |
 //! | `POST /_simulator/ogg/requests` | `{"deployment": "Local", "service": "adminsrvr", "id": 7, "scenario": {...}}` (all optional) | creates a background request, answers `{"id": n}` |
 //! | `POST /_simulator/ogg/multi-deployment` | `{"enabled": true}` | `/services/v2/...` answers OGG-12031 |
+//! | `POST /_simulator/ess/quiesce` | `{"state": "QUIESCED"}` | quiesce state reported by `getQuiesceState` |
 //! | `POST /_simulator/faults` | `{"operationId": "getRequest", "next": [fault...], "rate": [{"fault": {...}, "probability": 0.1}], "seed": 1}` | adds faults |
 //! | `DELETE /_simulator/faults` | | removes every fault |
 //! | `POST /_simulator/force` | `{"service": "ess", "id": 300000012345680, "state": "ERROR", "cause": "...", "message": "..."}`; GoldenGate adds `deployment`/`ogg_service` | forces a state |
@@ -63,6 +64,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/_simulator/scenarios/analytics", post(oac_scenario))
         .route("/_simulator/ogg/requests", post(ogg_request))
         .route("/_simulator/ogg/multi-deployment", post(multi))
+        .route("/_simulator/ess/quiesce", post(quiesce))
         .route("/_simulator/faults", post(faults).delete(clear_faults))
         .route("/_simulator/force", post(force))
         .route("/_simulator/state/{service}/{id}", get(state))
@@ -89,7 +91,7 @@ async fn index(headers: axum::http::HeaderMap) -> Json<Value> {
         "admin": [
             "GET /_simulator/clock", "POST /_simulator/clock/advance", "POST /_simulator/clock/set",
             "POST /_simulator/clock/speed", "POST /_simulator/scenarios/ess", "POST /_simulator/scenarios/analytics",
-            "POST /_simulator/ogg/requests", "POST /_simulator/ogg/multi-deployment", "POST /_simulator/faults",
+            "POST /_simulator/ogg/requests", "POST /_simulator/ogg/multi-deployment", "POST /_simulator/ess/quiesce", "POST /_simulator/faults",
             "DELETE /_simulator/faults", "POST /_simulator/force", "GET /_simulator/state/{service}/{id}",
             "GET /_simulator/requests", "GET /_simulator/counts", "DELETE /_simulator/requests",
             "PUT /_simulator/auth", "POST /_simulator/reset",
@@ -204,6 +206,16 @@ struct Multi {
 
 async fn multi(State(s): S, Json(b): Json<Multi>) -> Json<Value> {
     s.lock().ogg.multi_deployment = b.enabled;
+    Json(json!({"ok": true}))
+}
+
+#[derive(Deserialize)]
+struct Quiesce {
+    state: String,
+}
+
+async fn quiesce(State(s): S, Json(b): Json<Quiesce>) -> Json<Value> {
+    s.lock().ess.quiesce.state = b.state;
     Json(json!({"ok": true}))
 }
 

@@ -1,6 +1,7 @@
 //! Injected faults: what goes wrong on the way to a service, per operation.
 //!
-//! A fault is set for one operation (its `operationId` in the specs, e.g. `getRequest`, or `*` for every
+//! A fault is set for one operation (its `operationId` in the specs, e.g. `getWorkRequest`; `ess.getRequest` or
+//! `ogg.getRequest` for one service's operation, as both specs name an operation `getRequest`; `*` for every
 //! operation) either as a sequence ("the next 3 calls answer 503") or as a rate drawn from a seeded random
 //! generator ("10 % of calls answer 503"), so a run can be repeated exactly. A queued fault is used before any
 //! rate. The operation's own work is not done when a fault answers instead of it (a starting POST that meets a
@@ -124,16 +125,19 @@ impl FaultTable {
         self.per_operation.clear();
     }
 
-    /// The fault for this call of `operation`, if any.
-    pub(crate) fn pick(&mut self, operation: &str) -> Option<Fault> {
-        for key in [operation, "*"] {
+    /// The fault for this call of `operation` of `service`, if any: faults set for `<service>.<operation>` first,
+    /// then for `<operation>`, then for `*`.
+    pub(crate) fn pick(&mut self, service: &str, operation: &str) -> Option<Fault> {
+        let qualified = format!("{service}.{operation}");
+        let keys = [qualified.as_str(), operation, "*"];
+        for key in keys {
             if let Some(f) = self.per_operation.get_mut(key).and_then(|o| o.queue.pop_front()) {
                 return Some(f);
             }
         }
         let draw = self.rng.f64();
         let mut acc = 0.0;
-        for key in [operation, "*"] {
+        for key in keys {
             if let Some(ops) = self.per_operation.get(key) {
                 for rate in &ops.rates {
                     acc += rate.probability.clamp(0.0, 1.0);
@@ -163,10 +167,12 @@ mod tests {
             }],
             Some(1),
         );
-        assert_eq!(t.pick("getRequest"), Some(Fault::InternalError));
-        assert_eq!(t.pick("getRequest"), Some(Fault::BadGateway));
+        t.queue("ogg.getRequest", [Fault::DropConnection]);
+        assert_eq!(t.pick("ess", "getRequest"), Some(Fault::InternalError));
+        assert_eq!(t.pick("ogg", "getRequest"), Some(Fault::DropConnection));
+        assert_eq!(t.pick("ess", "getRequest"), Some(Fault::BadGateway));
         t.clear();
-        assert_eq!(t.pick("getRequest"), None);
+        assert_eq!(t.pick("ess", "getRequest"), None);
     }
 
     #[test]
@@ -181,7 +187,7 @@ mod tests {
                 }],
                 Some(7),
             );
-            (0..100).filter(|_| t.pick("x").is_some()).count()
+            (0..100).filter(|_| t.pick("ess", "x").is_some()).count()
         };
         assert_eq!(draw(), draw());
     }

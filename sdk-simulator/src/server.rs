@@ -115,7 +115,11 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
         let auth = g
             .auth
             .check(ctx.headers.get("authorization").map(String::as_str), ctx.now);
-        let fault = if auth.is_ok() { g.faults.pick(op.id) } else { None };
+        let fault = if auth.is_ok() {
+            g.faults.pick(op.service.name(), op.id)
+        } else {
+            None
+        };
         (seq, auth, fault)
     };
     let finish = |status: Option<StatusCode>, fault: Option<&Fault>| {

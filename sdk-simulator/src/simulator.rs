@@ -320,6 +320,11 @@ impl Simulator {
         self.shared.lock().ogg.create(target.clone(), Some(id), scenario, now)
     }
 
+    /// Sets the quiesce state `getQuiesceState` reports for the ESS cluster and its servers (default `ACTIVE`).
+    pub fn set_ess_quiesce_state(&self, state: impl Into<String>) {
+        self.shared.lock().ess.quiesce.state = state.into();
+    }
+
     /// Switches the multi-deployment behaviour (see [`SimulatorBuilder::ogg_multi_deployment`]).
     pub fn set_ogg_multi_deployment(&self, enabled: bool) {
         self.shared.lock().ogg.multi_deployment = enabled;
@@ -388,7 +393,8 @@ impl Simulator {
         }
     }
 
-    /// Queues faults for the next calls of `operation_id` (`*`: any operation).
+    /// Queues faults for the next calls of `operation_id` (`ess.getRequest` / `ogg.getRequest` for one service's
+    /// `getRequest`; `*`: any operation).
     pub fn inject(&self, operation_id: &str, faults: impl IntoIterator<Item = Fault>) {
         self.shared.lock().faults.queue(operation_id, faults);
     }
