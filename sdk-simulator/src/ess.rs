@@ -812,7 +812,29 @@ fn action_ok(r: &EssRequest, ctx: &Ctx) -> Reply {
     )
 }
 
+fn verb(op: &str) -> &'static str {
+    match op {
+        "cancelRequest" => "cancel",
+        "forceCancelRequest" => "force cancel",
+        "holdRequest" => "hold",
+        "releaseRequest" => "release",
+        "deleteRequest" => "delete",
+        "updateRequest" => "update",
+        "subscribeRequest" | "unsubscribeRequest" => "change the subscription of",
+        "updateExecutionStatus" => "set the execution status of",
+        _ => "access",
+    }
+}
+
 fn request_op(r: &mut EssRequest, op: &str, ctx: &Ctx, now: DateTime<Utc>) -> Reply {
+    if r.scenario.forbidden.iter().any(|f| f == op) {
+        let verb = verb(op);
+        return error(
+            403,
+            &format!("Not authorized to {verb} this request"),
+            &format!("The user may not {verb} request {}.", r.id),
+        );
+    }
     let state = r.state(now);
     let terminal = is_terminal(&state);
     match op {
@@ -930,16 +952,17 @@ fn request_op(r: &mut EssRequest, op: &str, ctx: &Ctx, now: DateTime<Utc>) -> Re
             action_ok(r, ctx)
         }
         "getRequestPermissions" => {
+            let may = |op: &str| !r.scenario.forbidden.iter().any(|f| f == op);
             let body = json!({
                 "requestId": r.id,
                 "user": r.submitter,
                 "canView": true,
-                "canCancel": !terminal && state != "CANCELLING",
-                "canForceCancel": r.scenario.asynchronous && state == "CANCELLING",
-                "canHold": matches!(state.as_str(), "WAIT" | "READY"),
-                "canRelease": state == "HOLD",
-                "canUpdate": !terminal,
-                "canDelete": terminal,
+                "canCancel": may("cancelRequest") && !terminal && state != "CANCELLING",
+                "canForceCancel": may("forceCancelRequest") && r.scenario.asynchronous && state == "CANCELLING",
+                "canHold": may("holdRequest") && matches!(state.as_str(), "WAIT" | "READY"),
+                "canRelease": may("releaseRequest") && state == "HOLD",
+                "canUpdate": may("updateRequest") && !terminal,
+                "canDelete": may("deleteRequest") && terminal,
             });
             Reply::json_as(
                 200,

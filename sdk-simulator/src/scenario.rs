@@ -72,6 +72,9 @@ pub struct EssScenario {
     /// For a synchronous job: how long CANCELLING lasts before CANCELLED (simulator's choice: 5 s).
     #[serde(with = "secs", rename = "cancelSeconds")]
     pub cancel_delay: Duration,
+    /// Operations (`cancelRequest`, `holdRequest`, `deleteRequest` ...) the caller is not authorized to do on
+    /// these requests: they answer 403 "Not authorized to <verb> this request", and the permissions say so.
+    pub forbidden: Vec<String>,
 }
 
 impl Default for EssScenario {
@@ -95,6 +98,7 @@ impl EssScenario {
             error_type: None,
             asynchronous: false,
             cancel_delay: Duration::from_secs(5),
+            forbidden: Vec::new(),
         }
     }
 
@@ -138,6 +142,12 @@ impl EssScenario {
     /// Replaces the steps (the path of states before the end).
     pub fn with_steps(mut self, steps: Vec<Step>) -> Self {
         self.steps = steps;
+        self
+    }
+
+    /// Refuses `operation_ids` (`cancelRequest`, `holdRequest` ...) with 403 on these requests.
+    pub fn forbidding(mut self, operation_ids: &[&str]) -> Self {
+        self.forbidden = operation_ids.iter().map(|s| (*s).to_owned()).collect();
         self
     }
 

@@ -311,3 +311,21 @@ async fn permissions_subscription_quiesce_and_root() {
     assert_eq!(s, 400);
     is_exception_detail(&v, 400);
 }
+
+#[tokio::test]
+async fn forbidden_actions_answer_403() {
+    let sim = Simulator::start().await.expect("start");
+    sim.set_ess_scenario(JOB, EssScenario::default().forbidding(&["cancelRequest"]));
+    let http = reqwest::Client::new();
+    let id = submit(&http, &sim, JOB).await;
+    let (status, body) = post(&http, &sim, id, "cancel").await;
+    assert_eq!(status, 403);
+    is_exception_detail(&body, 403);
+    assert_eq!(body["title"], "Not authorized to cancel this request");
+    let (_, v) = get(&http, format!("{}/requests/{id}/permissions", sim.ess_url())).await;
+    assert_eq!(
+        (v["canCancel"].as_bool(), v["canHold"].as_bool()),
+        (Some(false), Some(true))
+    );
+    assert_eq!(post(&http, &sim, id, "hold").await.0, 200);
+}
