@@ -143,6 +143,24 @@ st "analytics" specs/workrequests.yaml "$SIM/api/20210901" -H "Authorization: Be
 st "analytics createSnapshot" specs/workrequests.yaml "$SIM/api/20210901" -H "Authorization: Bearer $TOKEN" \
   --include-operation-id createSnapshot --exclude-checks content_type_conformance
 
+# Generated work request ids never name a real one: pin them (Schemathesis config) to a finished reload and a
+# finished workbook export started here.
+oac_start() { # path [json] -> work request id
+  curl -s -D - -o /dev/null -X POST "$SIM/api/20210901$1" -H "Authorization: Bearer $TOKEN" \
+    -H 'content-type: application/json' ${2:+-d "$2"} | tr -d '\r' | awk -F': ' 'tolower($1)=="oa-work-request-id"{print $2}'
+}
+WR_DONE=$(oac_start /catalog/datasets/J2FkbWluJy4nU2FsZXMn/actions/reload)
+WR_EXPORT=$(oac_start /catalog/workbooks/d2IxCg/exports '{"name":"q1","type":"file","format":"pdf","canvasIds":["c1"],"screenwidth":800,"screenheight":600}')
+admin POST clock/advance '{"seconds":120}'
+WR_RUNNING=$(oac_start /catalog/sequences/c2VxMQ/actions/run)
+for pin in "$WR_DONE" "$WR_RUNNING"; do
+  printf '[parameters]\n"path.id" = "%s"\n"path.exportId" = "%s"\n"path.urlBase64WorkbookId" = "d2IxCg"\n' "$pin" "$WR_EXPORT" > "$WORK/pin-oac.toml"
+  ST_CONFIG=(--config-file "$WORK/pin-oac.toml")
+  st "analytics (work request $pin, export $WR_EXPORT)" specs/workrequests.yaml "$SIM/api/20210901" \
+    -H "Authorization: Bearer $TOKEN" --include-operation-id getWorkRequest --include-operation-id downloadWorkbookExport
+  ST_CONFIG=()
+done
+
 # Prism as a validating proxy: every scripted call must pass without a violation.
 prism_proxy() { # spec upstream -> sets PRISM_URL
   local port; port=$(free_port)

@@ -12,9 +12,10 @@
 //! in paths are decoded; 401 carries `WWW-Authenticate: Bearer error="invalid_session"`.
 //!
 //! Simulator choices: `percentComplete` rises evenly during IN_PROGRESS (to 100 on success, to the
-//! scenario's `failed_at_percent` otherwise); data-flow and sequence runs report the undocumented
-//! `operationType` values `RUN_DATAFLOW` and `RUN_SEQUENCE` (Oracle documents none for them); times are
-//! RFC 3339 with milliseconds; the export file is a tiny PDF or PNG.
+//! scenario's `failed_at_percent` otherwise); data-flow and sequence runs report `operationType`
+//! `RELOAD_DATASET` (Oracle documents no value for them and the spec's list is closed; a scenario's
+//! `operation_type` can set any value, e.g. `RUN_DATAFLOW`, to test a client's handling of unknown values);
+//! times are RFC 3339 with milliseconds; the export file is a tiny PDF or PNG.
 
 use std::collections::HashMap;
 
@@ -57,7 +58,7 @@ impl WorkRequestIds {
 #[derive(Clone, Debug)]
 struct WorkRequest {
     id: String,
-    operation_type: &'static str,
+    operation_type: String,
     resource_type: Option<&'static str>,
     object_id: String,
     accepted: DateTime<Utc>,
@@ -278,9 +279,9 @@ impl OacState {
                 if body.as_ref().is_some_and(|b| !b.is_object()) {
                     return error(400, "BadRequest", "The body must be a JSON object.");
                 }
-                ("RUN_DATAFLOW", None, first, None)
+                ("RELOAD_DATASET", None, first, None)
             }
-            "runSequence" => ("RUN_SEQUENCE", None, first, None),
+            "runSequence" => ("RELOAD_DATASET", None, first, None),
             "restoreSnapshot" => {
                 let snap = object(&body, "snapshot");
                 let id = snap.and_then(|s| s.get("id")).and_then(Value::as_str);
@@ -336,7 +337,10 @@ impl OacState {
             id.clone(),
             WorkRequest {
                 id: id.clone(),
-                operation_type,
+                operation_type: scenario
+                    .operation_type
+                    .clone()
+                    .unwrap_or_else(|| operation_type.to_owned()),
                 resource_type,
                 object_id,
                 accepted: ctx.now,

@@ -106,7 +106,7 @@
 //! multi-selection `batch` item is `{"requestId", "status", "request" | "error"}` (inferred: Oracle lists
 //! `RequestBatchItem` without its members); GoldenGate requests are created through the simulator (no
 //! documented call starts one) and a result asked for before completion is a 404; Analytics ids look like
-//! `lfc-cc:13347-c9:3962654` and data-flow/sequence runs report `RUN_DATAFLOW`/`RUN_SEQUENCE`.
+//! `lfc-cc:13347-c9:3962654` and data-flow/sequence runs report `RELOAD_DATASET` (configurable).
 
 pub mod admin;
 pub mod analytics;

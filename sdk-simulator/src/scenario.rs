@@ -281,6 +281,9 @@ pub struct OacScenario {
     pub errors: Vec<(String, String)>,
     /// When set, the starting call answers 404 (the object does not exist).
     pub not_found: bool,
+    /// `operationType` to report instead of the default for the starting operation (for example an undocumented
+    /// value such as `RUN_DATAFLOW`, to test a client's handling of unknown values).
+    pub operation_type: Option<String>,
 }
 
 impl Default for OacScenario {
@@ -299,6 +302,7 @@ impl OacScenario {
             failed_at_percent: 0.0,
             errors: Vec::new(),
             not_found: false,
+            operation_type: None,
         }
     }
 

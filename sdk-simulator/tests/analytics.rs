@@ -96,7 +96,13 @@ async fn failed_and_canceled_work_requests() {
         "runDataFlow",
         OacScenario::fails_after(Duration::from_secs(10), 40.0, "DataFlowError", "Column SALES missing"),
     );
-    sim.set_analytics_operation_scenario("runSequence", OacScenario::canceled_after(Duration::from_secs(10)));
+    sim.set_analytics_operation_scenario(
+        "runSequence",
+        OacScenario {
+            operation_type: Some("RUN_SEQUENCE".into()),
+            ..OacScenario::canceled_after(Duration::from_secs(10))
+        },
+    );
     let http = reqwest::Client::new();
     let (_, df, _) = start(
         &http,
@@ -116,8 +122,13 @@ async fn failed_and_canceled_work_requests() {
     assert_eq!(v["percentComplete"], 40.0);
     assert_eq!(v["Errors"][0]["code"], "DataFlowError");
     assert_eq!(v["Errors"][0]["message"], "Column SALES missing");
+    assert_eq!(v["operationType"], "RELOAD_DATASET", "documented value by default");
     let v = work_request(&http, &sim, &seq.expect("id")).await;
     assert_eq!(v["status"], "CANCELED");
+    assert_eq!(
+        v["operationType"], "RUN_SEQUENCE",
+        "a scenario may report an undocumented value"
+    );
 }
 
 #[tokio::test]
