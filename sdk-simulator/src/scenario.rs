@@ -73,7 +73,7 @@ pub struct EssScenario {
     #[serde(with = "secs", rename = "cancelSeconds")]
     pub cancel_delay: Duration,
     /// Operations (`cancelRequest`, `holdRequest`, `deleteRequest` ...) the caller is not authorized to do on
-    /// these requests: they answer 403 "Not authorized to <verb> this request", and the permissions say so.
+    /// these requests: they answer 403 `Not authorized to <verb> this request`, and the permissions say so.
     pub forbidden: Vec<String>,
 }
 
