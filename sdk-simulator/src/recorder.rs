@@ -42,6 +42,7 @@ pub struct RecordedRequest {
 pub(crate) struct Recorder {
     requests: Vec<RecordedRequest>,
     counts: BTreeMap<String, u64>,
+    qualified: BTreeMap<String, u64>,
     next: u64,
 }
 
@@ -51,6 +52,10 @@ impl Recorder {
         self.next += 1;
         request.seq = self.next;
         *self.counts.entry(request.operation_id.clone()).or_default() += 1;
+        *self
+            .qualified
+            .entry(format!("{}.{}", request.service, request.operation_id))
+            .or_default() += 1;
         self.requests.push(request);
         self.next
     }
@@ -75,6 +80,16 @@ impl Recorder {
 
     pub(crate) fn counts(&self) -> BTreeMap<String, u64> {
         self.counts.clone()
+    }
+
+    /// Requests of `operation` (`getRequest`), or of one service's operation (`ess.getRequest`).
+    pub(crate) fn count(&self, operation: &str) -> u64 {
+        let map = if operation.contains('.') {
+            &self.qualified
+        } else {
+            &self.counts
+        };
+        map.get(operation).copied().unwrap_or(0)
     }
 
     pub(crate) fn clear(&mut self) {

@@ -420,15 +420,10 @@ impl Simulator {
         self.shared.lock().recorder.requests()
     }
 
-    /// How many requests of `operation_id` arrived (faulted ones included).
+    /// How many requests of `operation_id` arrived (faulted and refused ones included); `ess.getRequest` or
+    /// `ogg.getRequest` counts one service's `getRequest`.
     pub fn count(&self, operation_id: &str) -> u64 {
-        self.shared
-            .lock()
-            .recorder
-            .counts()
-            .get(operation_id)
-            .copied()
-            .unwrap_or(0)
+        self.shared.lock().recorder.count(operation_id)
     }
 
     /// Requests per `operationId`.

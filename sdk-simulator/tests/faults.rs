@@ -131,4 +131,24 @@ async fn ogg_faults_use_the_envelope() {
             .status(),
         200
     );
+    // Both specs name an operation getRequest: faults and counts can tell them apart.
+    sim.inject("ogg.getRequest", [Fault::Status { status: 404 }]);
+    let ess = reqwest::get(format!("{}/requests/1", sim.ess_url()))
+        .await
+        .expect("ess");
+    assert_eq!(ess.status(), 404);
+    let ogg = reqwest::get(format!("{}/services/v2/requests/1", sim.base_url()))
+        .await
+        .expect("ogg");
+    assert_eq!(ogg.status(), 404);
+    assert_eq!(
+        sim.requests().last().and_then(|r| r.fault.clone()).as_deref(),
+        Some("404")
+    );
+    let counts = (
+        sim.count("getRequest"),
+        sim.count("ess.getRequest"),
+        sim.count("ogg.getRequest"),
+    );
+    assert_eq!(counts, (2, 1, 1));
 }
