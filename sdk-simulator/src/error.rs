@@ -1,0 +1,23 @@
+//! Errors of the simulator's own API.
+
+/// What can go wrong when starting or driving the simulator.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The listening socket could not be opened.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: std::net::SocketAddr,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// No request with that id exists in the named service.
+    #[error("no {service} request {id}")]
+    UnknownRequest {
+        /// `ess`, `ogg` or `analytics`.
+        service: &'static str,
+        /// The id asked for.
+        id: String,
+    },
+}

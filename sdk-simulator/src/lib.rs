@@ -1,0 +1,139 @@
+//! A stateful, in-memory simulator of three Oracle asynchronous job APIs, for tests: the Enterprise
+//! Scheduler Service (ESS), GoldenGate background requests (OGG) and Oracle Analytics work requests (OAC).
+//!
+//! It is a real HTTP server on a loopback port that answers the 30 operations of `specs/ess.yaml`,
+//! `specs/ogg.yaml` and `specs/workrequests.yaml` as Oracle's documentation describes them, with:
+//!
+//! - requests that move through their states on a **virtual clock** ([`VirtualClock`]): a two-hour job ends
+//!   as soon as the test advances the clock by two hours;
+//! - **scenarios** ([`EssScenario`], [`OggScenario`], [`OacScenario`]) per job definition, per Analytics
+//!   object or starting operation, and per GoldenGate request: the path of states, how long each lasts, and
+//!   the ending (failure cause and message included);
+//! - **faults** per operation ([`Fault`]): 429 and 503 with `Retry-After`, 500, a proxy's 502 HTML page, a
+//!   slow reply, a dropped connection, a truncated body — as the next N calls or at a seeded rate;
+//! - **credentials** ([`AuthConfig`]): Basic and bearer tokens that expire on the virtual clock, refused with
+//!   each service's own 401 reply; none are checked by default;
+//! - a **recording** of every request ([`RecordedRequest`], secrets redacted) and a count per `operationId`,
+//!   so a test can assert that a starting POST was sent once;
+//! - the same controls over HTTP under `/_simulator/...` (see the [`admin`] module), and a standalone binary:
+//!   `cargo run -p sdk-simulator -- --port 8080`.
+//!
+//! # Example: a two-hour ESS job, in milliseconds
+//!
+//! ```
+//! use std::time::Duration;
+//! use sdk_simulator::{EssScenario, Simulator};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let sim = Simulator::start().await?;
+//! let job = "JobDefinition://oracle/apps/ess/custom/NightlyLoad";
+//! sim.set_ess_scenario(job, EssScenario::succeeds_after(Duration::from_secs(2 * 3600)));
+//!
+//! let http = reqwest::Client::new();
+//! let submitted: serde_json::Value = http
+//!     .post(format!("{}/requests", sim.ess_url()))
+//!     .json(&serde_json::json!({"jobDefinitionId": job, "application": "EarCustomEss"}))
+//!     .send()
+//!     .await?
+//!     .json()
+//!     .await?;
+//! let id = submitted["id"].as_i64().unwrap_or_default();
+//! assert_eq!(sim.ess_state(id).as_deref(), Some("WAIT"));
+//!
+//! sim.advance(Duration::from_secs(5));
+//! assert_eq!(sim.ess_state(id).as_deref(), Some("RUNNING"));
+//! sim.advance(Duration::from_secs(2 * 3600));
+//! assert_eq!(sim.ess_state(id).as_deref(), Some("SUCCEEDED"));
+//! assert_eq!(sim.count("submitRequest"), 1);
+//! # Ok(()) }
+//! ```
+//!
+//! # Testing your code
+//!
+//! A complete test of code that submits an ESS job with `sdk-ess` and waits for it. The simulator's clock
+//! runs at 36 000 virtual seconds per real second here, so the two-hour job takes a fraction of a second; a
+//! test can instead keep the clock still and call [`Simulator::advance`].
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! use sdk_ess::types;
+//! use sdk_runtime::wait::{Outcome, WaitPolicy};
+//! use sdk_simulator::{AuthConfig, EssScenario, Simulator};
+//!
+//! const JOB: &str = "JobDefinition://oracle/apps/ess/custom/NightlyLoad";
+//!
+//! /// The code under test: submits the nightly load and waits until it ends.
+//! async fn run_nightly(client: &sdk_ess::Client, policy: WaitPolicy) -> Result<String, Box<dyn std::error::Error>> {
+//!     let body = types::SubmitRequest::builder().job_definition_id(JOB).application(Some("EarCustomEss".to_owned()));
+//!     let submitted = client.submit_request().body(body).send().await.map_err(sdk_ess::Error::from)?;
+//!     let id = submitted.into_inner().id.ok_or("no request id")?;
+//!     match client.wait_for_request(id).with_policy(policy).wait().await {
+//!         Outcome::Succeeded(job) => Ok(job.state.map(|s| s.to_string()).unwrap_or_default()),
+//!         Outcome::Failed { failure, .. } => Err(format!("{}: {:?}", failure.state, failure.messages).into()),
+//!         other => Err(format!("{other:?}").into()),
+//!     }
+//! }
+//!
+//! # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // In your crate: #[tokio::test] async fn nightly_load_succeeds() { ... }
+//! let sim = Simulator::builder()
+//!     .auth(AuthConfig::basic("scheduler.user", "pw"))
+//!     .clock_speed(36_000.0)
+//!     .start()
+//!     .await?;
+//! sim.set_ess_scenario(JOB, EssScenario::succeeds_after(Duration::from_secs(2 * 3600)));
+//! let client = sdk_ess::Client::builder(sim.ess_url()).basic_auth("scheduler.user", "pw").build()?;
+//! let fast = WaitPolicy::default().initial_delay(Duration::from_millis(20)).max_delay(Duration::from_millis(20));
+//!
+//! assert_eq!(run_nightly(&client, fast.clone()).await?, "SUCCEEDED");
+//! assert_eq!(sim.count("submitRequest"), 1); // the submit was sent once
+//!
+//! // The failure path, scripted per job definition.
+//! sim.set_ess_scenario(JOB, EssScenario::fails_after(Duration::from_secs(600), "ORA-01403: no data found"));
+//! let err = run_nightly(&client, fast).await.err().map(|e| e.to_string()).unwrap_or_default();
+//! assert!(err.contains("ORA-01403"), "{err}");
+//! # Ok(()) }
+//! ```
+//!
+//! # Where the simulator goes beyond Oracle's documentation
+//!
+//! Oracle documents states, transitions and bodies; how long a state lasts, which ids are handed out and a
+//! few reply shapes are not documented. The simulator's choices are listed in each service module
+//! ([`ess`], [`ogg`], [`analytics`]) and in [`scenario`]; the main ones: ESS ids count from
+//! 300000012345680, `errorCode` is `ESS-00<status>`, search pages are 1-based with 25 requests, the
+//! multi-selection `batch` item is `{"requestId", "status", "request" | "error"}` (inferred: Oracle lists
+//! `RequestBatchItem` without its members); GoldenGate requests are created through the simulator (no
+//! documented call starts one) and a result asked for before completion is a 404; Analytics ids look like
+//! `lfc-cc:13347-c9:3962654` and data-flow/sequence runs report `RELOAD_DATASET` (configurable).
+
+pub mod admin;
+pub mod analytics;
+pub mod auth;
+pub mod clock;
+mod error;
+pub mod ess;
+pub mod faults;
+pub mod ogg;
+pub mod operation;
+mod query;
+pub mod recorder;
+mod reply;
+pub mod scenario;
+mod server;
+mod simulator;
+mod state;
+
+pub use analytics::WorkRequestIds;
+pub use auth::{AuthConfig, Credential};
+pub use clock::VirtualClock;
+pub use error::Error;
+pub use faults::{Fault, FaultRate};
+pub use ogg::OggTarget;
+pub use recorder::RecordedRequest;
+pub use scenario::{EssScenario, OacScenario, OggResult, OggScenario, Step};
+pub use simulator::{OggAddressing, Simulator, SimulatorBuilder};
+
+/// Name of the default GoldenGate deployment (reached by the direct and OCI URL forms).
+pub const DEFAULT_DEPLOYMENT: &str = "Local";

@@ -1,0 +1,97 @@
+//! The standalone simulator: `cargo run -p sdk-simulator -- --port 8080`.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::process::ExitCode;
+
+use sdk_simulator::{AuthConfig, OggAddressing, Simulator};
+
+const USAGE: &str = "\
+sdk-simulator: a simulator of Oracle ESS, GoldenGate background requests and Analytics work requests
+
+USAGE: sdk-simulator [--port N] [--host ADDR] [--basic USER:PASSWORD] [--bearer TOKEN] [--clock-speed X]
+                     [--ogg-multi-deployment] [--ogg-deployment NAME]...
+
+  --port N                 port to listen on (default 8080; 0 picks a free one)
+  --host ADDR              address to listen on (default 127.0.0.1)
+  --basic USER:PASSWORD    accept HTTP Basic with these credentials (repeatable)
+  --bearer TOKEN           accept this bearer token (repeatable)
+  --clock-speed X          virtual seconds per real second (default 0: the clock moves only when told)
+  --ogg-multi-deployment   answer /services/v2/... with OGG-12031 (a multi-deployment proxy)
+  --ogg-deployment NAME    another GoldenGate deployment for /services/NAME/{service}/v2
+Without --basic or --bearer no credentials are checked. Controls: GET /_simulator.";
+
+fn main() -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(run())
+}
+
+async fn run() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let mut port: u16 = 8080;
+    let mut host = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    let mut auth = AuthConfig::none();
+    let mut builder = Simulator::builder();
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+        let step = match arg.as_str() {
+            "--port" => value("--port")
+                .and_then(|v| v.parse().map_err(|e| format!("--port: {e}")))
+                .map(|p| port = p),
+            "--host" => value("--host")
+                .and_then(|v| v.parse().map_err(|e| format!("--host: {e}")))
+                .map(|h| host = h),
+            "--basic" => value("--basic").and_then(|v| {
+                let (u, p) = v.split_once(':').ok_or("--basic is USER:PASSWORD")?;
+                auth = std::mem::take(&mut auth).or(AuthConfig::basic(u, p));
+                Ok(())
+            }),
+            "--bearer" => value("--bearer").map(|t| auth = std::mem::take(&mut auth).or(AuthConfig::bearer(t, None))),
+            "--clock-speed" => value("--clock-speed")
+                .and_then(|v| v.parse::<f64>().map_err(|e| format!("--clock-speed: {e}")))
+                .map(|s| builder = std::mem::take(&mut builder).clock_speed(s)),
+            "--ogg-multi-deployment" => {
+                builder = std::mem::take(&mut builder).ogg_multi_deployment(true);
+                Ok(())
+            }
+            "--ogg-deployment" => {
+                value("--ogg-deployment").map(|d| builder = std::mem::take(&mut builder).ogg_deployment(d))
+            }
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            other => Err(format!("unknown argument {other}")),
+        };
+        if let Err(e) = step {
+            eprintln!("{e}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+    let sim = match builder.bind(SocketAddr::new(host, port)).auth(auth).start().await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("ESS        {}", sim.ess_url());
+    println!("GoldenGate {}", sim.ogg_url(&OggAddressing::Direct));
+    println!(
+        "GoldenGate {} (reverse-proxy form; also /services/{{service}}/v2)",
+        sim.ogg_url(&OggAddressing::Proxy {
+            deployment: sdk_simulator::DEFAULT_DEPLOYMENT.into(),
+            service: "adminsrvr".into()
+        })
+    );
+    println!("Analytics  {}", sim.analytics_url());
+    println!("Admin      {}", sim.admin_url());
+    let _ = tokio::signal::ctrl_c().await;
+    sim.shutdown().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,443 @@
+//! The [`Simulator`] handle and its builder.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::watch;
+
+use crate::analytics::WorkRequestIds;
+use crate::auth::AuthConfig;
+use crate::clock::VirtualClock;
+use crate::error::Error;
+use crate::faults::{Fault, FaultRate};
+use crate::ogg::OggTarget;
+use crate::operation::{ANALYTICS_PREFIX, ESS_PREFIX};
+use crate::recorder::RecordedRequest;
+use crate::scenario::{EssScenario, OacScenario, OggScenario};
+use crate::state::{Inner, Shared};
+
+/// How a GoldenGate service is addressed (the URL forms of `reference/real-replies/README.md`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OggAddressing {
+    /// Direct to a service's port: `/services/v2` (the default deployment's Administration Service).
+    Direct,
+    /// OCI GoldenGate: `/services/{service}/v2` (a service of the default deployment).
+    Oci {
+        /// `adminsrvr`, `distsrvr`, `recvsrvr` or `pmsrvr`.
+        service: String,
+    },
+    /// Oracle's NGINX reverse proxy: `/services/{deployment}/{service}/v2`.
+    Proxy {
+        /// Deployment name.
+        deployment: String,
+        /// `adminsrvr`, `distsrvr`, `recvsrvr` or `pmsrvr`.
+        service: String,
+    },
+    /// The Service Manager: `/services/ServiceManager/v2`.
+    ServiceManager,
+}
+
+impl OggAddressing {
+    /// The target this address reaches.
+    pub fn target(&self) -> OggTarget {
+        match self {
+            OggAddressing::Direct => OggTarget::admin(),
+            OggAddressing::Oci { service } => OggTarget::new(crate::DEFAULT_DEPLOYMENT, service.clone()),
+            OggAddressing::Proxy { deployment, service } => OggTarget::new(deployment.clone(), service.clone()),
+            OggAddressing::ServiceManager => OggTarget::service_manager(),
+        }
+    }
+
+    fn path(&self) -> String {
+        match self {
+            OggAddressing::Direct => "/services/v2".into(),
+            OggAddressing::Oci { service } => format!("/services/{service}/v2"),
+            OggAddressing::Proxy { deployment, service } => format!("/services/{deployment}/{service}/v2"),
+            OggAddressing::ServiceManager => "/services/ServiceManager/v2".into(),
+        }
+    }
+}
+
+/// Configures a [`Simulator`] before it starts.
+#[derive(Debug)]
+pub struct SimulatorBuilder {
+    addr: SocketAddr,
+    clock: VirtualClock,
+    inner: Inner,
+}
+
+impl Default for SimulatorBuilder {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            clock: VirtualClock::default(),
+            inner: Inner::default(),
+        }
+    }
+}
+
+impl SimulatorBuilder {
+    /// Listens on `addr` (default `127.0.0.1:0`, a free loopback port).
+    pub fn bind(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Listens on `127.0.0.1:<port>`.
+    pub fn port(self, port: u16) -> Self {
+        self.bind(SocketAddr::from(([127, 0, 0, 1], port)))
+    }
+
+    /// Accepted credentials (default: none checked).
+    pub fn auth(mut self, auth: AuthConfig) -> Self {
+        self.inner.auth = auth;
+        self
+    }
+
+    /// Starts the virtual clock at `start` (default: the wall-clock time, whole seconds).
+    pub fn start_time(mut self, start: DateTime<Utc>) -> Self {
+        self.clock = VirtualClock::starting_at(start);
+        self
+    }
+
+    /// Lets the virtual clock run by itself at `speed` virtual seconds per second of tokio time.
+    pub fn clock_speed(self, speed: f64) -> Self {
+        self.clock.set_speed(speed);
+        self
+    }
+
+    /// Scenario of an ESS job definition.
+    pub fn ess_scenario(mut self, job_definition_id: impl Into<String>, scenario: EssScenario) -> Self {
+        self.inner.ess.scenarios.insert(job_definition_id.into(), scenario);
+        self
+    }
+
+    /// Scenario of job definitions without their own.
+    pub fn ess_default_scenario(mut self, scenario: EssScenario) -> Self {
+        self.inner.ess.default_scenario = scenario;
+        self
+    }
+
+    /// Requests per ESS search page (default 25).
+    pub fn ess_page_size(mut self, size: usize) -> Self {
+        self.inner.ess.page_size = size.max(1);
+        self
+    }
+
+    /// Scenario of an Analytics object: dataset, data flow, sequence or workbook id as sent in the path
+    /// (Base64URL) or as the text it encodes (`'admin'.'Sales'`); snapshot id for a restore; snapshot name for a
+    /// creation.
+    pub fn analytics_scenario(mut self, object_id: impl Into<String>, scenario: OacScenario) -> Self {
+        self.inner.oac.scenarios.insert(object_id.into(), scenario);
+        self
+    }
+
+    /// Scenario of Analytics work requests started by an operation (`reloadDataset`, `runDataFlow` ...).
+    pub fn analytics_operation_scenario(mut self, operation_id: impl Into<String>, scenario: OacScenario) -> Self {
+        self.inner.oac.operation_scenarios.insert(operation_id.into(), scenario);
+        self
+    }
+
+    /// Scenario of Analytics work requests without their own.
+    pub fn analytics_default_scenario(mut self, scenario: OacScenario) -> Self {
+        self.inner.oac.default_scenario = scenario;
+        self
+    }
+
+    /// Form of Analytics work request ids (default [`WorkRequestIds::Colon`]).
+    pub fn work_request_ids(mut self, ids: WorkRequestIds) -> Self {
+        self.inner.oac.ids = ids;
+        self
+    }
+
+    /// Behaves as a multi-deployment reverse proxy: `/services/v2/...` and `/services/{service}/v2/...`
+    /// answer 404 with the OGG-12031 envelope.
+    pub fn ogg_multi_deployment(mut self, enabled: bool) -> Self {
+        self.inner.ogg.multi_deployment = enabled;
+        self
+    }
+
+    /// Adds a GoldenGate deployment (reachable as `/services/{deployment}/{service}/v2`).
+    pub fn ogg_deployment(mut self, name: impl Into<String>) -> Self {
+        let name = name.into();
+        if !self.inner.ogg.deployments.contains(&name) {
+            self.inner.ogg.deployments.push(name);
+        }
+        self
+    }
+
+    /// Starts the server.
+    pub async fn start(self) -> Result<Simulator, Error> {
+        let listener = tokio::net::TcpListener::bind(self.addr)
+            .await
+            .map_err(|source| Error::Bind {
+                addr: self.addr,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| Error::Bind {
+            addr: self.addr,
+            source,
+        })?;
+        let shared = Arc::new(Shared::new(self.clock, self.inner));
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(crate::server::serve(listener, shared.clone(), stopped));
+        Ok(Simulator {
+            addr,
+            shared,
+            stop,
+            task: Some(task),
+        })
+    }
+}
+
+/// A running simulator. Dropping it stops the server.
+#[derive(Debug)]
+pub struct Simulator {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: watch::Sender<bool>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        if let Some(t) = self.task.take() {
+            t.abort();
+        }
+    }
+}
+
+impl Simulator {
+    /// Starts a simulator with the defaults on a free loopback port.
+    pub async fn start() -> Result<Simulator, Error> {
+        SimulatorBuilder::default().start().await
+    }
+
+    /// A builder.
+    pub fn builder() -> SimulatorBuilder {
+        SimulatorBuilder::default()
+    }
+
+    /// Stops the server and waits for it to finish accepting.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(t) = self.task.take() {
+            let _ = t.await;
+        }
+    }
+
+    /// The listening address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:<port>`: the server's root.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The ESS service URL, `http://127.0.0.1:<port>/ess/rest/scheduler/v1`.
+    pub fn ess_url(&self) -> String {
+        format!("{}{ESS_PREFIX}", self.base_url())
+    }
+
+    /// A GoldenGate service URL ending in `/v2`, in the given form (requests are under `<url>/requests`).
+    pub fn ogg_url(&self, addressing: &OggAddressing) -> String {
+        format!("{}{}", self.base_url(), addressing.path())
+    }
+
+    /// The Analytics URL, `http://127.0.0.1:<port>/api/20210901`.
+    pub fn analytics_url(&self) -> String {
+        format!("{}{ANALYTICS_PREFIX}", self.base_url())
+    }
+
+    /// The admin endpoints' root, `http://127.0.0.1:<port>/_simulator`.
+    pub fn admin_url(&self) -> String {
+        format!("{}/_simulator", self.base_url())
+    }
+
+    /// The virtual clock.
+    pub fn clock(&self) -> &VirtualClock {
+        &self.shared.clock
+    }
+
+    /// The current virtual time.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.shared.clock.now()
+    }
+
+    /// Moves the virtual time forward.
+    pub fn advance(&self, by: Duration) {
+        self.shared.clock.advance(by);
+    }
+
+    /// Sets the virtual time.
+    pub fn set_time(&self, to: DateTime<Utc>) {
+        self.shared.clock.set(to);
+    }
+
+    /// Sets the scenario of an ESS job definition (for requests submitted from now on).
+    pub fn set_ess_scenario(&self, job_definition_id: impl Into<String>, scenario: EssScenario) {
+        self.shared
+            .lock()
+            .ess
+            .scenarios
+            .insert(job_definition_id.into(), scenario);
+    }
+
+    /// Sets the scenario of job definitions without their own.
+    pub fn set_ess_default_scenario(&self, scenario: EssScenario) {
+        self.shared.lock().ess.default_scenario = scenario;
+    }
+
+    /// Sets the scenario of an Analytics object (see [`SimulatorBuilder::analytics_scenario`]).
+    pub fn set_analytics_scenario(&self, object_id: impl Into<String>, scenario: OacScenario) {
+        self.shared.lock().oac.scenarios.insert(object_id.into(), scenario);
+    }
+
+    /// Sets the scenario of work requests started by an operation.
+    pub fn set_analytics_operation_scenario(&self, operation_id: impl Into<String>, scenario: OacScenario) {
+        self.shared
+            .lock()
+            .oac
+            .operation_scenarios
+            .insert(operation_id.into(), scenario);
+    }
+
+    /// Creates a GoldenGate background request of `target`, starting now; returns its id.
+    pub fn create_ogg_request(&self, target: &OggTarget, scenario: OggScenario) -> i64 {
+        let now = self.now();
+        self.shared.lock().ogg.create(target.clone(), None, scenario, now)
+    }
+
+    /// Creates a GoldenGate background request with a chosen id (replacing one with the same id).
+    pub fn create_ogg_request_with_id(&self, target: &OggTarget, id: i64, scenario: OggScenario) -> i64 {
+        let now = self.now();
+        self.shared.lock().ogg.create(target.clone(), Some(id), scenario, now)
+    }
+
+    /// Sets the quiesce state `getQuiesceState` reports for the ESS cluster and its servers (default `ACTIVE`).
+    pub fn set_ess_quiesce_state(&self, state: impl Into<String>) {
+        self.shared.lock().ess.quiesce.state = state.into();
+    }
+
+    /// Switches the multi-deployment behaviour (see [`SimulatorBuilder::ogg_multi_deployment`]).
+    pub fn set_ogg_multi_deployment(&self, enabled: bool) {
+        self.shared.lock().ogg.multi_deployment = enabled;
+    }
+
+    /// The state of an ESS request now.
+    pub fn ess_state(&self, id: i64) -> Option<String> {
+        let now = self.now();
+        self.shared.lock().ess.state_of(id, now)
+    }
+
+    /// The progress of a GoldenGate request now.
+    pub fn ogg_progress(&self, target: &OggTarget, id: i64) -> Option<String> {
+        let now = self.now();
+        self.shared.lock().ogg.progress_of(target, id, now)
+    }
+
+    /// The status of an Analytics work request now.
+    pub fn work_request_status(&self, id: &str) -> Option<String> {
+        let now = self.now();
+        self.shared.lock().oac.status_of(id, now)
+    }
+
+    /// Puts an ESS request in `state` from now on (a terminal state gets `cause` and `message`).
+    pub fn force_ess_state(
+        &self,
+        id: i64,
+        state: &str,
+        cause: Option<&str>,
+        message: Option<&str>,
+    ) -> Result<(), Error> {
+        let now = self.now();
+        if self.shared.lock().ess.force(id, state, cause, message, now) {
+            Ok(())
+        } else {
+            Err(Error::UnknownRequest {
+                service: "ess",
+                id: id.to_string(),
+            })
+        }
+    }
+
+    /// Sets the progress of a GoldenGate request from now on.
+    pub fn force_ogg_progress(&self, target: &OggTarget, id: i64, progress: &str) -> Result<(), Error> {
+        let now = self.now();
+        if self.shared.lock().ogg.force(target, id, progress, now) {
+            Ok(())
+        } else {
+            Err(Error::UnknownRequest {
+                service: "ogg",
+                id: id.to_string(),
+            })
+        }
+    }
+
+    /// Sets the status of an Analytics work request from now on.
+    pub fn force_work_request_status(&self, id: &str, status: &str) -> Result<(), Error> {
+        let now = self.now();
+        if self.shared.lock().oac.force(id, status, now) {
+            Ok(())
+        } else {
+            Err(Error::UnknownRequest {
+                service: "analytics",
+                id: id.to_owned(),
+            })
+        }
+    }
+
+    /// Queues faults for the next calls of `operation_id` (`ess.getRequest` / `ogg.getRequest` for one service's
+    /// `getRequest`; `*`: any operation).
+    pub fn inject(&self, operation_id: &str, faults: impl IntoIterator<Item = Fault>) {
+        self.shared.lock().faults.queue(operation_id, faults);
+    }
+
+    /// Adds faults drawn at a rate for `operation_id` (`*`: any operation), from a generator seeded with
+    /// `seed`.
+    pub fn inject_rate(&self, operation_id: &str, rates: Vec<FaultRate>, seed: u64) {
+        self.shared.lock().faults.rates(operation_id, rates, Some(seed));
+    }
+
+    /// Removes every fault.
+    pub fn clear_faults(&self) {
+        self.shared.lock().faults.clear();
+    }
+
+    /// Replaces the accepted credentials.
+    pub fn set_auth(&self, auth: AuthConfig) {
+        self.shared.lock().auth = auth;
+    }
+
+    /// Every request received so far (secrets redacted).
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.lock().recorder.requests()
+    }
+
+    /// How many requests of `operation_id` arrived (faulted and refused ones included); `ess.getRequest` or
+    /// `ogg.getRequest` counts one service's `getRequest`.
+    pub fn count(&self, operation_id: &str) -> u64 {
+        self.shared.lock().recorder.count(operation_id)
+    }
+
+    /// Requests per `operationId`.
+    pub fn counts(&self) -> BTreeMap<String, u64> {
+        self.shared.lock().recorder.counts()
+    }
+
+    /// Forgets the recorded requests and counts.
+    pub fn clear_recorded(&self) {
+        self.shared.lock().recorder.clear();
+    }
+
+    /// Forgets requests, scenarios, faults and recordings; keeps credentials, clock and configuration.
+    pub fn reset(&self) {
+        self.shared.reset();
+    }
+}
