@@ -175,10 +175,11 @@ fn read_batch(asked: &[i64], reply: &crate::types::RequestQueryResponse) -> (Vec
     (answered, missing)
 }
 
-/// A request found in a batch item: the item itself, or an object inside it (the item's shape is undocumented).
+/// A request found in a batch item: the item itself, or an object inside it (the item's shape is undocumented:
+/// `{"requestId", "state", ...}` or `{"requestId", "status", "request": {...}}` are both read).
 fn request_in(value: &Value, depth: usize) -> Option<RequestDetails> {
     let object = value.as_object()?;
-    if object.get("requestId").is_some_and(Value::is_i64) {
+    if object.get("requestId").is_some_and(Value::is_i64) && object.contains_key("state") {
         return serde_json::from_value(value.clone()).ok();
     }
     if depth >= 2 {
@@ -264,7 +265,7 @@ mod tests {
     fn batch_items_are_read_in_either_shape_and_only_for_ids_asked() {
         let page = reply(json!({"batch": [
             {"requestId": 1, "state": "RUNNING"},
-            {"id": 2, "status": 200, "item": {"requestId": 2, "state": "SUCCEEDED"}},
+            {"requestId": 2, "status": 200, "request": {"requestId": 2, "state": "SUCCEEDED"}},
             {"requestId": 9, "state": "ERROR"},
             {"requestId": 3},
         ]}));

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use futures::StreamExt as _;
 use sdk_ess::types;
-use sdk_runtime::wait::{Outcome, WaitEvent, WaitPolicy};
+use sdk_ess::wait::{Outcome, WaitEvent, WaitPolicy};
 use sdk_simulator::{EssScenario, Simulator, Step};
 
 const NIGHTLY: &str = "JobDefinition://oracle/apps/ess/custom/NightlyLoad";

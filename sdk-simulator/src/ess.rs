@@ -692,22 +692,16 @@ impl EssState {
         let mut body = Map::new();
         if let Some(page) = page {
             let size = self.page_size.max(1);
-            let total = items.len();
             let start = (page - 1).saturating_mul(size);
             items = items.into_iter().skip(start).take(size).collect();
             let base = match &application {
                 Some(a) => format!("{}{ESS_PREFIX}/query/{a}/requests?pageIndex=", ctx.origin),
                 None => format!("{}{ESS_PREFIX}/requests/search/", ctx.origin),
             };
-            let mut links = vec![json!({"rel": "self", "href": format!("{base}{page}")})];
-            if start + size < total {
-                links.push(json!({"rel": "next", "href": format!("{base}{}", page + 1)}));
-            }
-            if page > 1 {
-                links.push(json!({"rel": "prev", "href": format!("{base}{}", page - 1)}));
-            }
+            // As a real Fusion page: a `self` link and the 1-based `pageIndex`; the documented relations have no
+            // `next` or `prev`, so a client pages until a page comes back short.
+            let links = vec![json!({"rel": "self", "href": format!("{base}{page}")})];
             body.insert("pageIndex".into(), json!(page));
-            body.insert("hasMore".into(), json!(start + size < total));
             body.insert("links".into(), json!(links));
         }
         let items: Vec<Value> = items

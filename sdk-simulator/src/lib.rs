@@ -58,43 +58,48 @@
 //! ```
 //! use std::time::Duration;
 //!
-//! use sdk_ess::types;
-//! use sdk_runtime::wait::{Outcome, WaitPolicy};
+//! use sdk_ess::types::{RequestDetails, RequestState, SubmitRequest};
+//! use sdk_ess::wait::WaitPolicy;
 //! use sdk_simulator::{AuthConfig, EssScenario, Simulator};
 //!
 //! const JOB: &str = "JobDefinition://oracle/apps/ess/custom/NightlyLoad";
 //!
-//! /// The code under test: submits the nightly load and waits until it ends.
-//! async fn run_nightly(client: &sdk_ess::Client, policy: WaitPolicy) -> Result<String, Box<dyn std::error::Error>> {
-//!     let body = types::SubmitRequest::builder().job_definition_id(JOB).application(Some("EarCustomEss".to_owned()));
-//!     let submitted = client.submit_request().body(body).send().await.map_err(sdk_ess::Error::from)?;
-//!     let id = submitted.into_inner().id.ok_or("no request id")?;
-//!     match client.wait_for_request(id).with_policy(policy).wait().await {
-//!         Outcome::Succeeded(job) => Ok(job.state.map(|s| s.to_string()).unwrap_or_default()),
-//!         Outcome::Failed { failure, .. } => Err(format!("{}: {:?}", failure.state, failure.messages).into()),
-//!         other => Err(format!("{other:?}").into()),
-//!     }
+//! /// The code under test: submits the nightly load and waits until it succeeds.
+//! async fn run_nightly(client: &sdk_ess::Client, policy: WaitPolicy) -> Result<RequestDetails, Box<dyn std::error::Error>> {
+//!     let body = SubmitRequest::builder().job_definition_id(JOB).application(Some("EarCustomEss".to_owned()));
+//!     let submitted = client.submit_request().body(body).send().await?.into_inner();
+//!     let id = submitted.request_id().ok_or("the scheduler gave no request id")?;
+//!     Ok(client.wait_for_request(id).with_policy(policy).until_success().await?)
 //! }
 //!
-//! # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! // In your crate: #[tokio::test] async fn nightly_load_succeeds() { ... }
-//! let sim = Simulator::builder()
-//!     .auth(AuthConfig::basic("scheduler.user", "pw"))
-//!     .clock_speed(36_000.0)
-//!     .start()
-//!     .await?;
-//! sim.set_ess_scenario(JOB, EssScenario::succeeds_after(Duration::from_secs(2 * 3600)));
-//! let client = sdk_ess::Client::builder(sim.ess_url()).basic_auth("scheduler.user", "pw").build()?;
-//! let fast = WaitPolicy::default().initial_delay(Duration::from_millis(20)).max_delay(Duration::from_millis(20));
+//! # #[tokio::main]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     // 36,000 virtual seconds per real second: a two-hour job takes a fifth of a second.
+//!     let sim = Simulator::builder()
+//!         .auth(AuthConfig::basic("scheduler.user", "pw"))
+//!         .clock_speed(36_000.0)
+//!         .start()
+//!         .await?;
+//!     let client = sdk_ess::Client::builder(sim.ess_url()).basic_auth("scheduler.user", "pw").build()?;
+//!     let fast = WaitPolicy::default().initial_delay(Duration::from_millis(20)).max_delay(Duration::from_millis(20));
 //!
-//! assert_eq!(run_nightly(&client, fast.clone()).await?, "SUCCEEDED");
-//! assert_eq!(sim.count("submitRequest"), 1); // the submit was sent once
+//!     // Success.
+//!     sim.set_ess_scenario(JOB, EssScenario::succeeds_after(Duration::from_secs(2 * 3600)));
+//!     let job = run_nightly(&client, fast.clone()).await?;
+//!     assert_eq!(job.state, Some(RequestState::Succeeded));
+//!     assert_eq!(sim.count("submitRequest"), 1); // the submit was sent once
 //!
-//! // The failure path, scripted per job definition.
-//! sim.set_ess_scenario(JOB, EssScenario::fails_after(Duration::from_secs(600), "ORA-01403: no data found"));
-//! let err = run_nightly(&client, fast).await.err().map(|e| e.to_string()).unwrap_or_default();
-//! assert!(err.contains("ORA-01403"), "{err}");
-//! # Ok(()) }
+//!     // Failure, with the cause and message the scheduler reports.
+//!     sim.set_ess_scenario(JOB, EssScenario::fails_after(Duration::from_secs(600), "ORA-01403: no data found"));
+//!     let error = run_nightly(&client, fast.clone()).await.expect_err("the job fails");
+//!     assert!(error.to_string().contains("ORA-01403"), "{error}");
+//!
+//!     // Timeout: a job that outlasts the wait.
+//!     sim.set_ess_scenario(JOB, EssScenario::succeeds_after(Duration::from_secs(1000 * 3600)));
+//!     let error = run_nightly(&client, fast.max_wait(Duration::from_millis(300))).await.expect_err("times out");
+//!     assert!(error.to_string().starts_with("gave up waiting for ESS request"), "{error}");
+//!     Ok(())
+//! }
 //! ```
 //!
 //! # Where the simulator goes beyond Oracle's documentation

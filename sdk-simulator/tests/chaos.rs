@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use sdk_ess::types as ess_types;
-use sdk_runtime::wait::{Outcome, WaitPolicy};
+use sdk_ess::wait::{Outcome, WaitPolicy};
 use sdk_simulator::{EssScenario, Fault, FaultRate, OacScenario, OggResult, OggScenario, OggTarget, Simulator};
 use sdk_workrequests::ObjectId;
 use tokio::task::JoinSet;
@@ -94,7 +94,7 @@ async fn thousand_waits_through_faults() {
         .no_timeouts()
         .build()
         .expect("ess client");
-    let ogg = sdk_ogg::Client::builder(sim.base_url())
+    let ogg = sdk_ogg::Client::builder(sim.ogg_url(&sdk_simulator::OggAddressing::Direct))
         .no_timeouts()
         .build()
         .expect("ogg client");

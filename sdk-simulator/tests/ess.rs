@@ -260,7 +260,7 @@ async fn query_multi_select_and_pages() {
     assert!(
         p1["links"]
             .as_array()
-            .is_some_and(|l| l.iter().any(|l| l["rel"] == "next"))
+            .is_some_and(|l| l.len() == 1 && l[0]["rel"] == "self")
     );
     let (_, p3) = get(&http, format!("{}/requests/search/3", sim.ess_url())).await;
     assert_eq!(p3["count"], 1);

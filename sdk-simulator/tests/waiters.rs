@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use futures::StreamExt as _;
 use sdk_ess::types as ess_types;
-use sdk_runtime::wait::{Outcome, WaitEvent, WaitPolicy};
+use sdk_ess::wait::{Outcome, WaitEvent, WaitPolicy};
 use sdk_simulator::{EssScenario, OacScenario, OggResult, OggScenario, OggTarget, Simulator, Step};
 use sdk_workrequests::ObjectId;
 
@@ -149,7 +149,7 @@ async fn ogg_waiter_and_result() {
             ..OggScenario::default()
         },
     );
-    let client = sdk_ogg::Client::builder(sim.base_url())
+    let client = sdk_ogg::Client::builder(sim.ogg_url(&sdk_simulator::OggAddressing::Direct))
         .no_timeouts()
         .build()
         .expect("client");
@@ -157,19 +157,17 @@ async fn ogg_waiter_and_result() {
         client.wait_for_request(ok).wait().await,
         Outcome::Succeeded(_)
     ));
-    let result = client
-        .get_request_result()
-        .version(sdk_ogg::types::ApiVersion::V2)
-        .request(ok)
-        .send()
-        .await
-        .expect("result");
+    let result = client.get_request_result().request(ok).send().await.expect("result");
     let decoded = result
         .into_inner()
         .decode_body::<sdk_ogg::types::StandardResponse>()
         .expect("decodes");
     assert_eq!(
-        decoded.response.get("$schema").and_then(|v| v.as_str()),
+        decoded
+            .response
+            .as_ref()
+            .and_then(|r| r.get("$schema"))
+            .and_then(|v| v.as_str()),
         Some("ogg:collection")
     );
     match client.wait_for_request(bad).wait().await {

@@ -4,7 +4,8 @@
 //! nearest ```` ```toml ```` block above it, the git dependencies on this repository replaced by path
 //! dependencies on the checkout. So an example that needs a crate its snippet does not list (say `sdk_runtime`,
 //! or `futures`) fails, as it would for the user. Rustdoc's hidden lines (`# ...`) are part of the code; an
-//! example without `fn main` gets an empty one, as rustdoc does.
+//! example without `fn main` gets an empty one, as rustdoc does. An example with `#[tokio::test]` is a test file
+//! (`tests/example.rs`, built with `cargo test --no-run`, so its `[dev-dependencies]` count).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -81,10 +82,15 @@ fn unhide(code: &str) -> String {
         out.push_str(shown);
         out.push('\n');
     }
-    if !out.contains("fn main") {
+    if !out.contains("fn main") && !is_test(&out) {
         out.push_str("\nfn main() {}\n");
     }
     out
+}
+
+/// Whether an example is a test file rather than a program.
+fn is_test(code: &str) -> bool {
+    code.contains("#[tokio::test") || code.contains("#[test]")
 }
 
 /// The manifest of the example crate: the snippet, with this repository's crates as path dependencies.
@@ -121,12 +127,23 @@ pub fn check(root: &Path) -> Result<()> {
         let dir = base.join(&name);
         std::fs::create_dir_all(dir.join("src")).with_context(|| format!("creating {}", dir.display()))?;
         std::fs::write(dir.join("Cargo.toml"), manifest(example, &name, root))?;
-        std::fs::write(dir.join("src/main.rs"), &example.code)?;
+        let test = is_test(&example.code);
+        if test {
+            std::fs::create_dir_all(dir.join("tests"))?;
+            std::fs::write(dir.join("tests/example.rs"), &example.code)?;
+            std::fs::write(dir.join("src/main.rs"), "fn main() {}\n")?;
+        } else {
+            std::fs::write(dir.join("src/main.rs"), &example.code)?;
+        }
         // The checkout's lock file pins the versions the workspace is tested with.
         std::fs::write(dir.join("Cargo.lock"), &lock)?;
         println!("building the README example at line {}", example.line);
         let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
-            .args(["build", "--quiet", "--offline"])
+            .args(if test {
+                &["test", "--no-run", "--quiet", "--offline"][..]
+            } else {
+                &["build", "--quiet", "--offline"][..]
+            })
             .current_dir(&dir)
             .env("CARGO_TARGET_DIR", base.join("target"))
             .status()
@@ -164,6 +181,7 @@ mod tests {
         );
         assert!(found[1].manifest.contains("sdk-ogg") && !found[1].manifest.contains("sdk-ess"));
         assert_eq!(found[1].code, "#[tokio::main]\nasync fn main() {}\n");
+        assert!(!is_test(&found[1].code) && is_test("#[tokio::test]\nasync fn t() {}"));
     }
 
     #[test]
