@@ -70,6 +70,9 @@ pub trait Service: Sized + Send + Sync + 'static {
     fn secrets() -> &'static [&'static str] {
         &[]
     }
+
+    /// The service's base URL on the simulator.
+    fn simulated(simulator: &sdk_simulator::Simulator) -> String;
 }
 
 /// A call of one operation, returning its typed success value as JSON (so that a test compares it with what the
@@ -241,6 +244,7 @@ pub fn suite<S: Service>(operations: impl Fn() -> Vec<Operation<S>>, extra: Vec<
             (op.call)(client).await.map_err(|e| e.to_string())
         },
     ));
+    trials.extend(simulator_trials::<S>(operations()));
     let hostile = operations().into_iter().map(|op| (op.id.to_owned(), op)).collect();
     trials.extend(crate::adversarial::adversarial_trials(
         S::NAME,
@@ -252,4 +256,70 @@ pub fn suite<S: Service>(operations: impl Fn() -> Vec<Operation<S>>, extra: Vec<
         },
     ));
     trials
+}
+
+/// The simulator of the three services, on a runtime of its own that lives as long as the test binary.
+fn simulator() -> Result<&'static sdk_simulator::Simulator, String> {
+    static SIMULATOR: std::sync::OnceLock<Result<(tokio::runtime::Runtime, sdk_simulator::Simulator), String>> =
+        std::sync::OnceLock::new();
+    SIMULATOR
+        .get_or_init(|| {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .map_err(|e| format!("a runtime for the simulator: {e}"))?;
+            let simulator = runtime
+                .block_on(sdk_simulator::Simulator::start())
+                .map_err(|e| format!("starting the simulator: {e}"))?;
+            Ok((runtime, simulator))
+        })
+        .as_ref()
+        .map(|(_, simulator)| simulator)
+        .map_err(Clone::clone)
+}
+
+/// Every operation of the client, sent through Prism's validating proxy to the simulator: whatever the
+/// simulator answers (a success, or a documented error such as a `404` for an id it does not have), neither the
+/// request nor the reply may break the spec.
+fn simulator_trials<S: Service>(operations: Vec<Operation<S>>) -> Vec<Trial> {
+    let required = std::env::var_os("REQUIRE_PRISM").is_some();
+    let proxy: Arc<std::sync::OnceLock<Result<crate::prism::Prism, String>>> = Arc::new(std::sync::OnceLock::new());
+    operations
+        .into_iter()
+        .map(|op| {
+            let proxy = proxy.clone();
+            let name = format!("simulator::{}::{}", S::NAME, op.id);
+            let trial = Trial::test(name, move || {
+                let prism = proxy
+                    .get_or_init(|| crate::prism::Prism::proxy(S::SPEC, &S::simulated(simulator()?)))
+                    .as_ref()
+                    .map_err(|e| Failed::from(e.clone()))?;
+                let uri = prism.uri();
+                let simulator = simulator().map_err(Failed::from)?;
+                let before = simulator.requests().len();
+                block_on(async move {
+                    let client = S::client(&uri, Setup::Conformance).map_err(Failed::from)?;
+                    let outcome = (op.call)(client).await;
+                    if let Err(error) = &outcome {
+                        let shown = format!("{error:?}");
+                        ensure(!crate::prism::is_violation(&shown), || {
+                            format!("{}: Prism found a violation: {shown}", op.id)
+                        })?;
+                    }
+                    ensure(simulator.requests().len() > before, || {
+                        format!(
+                            "{}: the call did not reach the simulator through the proxy: {outcome:?}",
+                            op.id
+                        )
+                    })
+                })
+            });
+            if crate::prism::Prism::executable().is_none() && !required {
+                trial.with_ignored_flag(true)
+            } else {
+                trial
+            }
+        })
+        .collect()
 }

@@ -35,14 +35,26 @@ impl Prism {
 
     /// Starts Prism on loopback for `specs/<spec>` and waits until it accepts connections.
     pub fn start(spec: &str) -> Result<Self, String> {
+        Self::run(&["mock", "--dynamic", "--errors"], spec, None)
+    }
+
+    /// Starts Prism as a validating proxy in front of `upstream` (`prism proxy <spec> <upstream> --errors`): every
+    /// request and reply that breaks `specs/<spec>` is answered `500` with Prism's list of violations.
+    pub fn proxy(spec: &str, upstream: &str) -> Result<Self, String> {
+        Self::run(&["proxy", "--errors"], spec, Some(upstream))
+    }
+
+    fn run(mode: &[&str], spec: &str, upstream: Option<&str>) -> Result<Self, String> {
         let executable = Self::executable().ok_or("prism is not installed: run `npm ci --prefix .ci`")?;
         let addr = TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map_err(|e| format!("no free port: {e}"))?;
         let child = Command::new(executable)
-            .args(["mock", "--dynamic", "--errors", "-h", "127.0.0.1", "-p"])
+            .args(mode)
+            .args(["-h", "127.0.0.1", "-p"])
             .arg(addr.port().to_string())
             .arg(workspace_root().join("specs").join(spec))
+            .args(upstream)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -69,6 +81,11 @@ impl Drop for Prism {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Whether a reply (its debug form) is Prism's report of a spec violation.
+pub fn is_violation(shown: &str) -> bool {
+    shown.contains("prism/errors#VIOLATIONS") || shown.contains("sl-violations")
 }
 
 /// One conformance trial per operation: `call` is made [`REPLIES_PER_OPERATION`] times against Prism started

@@ -67,6 +67,10 @@ impl harness::Service for Ess {
     fn secrets() -> &'static [&'static str] {
         &["s3cret"]
     }
+
+    fn simulated(simulator: &sdk_simulator::Simulator) -> String {
+        simulator.ess_url()
+    }
 }
 
 /// The typed success body, serialised back, so a test can compare it with what the server sent.

@@ -109,6 +109,10 @@ impl harness::Service for Ogg {
     fn secrets() -> &'static [&'static str] {
         &["s3cret"]
     }
+
+    fn simulated(simulator: &sdk_simulator::Simulator) -> String {
+        simulator.ogg_url(&sdk_simulator::OggAddressing::Direct)
+    }
 }
 
 /// The typed success body, serialised back and made canonical, so a test can compare it with what the server

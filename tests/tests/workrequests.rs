@@ -106,6 +106,10 @@ impl harness::Service for Oac {
     fn secrets() -> &'static [&'static str] {
         &[TOKEN, SNAPSHOT_PASSWORD, PRIVATE_KEY]
     }
+
+    fn simulated(simulator: &sdk_simulator::Simulator) -> String {
+        simulator.analytics_url()
+    }
 }
 
 fn error_body(status: u16) -> Value {
