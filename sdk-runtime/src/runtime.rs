@@ -93,50 +93,50 @@ impl Runtime {
         request: reqwest::Request,
         operation: &'static str,
     ) -> Result<ResponseValue<T>, Error> {
-        let span = self.span(&request, operation);
-        async move {
-            let method = request.method().clone();
-            let mut response = self.call(http, request, operation).await?;
-            let status = response.status();
-            let headers = std::mem::take(response.headers_mut());
-            let body = read_success_body(&mut response).await;
-            let (body, parsed) = match body {
-                Ok(bytes) => {
-                    let parsed = serde_json::from_slice::<T>(&bytes).map_err(|e| {
-                        if e.is_syntax() || e.is_eof() {
-                            format!("the body is not JSON: {e}")
-                        } else {
-                            format!("the body does not match the documented schema: {e}")
-                        }
-                    });
-                    (bytes, parsed)
-                }
-                Err((partial, problem)) => (partial, Err(problem)),
-            };
-            match parsed {
-                Ok(value) => Ok(ResponseValue::new(value, status, headers)),
-                Err(problem) => {
-                    tracing::warn!(status = status.as_u16(), problem = %problem, "unreadable success reply");
-                    let kept = body.slice(..body.len().min(MAX_ERROR_BODY));
-                    Err(Error::InvalidBody(Box::new(ApiError {
-                        service: self.shared.service.name,
-                        operation,
-                        method,
-                        path: response.url().path().to_owned(),
-                        status,
-                        request_id: request_id(&headers),
-                        service_error: None,
-                        retry_after: None,
-                        headers,
-                        body_truncated: kept.len() < body.len(),
-                        body: kept,
-                        body_error: Some(problem),
-                    })))
-                }
+        let method = request.method().clone();
+        let mut response = self.call_in_span(http, request, operation).await?;
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let (body, parsed) = match read_success_body(&mut response).await {
+            Ok(bytes) => {
+                let parsed = serde_json::from_slice::<T>(&bytes).map_err(|e| {
+                    if e.is_syntax() || e.is_eof() {
+                        format!("the body is not JSON: {e}")
+                    } else {
+                        format!("the body does not match the documented schema: {e}")
+                    }
+                });
+                (bytes, parsed)
+            }
+            Err((partial, problem)) => (partial, Err(problem)),
+        };
+        match parsed {
+            Ok(value) => Ok(ResponseValue::new(value, status, headers)),
+            Err(problem) => {
+                tracing::warn!(
+                    service = self.shared.service.name,
+                    operation,
+                    status = status.as_u16(),
+                    problem = %problem,
+                    "unreadable success reply"
+                );
+                let kept = body.slice(..body.len().min(MAX_ERROR_BODY));
+                Err(Error::InvalidBody(Box::new(ApiError {
+                    service: self.shared.service.name,
+                    operation,
+                    method,
+                    path: response.url().path().to_owned(),
+                    status,
+                    request_id: request_id(&headers),
+                    service_error: None,
+                    retry_after: None,
+                    headers,
+                    body_truncated: kept.len() < body.len(),
+                    body: kept,
+                    body_error: Some(problem),
+                })))
             }
         }
-        .instrument(span)
-        .await
     }
 
     /// Sends a generated call whose success reply is a byte stream (a download), handed over unread. A success
@@ -149,15 +149,10 @@ impl Runtime {
         operation: &'static str,
         documented: &[u16],
     ) -> Result<ResponseValue<ByteStream>, Error> {
-        let span = self.span(&request, operation);
-        async move {
-            let method = request.method().clone();
-            let response = self.call(http, request, operation).await?;
-            let response = self.documented_only(response, operation, method, documented).await?;
-            Ok(ResponseValue::stream(response))
-        }
-        .instrument(span)
-        .await
+        let method = request.method().clone();
+        let response = self.call_in_span(http, request, operation).await?;
+        let response = self.documented_only(response, operation, method, documented).await?;
+        Ok(ResponseValue::stream(response))
     }
 
     /// Sends a generated call whose success reply has no body (its headers may matter). A success status that is
@@ -170,15 +165,10 @@ impl Runtime {
         operation: &'static str,
         documented: &[u16],
     ) -> Result<ResponseValue<()>, Error> {
-        let span = self.span(&request, operation);
-        async move {
-            let method = request.method().clone();
-            let response = self.call(http, request, operation).await?;
-            let response = self.documented_only(response, operation, method, documented).await?;
-            Ok(ResponseValue::empty(response))
-        }
-        .instrument(span)
-        .await
+        let method = request.method().clone();
+        let response = self.call_in_span(http, request, operation).await?;
+        let response = self.documented_only(response, operation, method, documented).await?;
+        Ok(ResponseValue::empty(response))
     }
 
     /// The reply if its status is documented; otherwise an [`Error::InvalidBody`] keeping status and body.
@@ -201,6 +191,19 @@ impl Runtime {
         ));
         tracing::warn!(status = status.as_u16(), "undocumented success status");
         Err(Error::InvalidBody(Box::new(api)))
+    }
+
+    /// [`call`](Self::call) inside the call's `oracle_call` span. Boxed: the exchange is the largest part of a
+    /// call's state; inline, every future wrapping it (the generated `send`, a waiter's poll) would be as large,
+    /// and be copied as it is moved.
+    async fn call_in_span(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::Request,
+        operation: &'static str,
+    ) -> Result<reqwest::Response, Error> {
+        let span = self.span(&request, operation);
+        Box::pin(self.call(http, request, operation).instrument(span)).await
     }
 
     /// The `oracle_call` span of one call. Its fields are only computed when a subscriber wants the span.

@@ -52,11 +52,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .body(body)
                 .send()
                 .await
-                .map_err(sdk_ess::Error::from)
                 .map_err(Box::<dyn std::error::Error>::from)?
                 .into_inner();
             submitted
-                .id
+                .request_id()
                 .ok_or_else(|| Box::<dyn std::error::Error>::from("no request id in the reply"))
         }
     };

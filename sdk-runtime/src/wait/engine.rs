@@ -71,15 +71,17 @@ pub struct Waiter<P: PollTarget> {
     started: Option<Instant>,
     polls: u32,
     failures_in_a_row: u32,
-    last: Option<P::Status>,
+    // Boxed, like `finished`: a status document can be kilobytes, and a waiter lives as long as the work.
+    last: Option<Box<P::Status>>,
     next_at: Option<Instant>,
     final_poll_done: bool,
-    finished: Option<Outcome<P::Status>>,
+    finished: Option<Box<Outcome<P::Status>>>,
 }
 
 /// What one step of the engine produced.
 enum Step<T> {
-    Progress(Snapshot<T>),
+    /// A status was polled; the snapshot when one was asked for.
+    Progress(Option<Snapshot<T>>),
     Done(Outcome<T>),
 }
 
@@ -108,7 +110,7 @@ impl<P: PollTarget> Waiter<P> {
     /// Polls until the work ends, the policy's time runs out, or polling fails.
     pub async fn wait(mut self) -> Outcome<P::Status> {
         loop {
-            if let Step::Done(outcome) = self.step().await {
+            if let Step::Done(outcome) = self.step(false).await {
                 return outcome;
             }
         }
@@ -119,7 +121,7 @@ impl<P: PollTarget> Waiter<P> {
     /// seen), or polling failed (with the last error). For `?` in a function returning the crate's error.
     pub async fn until_success(mut self) -> Result<P::Status, Error> {
         let outcome = loop {
-            if let Step::Done(outcome) = self.step().await {
+            if let Step::Done(outcome) = self.step(false).await {
                 break outcome;
             }
         };
@@ -155,16 +157,21 @@ impl<P: PollTarget> Waiter<P> {
     {
         futures_util::stream::unfold(Some(self), |state| async move {
             let mut waiter = state?;
-            match waiter.step().await {
-                Step::Progress(snapshot) => Some((WaitEvent::Progress(snapshot), Some(waiter))),
-                Step::Done(outcome) => Some((WaitEvent::Finished(outcome), None)),
+            loop {
+                match waiter.step(true).await {
+                    Step::Progress(Some(snapshot)) => return Some((WaitEvent::Progress(snapshot), Some(waiter))),
+                    Step::Progress(None) => continue,
+                    Step::Done(outcome) => return Some((WaitEvent::Finished(outcome), None)),
+                }
             }
         })
     }
 
-    async fn step(&mut self) -> Step<P::Status> {
+    /// Sleeps until the next poll, polls, and classifies. With `report`, returns a snapshot of the status (one
+    /// copy of it); without, the status is only kept, so a plain wait copies nothing per poll.
+    async fn step(&mut self, report: bool) -> Step<P::Status> {
         if let Some(outcome) = self.finished.take() {
-            return Step::Done(outcome);
+            return Step::Done(*outcome);
         }
         let started = *self.started.get_or_insert_with(Instant::now);
         let deadline = self.policy.wait_limit().map(|max| started + max);
@@ -174,7 +181,7 @@ impl<P: PollTarget> Waiter<P> {
                     Some(deadline) if at >= deadline => {
                         if self.final_poll_done {
                             return Step::Done(Outcome::TimedOut {
-                                last: self.last.take(),
+                                last: self.last.take().map(|last| *last),
                                 elapsed: started.elapsed(),
                                 polls: self.polls,
                             });
@@ -194,25 +201,40 @@ impl<P: PollTarget> Waiter<P> {
             match fetched {
                 Ok(polled) => {
                     self.failures_in_a_row = 0;
-                    let (state, percent_complete) = self.target.describe(&polled.status);
-                    tracing::debug!(poll, state = %state, percent_complete, "polled");
-                    let status = polled.status.clone();
-                    self.finished = match self.target.phase(&polled.status) {
-                        Phase::Running => None,
-                        Phase::Succeeded => Some(Outcome::Succeeded(status)),
-                        Phase::Cancelled => Some(Outcome::Cancelled(status)),
-                        Phase::Failed(failure) => Some(Outcome::Failed { status, failure }),
-                        Phase::NeedsAction(reason) => Some(Outcome::NeedsAction { status, reason }),
-                    };
-                    self.schedule(poll, polled.retry_after);
-                    self.last = Some(polled.status.clone());
-                    return Step::Progress(Snapshot {
-                        status: polled.status,
+                    let Polled { status, retry_after } = polled;
+                    let described =
+                        (report || tracing::enabled!(tracing::Level::DEBUG)).then(|| self.target.describe(&status));
+                    if let Some((state, percent_complete)) = &described {
+                        tracing::debug!(poll, state = %state, percent_complete, "polled");
+                    }
+                    self.schedule(poll, retry_after);
+                    let phase = self.target.phase(&status);
+                    let snapshot = described.filter(|_| report).map(|(state, percent_complete)| Snapshot {
+                        status: status.clone(),
                         state,
                         percent_complete,
                         poll,
                         elapsed: started.elapsed(),
                     });
+                    let outcome = match phase {
+                        Phase::Running => {
+                            match self.last.as_deref_mut() {
+                                Some(last) => *last = status,
+                                None => self.last = Some(Box::new(status)),
+                            }
+                            return Step::Progress(snapshot);
+                        }
+                        Phase::Succeeded => Outcome::Succeeded(status),
+                        Phase::Cancelled => Outcome::Cancelled(status),
+                        Phase::Failed(failure) => Outcome::Failed { status, failure },
+                        Phase::NeedsAction(reason) => Outcome::NeedsAction { status, reason },
+                    };
+                    if snapshot.is_none() {
+                        return Step::Done(outcome);
+                    }
+                    // Reported first, then the outcome at the next step, as a stream shows them.
+                    self.finished = Some(Box::new(outcome));
+                    return Step::Progress(snapshot);
                 }
                 Err(error) => {
                     self.failures_in_a_row += 1;
@@ -221,7 +243,7 @@ impl<P: PollTarget> Waiter<P> {
                         tracing::warn!(poll, error = %error, transient, "polling failed");
                         return Step::Done(Outcome::PollFailed {
                             error,
-                            last: self.last.take(),
+                            last: self.last.take().map(|last| *last),
                             polls: poll,
                         });
                     }
