@@ -143,7 +143,7 @@ async fn a_503_during_the_wait_is_tolerated_and_a_404_ends_it() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
     assert_eq!(error.service_error().and_then(|e| e.code.as_deref()), Some("ESS-00404"));
     assert_eq!(n, 5);
-    assert!(last.is_some());
+    assert!(last.is_none(), "a waiter keeps no status between polls");
     // The two 503s asked for 20 s each, which the waiter honoured.
     assert!(started.elapsed() >= Duration::from_secs(40), "{:?}", started.elapsed());
 }

@@ -71,7 +71,8 @@ pub struct Waiter<P: PollTarget> {
     started: Option<Instant>,
     polls: u32,
     failures_in_a_row: u32,
-    // Boxed, like `finished`: a status document can be kilobytes, and a waiter lives as long as the work.
+    /// The status of the final poll at the deadline, for `TimedOut`. Boxed, like `finished`: a status document can
+    /// be kilobytes, and a waiter lives as long as the work.
     last: Option<Box<P::Status>>,
     next_at: Option<Instant>,
     final_poll_done: bool,
@@ -218,9 +219,10 @@ impl<P: PollTarget> Waiter<P> {
                     });
                     let outcome = match phase {
                         Phase::Running => {
-                            match self.last.as_deref_mut() {
-                                Some(last) => *last = status,
-                                None => self.last = Some(Box::new(status)),
+                            // Only the final poll's status is kept (for `TimedOut`): a status can be kilobytes,
+                            // and ten thousand waiters would hold ten thousand of them between polls.
+                            if self.final_poll_done {
+                                self.last = Some(Box::new(status));
                             }
                             return Step::Progress(snapshot);
                         }
@@ -444,7 +446,8 @@ mod tests {
             panic!("expected a poll failure, got {outcome:?}");
         };
         assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
-        assert_eq!(last, Some("RUNNING"));
+        // No status is kept between polls; the stream shows each one.
+        assert_eq!(last, None);
         assert_eq!(polls, 5);
         assert_eq!(times(&polled_at).len(), 5);
     }

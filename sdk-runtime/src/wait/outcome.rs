@@ -69,7 +69,7 @@ pub enum Outcome<T> {
     },
     /// The wait reached its maximum before the work ended.
     TimedOut {
-        /// The last status seen, if any poll succeeded.
+        /// The status of the last poll, made at the deadline, if it succeeded.
         last: Option<T>,
         /// How long the wait took.
         elapsed: Duration,
@@ -81,7 +81,9 @@ pub enum Outcome<T> {
     PollFailed {
         /// The last error.
         error: Error,
-        /// The last status seen, if any poll succeeded.
+        /// The status of the final poll at the deadline, when polling failed after it; otherwise `None`. A waiter
+        /// keeps no status between polls (a status can be kilobytes, and a waiter lives as long as the work):
+        /// [`Waiter::into_stream`](super::Waiter::into_stream) shows each one.
         last: Option<T>,
         /// How many polls were made.
         polls: u32,
