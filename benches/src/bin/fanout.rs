@@ -254,26 +254,35 @@ fn client(args: &Args) -> Result<(), BoxError> {
                 size
             }
             "set" => {
-                // One task adds every id at its start time to one wait set, then awaits the waits.
+                // One task adds every id at its start time to one wait set and takes each outcome as it comes (an
+                // outcome holds the final status document: awaiting them in id order would keep thousands of them).
                 let set = ess.wait_set(policy.clone());
                 let offsets: Vec<(i64, Duration)> = ids.map(|id| (id, offset(id))).collect();
                 let start = tokio::time::Instant::now();
                 set_waits = Some(tokio::spawn(async move {
-                    let mut waits = Vec::with_capacity(offsets.len());
-                    for (id, at) in offsets {
-                        tokio::time::sleep_until(start + at).await;
-                        waits.push((id, set.add(id)));
-                    }
+                    use futures_util::StreamExt as _;
+                    let mut pending = futures_util::stream::FuturesUnordered::new();
+                    let mut offsets = offsets.into_iter().peekable();
                     let (mut succeeded, mut other) = (0, 0);
-                    for (id, wait) in waits {
-                        match wait.await {
-                            Outcome::Succeeded(_) => succeeded += 1,
-                            outcome => {
-                                if other == 0 {
-                                    eprintln!("set: request {id} did not succeed: {outcome:?}");
+                    loop {
+                        let next_add = offsets.peek().map(|(_, at)| start + *at);
+                        tokio::select! {
+                            () = tokio::time::sleep_until(next_add.unwrap_or(start)), if next_add.is_some() => {
+                                if let Some((id, _)) = offsets.next() {
+                                    let wait = set.add(id);
+                                    pending.push(async move { (id, wait.await) });
                                 }
-                                other += 1;
                             }
+                            Some((id, outcome)) = pending.next(), if !pending.is_empty() => match outcome {
+                                Outcome::Succeeded(_) => succeeded += 1,
+                                outcome => {
+                                    if other == 0 {
+                                        eprintln!("set: request {id} did not succeed: {outcome:?}");
+                                    }
+                                    other += 1;
+                                }
+                            },
+                            else => break,
                         }
                     }
                     (succeeded, other)

@@ -112,7 +112,7 @@ impl SetOptions {
 enum Command<I, T> {
     Add {
         id: I,
-        notify: Option<oneshot::Sender<Outcome<T>>>,
+        notify: Option<oneshot::Sender<Box<Outcome<T>>>>,
     },
     Cancel(I),
 }
@@ -245,7 +245,9 @@ impl<B: BatchTarget> WaitSet<B> {
 /// The wait for one id of a [`WaitSet`]: a future of its outcome. Dropping it stops polling the id.
 pub struct Wait<I, T> {
     id: Option<I>,
-    outcome: oneshot::Receiver<Outcome<T>>,
+    // The outcome is boxed: a channel holds room for its value from the start, and an outcome can be kilobytes
+    // (a status document), which a hundred thousand waiting channels would hold for nothing.
+    outcome: oneshot::Receiver<Box<Outcome<T>>>,
     commands: mpsc::UnboundedSender<Command<I, T>>,
 }
 
@@ -262,7 +264,7 @@ impl<I: Unpin, T> Future for Wait<I, T> {
         match Pin::new(&mut self.outcome).poll(cx) {
             Poll::Ready(Ok(outcome)) => {
                 self.id = None;
-                Poll::Ready(outcome)
+                Poll::Ready(*outcome)
             }
             // The driver ended without an outcome: only when the runtime shuts down.
             Poll::Ready(Err(_)) => {
@@ -298,7 +300,7 @@ struct Tracked<T> {
     earliest_at: Instant,
     final_poll_done: bool,
     in_flight: bool,
-    notify: Option<oneshot::Sender<Outcome<T>>>,
+    notify: Option<oneshot::Sender<Box<Outcome<T>>>>,
 }
 
 /// What a [`BatchTarget::fetch`] returns: per id, the status or the error of its poll.
@@ -572,11 +574,11 @@ impl<B: BatchTarget> Driver<B> {
     fn finish(&mut self, id: B::Id, mut tracked: Tracked<B::Status>, outcome: Outcome<B::Status>) {
         match tracked.notify.take() {
             Some(notify) if self.has_stream() => {
-                let _ = notify.send(outcome.clone());
+                let _ = notify.send(Box::new(outcome.clone()));
                 self.emit(SetEvent::Finished { id, outcome });
             }
             Some(notify) => {
-                let _ = notify.send(outcome);
+                let _ = notify.send(Box::new(outcome));
             }
             None => self.emit(SetEvent::Finished { id, outcome }),
         }
