@@ -208,30 +208,23 @@ pub fn comparisons() -> Vec<Comparison> {
 pub const SHARES: &[(&str, &str, &str, &str, &str)] = &[
     (
         "parse_ess_status",
-        "runtime_check",
+        "generated_type",
         "ess_get_request",
         "sdk",
-        "the runtime's second typed parse (check_success_body) of an ESS status body, per SDK call",
+        "the one typed parse of an ESS status body, per SDK call",
     ),
     (
         "parse_ogg_status",
-        "runtime_check",
+        "generated_type",
         "ogg_get_request",
         "sdk",
         "the same for a GoldenGate status body",
     ),
     (
         "parse_oac_work_request",
-        "runtime_check",
+        "generated_type",
         "oac_get_work_request",
         "sdk",
         "the same for an Analytics work request body",
-    ),
-    (
-        "parse_ess_query_1000",
-        "runtime_check",
-        "ess_query_1000",
-        "sdk",
-        "the same for a query response of 1,000 requests",
     ),
 ];
