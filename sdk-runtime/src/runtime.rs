@@ -414,7 +414,14 @@ impl Runtime {
 /// described in words, returned with what did arrive. A body that arrives in one piece (the common case) is not
 /// copied.
 async fn read_success_body(response: &mut reqwest::Response) -> Result<Bytes, (Bytes, String)> {
+    // Sized once from Content-Length, so that a large body is copied once rather than at every growth.
+    let expected = response
+        .content_length()
+        .and_then(|length| usize::try_from(length).ok())
+        .unwrap_or(0)
+        .min(MAX_SUCCESS_BODY);
     let mut body = BytesMut::new();
+    let mut reserved = false;
     let mut first: Option<Bytes> = None;
     loop {
         match response.chunk().await {
@@ -428,6 +435,10 @@ async fn read_success_body(response: &mut reqwest::Response) -> Result<Bytes, (B
                 match first.take() {
                     None if body.is_empty() => first = Some(chunk),
                     pending => {
+                        if !reserved {
+                            body.reserve(expected.max(chunk.len() * 2));
+                            reserved = true;
+                        }
                         if let Some(pending) = pending {
                             body.extend_from_slice(&pending);
                         }

@@ -6,6 +6,13 @@
 //!
 //! ```text
 //! cargo run --release -p sdk-benches --bin paired -- [--rounds 60] [--calls 300] [--placement both|same-thread|own-thread]
+//! cargo run --release -p sdk-benches --bin paired -- --query [--rounds 40] [--calls 10]
+//! ```
+//!
+//! `--query` measures the ESS query answered by 1,000 requests (0.6 MB) instead, the same way: the SDK against the
+//! hand-written call into the same type, interleaved.
+//!
+//! ```text
 //! ```
 
 use std::hint::black_box;
@@ -228,9 +235,73 @@ fn measure(placement: Placement, rounds: usize, calls: u32) -> Result<(), BoxErr
     Ok(())
 }
 
+/// The 1,000-request query, SDK against the hand-written call into the same type, interleaved.
+fn measure_query(rounds: usize, calls: u32) -> Result<(), BoxError> {
+    let clients = Clients::start(Placement::SameThread)?;
+    let Clients { runtime, ess, hand, .. } = &clients;
+    let time = |sdk: bool| {
+        runtime.block_on(async {
+            let start = Instant::now();
+            for _ in 0..calls {
+                if sdk {
+                    black_box(ess.query_requests().send().await.expect("ok").into_inner());
+                } else {
+                    black_box(
+                        hand.ess_query_requests::<sdk_ess::types::RequestQueryResponse>()
+                            .await
+                            .expect("ok"),
+                    );
+                }
+            }
+            start.elapsed()
+        })
+    };
+    let (mut ratios, mut sdk_times, mut hand_times) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..rounds {
+        // Alternate which goes first, so that neither is always measured on a warmer cache.
+        let (sdk, by_hand) = if round % 2 == 0 {
+            let sdk = time(true);
+            (sdk, time(false))
+        } else {
+            let by_hand = time(false);
+            (time(true), by_hand)
+        };
+        ratios.push(sdk.as_secs_f64() / by_hand.as_secs_f64());
+        sdk_times.push(sdk.as_secs_f64() * 1e3 / f64::from(calls));
+        hand_times.push(by_hand.as_secs_f64() * 1e3 / f64::from(calls));
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        (v[v.len() / 4], v[v.len() / 2], v[v.len() * 3 / 4])
+    };
+    let (r1, r2, r3) = median(&mut ratios);
+    let (s1, s2, s3) = median(&mut sdk_times);
+    let (h1, h2, h3) = median(&mut hand_times);
+    println!("\n### ESS query answered by 1,000 requests ({rounds} rounds of {calls} calls per function)\n");
+    println!("| function | median per call (ms) | quartiles (ms) |\n|---|---|---|");
+    println!("| sdk | {s2:.3} | {s1:.3} – {s3:.3} |");
+    println!("| reqwest_generated_type | {h2:.3} | {h1:.3} – {h3:.3} |");
+    println!("\n| ratio | median of the rounds' ratios | quartiles |\n|---|---|---|");
+    println!("| sdk / reqwest_generated_type | **{r2:.3}** | {r1:.3} – {r3:.3} |");
+    Ok(())
+}
+
 fn main() -> Result<(), BoxError> {
     let (mut rounds, mut calls, mut placements) = (60, 300, vec![Placement::SameThread, Placement::OwnThread]);
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--query") {
+        let (mut rounds, mut calls) = (40, 10);
+        let mut it = args.iter().skip(1);
+        while let Some(flag) = it.next() {
+            let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+            match flag.as_str() {
+                "--rounds" => rounds = value.parse()?,
+                "--calls" => calls = value.parse()?,
+                _ => return Err(format!("unknown flag {flag}").into()),
+            }
+        }
+        return measure_query(rounds.max(1), calls.max(1));
+    }
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
