@@ -12,7 +12,9 @@
 //! - [`open_enum!`]: enums that accept values Oracle adds later, and [`Timestamp`]: date-times as Oracle really
 //!   writes them;
 //! - [`Secret`]: passwords and tokens that never print;
-//! - [`wait`]: the polling engine behind every service's waiter.
+//! - [`wait`]: the polling engine behind every service's waiter (one line: `until_success().await?`; every outcome;
+//!   a progress stream), and wait sets that follow thousands of jobs from one scheduler, in batches where the
+//!   service has a batch query.
 //!
 //! # Example
 //!

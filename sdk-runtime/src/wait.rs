@@ -1,5 +1,8 @@
 //! Waiting for asynchronous work to end: one polling engine ([`Waiter`]) driving a small per-service adapter
-//! ([`PollTarget`]: fetch the status once, classify it), under a [`WaitPolicy`], ending in a typed [`Outcome`].
+//! ([`PollTarget`]: fetch the status once, classify it), under a [`WaitPolicy`], ending in a typed [`Outcome`] — or,
+//! for many pieces of work at once, one [`WaitSet`] driving a [`BatchTarget`] (fetch the statuses of several ids;
+//! [`EachAlone`] for services without a batch query). [`Lifecycle`] is the one vocabulary for "has it ended / did
+//! it succeed" across the services.
 //!
 //! ```
 //! use std::time::Duration;
