@@ -235,19 +235,7 @@ fn check_origin(raw: &str) -> Result<String, ConfigError> {
         url: raw.to_owned(),
         reason: reason.to_owned(),
     };
-    let url = reqwest::Url::parse(origin).map_err(|e| invalid(&format!("not an absolute URL ({e})")))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid("the scheme must be http or https"));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(invalid("a host is required"));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("credentials do not belong in the URL; use basic_auth"));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid("an origin has no query or fragment"));
-    }
+    let url = sdk_runtime::parse_base_url(origin)?;
     let segments: Vec<&str> = url
         .path_segments()
         .into_iter()

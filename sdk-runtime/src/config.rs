@@ -176,7 +176,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
 
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<C, ConfigError> {
-        let url = normalise_base_url(&self.base_url)?;
+        let url = parse_base_url(&self.base_url)?;
         if self.auth.is_some() && url.scheme() == "http" && !self.allow_insecure_http && !is_loopback(&url) {
             return Err(ConfigError::InsecureCredentials {
                 host: url.host_str().unwrap_or_default().to_owned(),
@@ -209,12 +209,14 @@ impl<C: ServiceClient> ClientBuilder<C> {
     }
 }
 
-fn normalise_base_url(raw: &str) -> Result<Url, ConfigError> {
+/// Parses a base URL as [`ClientBuilder::build`] does: an absolute `http` or `https` URL with a host, without
+/// credentials, query or fragment. For SDK crates that build base URLs from parts (GoldenGate's addresses).
+pub fn parse_base_url(raw: &str) -> Result<Url, ConfigError> {
     let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
         url: raw.to_owned(),
         reason: reason.to_owned(),
     };
-    let url = Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
+    let url = Url::parse(raw.trim()).map_err(|e| invalid(&format!("not an absolute URL ({e})")))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
     }

@@ -42,7 +42,7 @@ mod timestamp;
 pub mod wait;
 
 pub use auth::{Auth, CachedTokenSource, TokenError, TokenFuture, TokenSource};
-pub use config::{ClientBuilder, ConfigError, ServiceClient};
+pub use config::{ClientBuilder, ConfigError, ServiceClient, parse_base_url};
 pub use error::{ApiError, Error, ServiceError};
 pub use retry::RetryPolicy;
 pub use runtime::{Runtime, Service};

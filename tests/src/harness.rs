@@ -13,7 +13,6 @@
 //! - the service's own extra trials.
 
 use std::collections::BTreeSet;
-use std::fmt::{Debug, Display};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,12 +34,13 @@ pub enum Setup {
     Adversarial(Duration),
 }
 
-/// A service under test: its client, its error, and what its documented error replies hold.
+/// The error every call of the three clients returns.
+pub type Error = sdk_runtime::Error;
+
+/// A service under test: its client, and what its documented error replies hold.
 pub trait Service: Sized + Send + Sync + 'static {
     /// The generated client.
-    type Client: Send + 'static;
-    /// The error the calls return.
-    type Error: Debug + Display + Send + 'static;
+    type Client: sdk_runtime::ServiceClient + Send + 'static;
 
     /// Short name used in trial names (`ess`).
     const NAME: &'static str;
@@ -53,18 +53,16 @@ pub trait Service: Sized + Send + Sync + 'static {
     /// Operations whose success reply is a byte stream handed to the caller unread.
     const STREAMS: &'static [&'static str] = &[];
 
-    /// A client of the service at `base_url`.
-    fn client(base_url: &str, setup: Setup) -> Result<Self::Client, String>;
-
-    /// The HTTP status an error kept, if any.
-    fn status(error: &Self::Error) -> Option<u16>;
+    /// A builder of a client of the service at `base_url`, with the test credentials; the harness sets retries
+    /// and timeouts for each [`Setup`].
+    fn builder(base_url: &str) -> sdk_runtime::ClientBuilder<Self::Client>;
 
     /// The reply served for a documented error status: the service's own error document.
     fn error_reply(status: u16) -> ResponseTemplate;
 
     /// Checks what the caller got for the documented error `status` of `op`: the service's error document read
     /// back, and a `Display` that shows it and the call.
-    fn check_error(op: &Operation<Self>, status: u16, error: &Self::Error) -> Result<(), Failed>;
+    fn check_error(op: &Operation<Self>, status: u16, error: &Error) -> Result<(), Failed>;
 
     /// Text that must never be printed (credentials, secrets of request bodies).
     fn secrets() -> &'static [&'static str] {
@@ -77,7 +75,7 @@ pub trait Service: Sized + Send + Sync + 'static {
 
 /// A call of one operation, returning its typed success value as JSON (so that a test compares it with what the
 /// server sent).
-pub type Call<S> = fn(<S as Service>::Client) -> BoxFuture<'static, Result<Value, <S as Service>::Error>>;
+pub type Call<S> = fn(<S as Service>::Client) -> BoxFuture<'static, Result<Value, Error>>;
 
 /// What a success of an operation looks like: the reply the mock sends, and the value the call must return.
 #[derive(Clone)]
@@ -174,9 +172,28 @@ pub fn base_url<S: Service>(server_uri: &str, trailing_slash: bool) -> String {
     format!("{server_uri}{}{slash}", S::PREFIX)
 }
 
+/// A client of `S` at `base_url`, set up for `setup`: retries off for contract cases (one request per case) and
+/// hostile replies (with a short per-attempt timeout); as a user builds it for conformance.
+pub fn client<S: Service>(base_url: &str, setup: Setup) -> Result<S::Client, String> {
+    let builder = S::builder(base_url);
+    let builder = match setup {
+        Setup::Contract => builder.retry_policy(sdk_runtime::RetryPolicy::disabled()),
+        Setup::Conformance => builder,
+        Setup::Adversarial(timeout) => builder
+            .retry_policy(sdk_runtime::RetryPolicy::disabled())
+            .timeout(timeout),
+    };
+    builder.build().map_err(|e| e.to_string())
+}
+
+/// The HTTP status an error kept, if any.
+pub fn status(error: &Error) -> Option<u16> {
+    error.status().map(|s| s.as_u16())
+}
+
 /// A contract client of `S` for a mock at `server_uri` (retries disabled).
 pub fn contract_client<S: Service>(server_uri: &str) -> Result<S::Client, Failed> {
-    S::client(&base_url::<S>(server_uri, false), Setup::Contract).map_err(Failed::from)
+    client::<S>(&base_url::<S>(server_uri, false), Setup::Contract).map_err(Failed::from)
 }
 
 /// Fails if `shown` contains one of the service's secrets.
@@ -196,7 +213,7 @@ pub async fn run_case<S: Service>(op: &Operation<S>, status: u16, trailing_slash
         S::error_reply(status)
     };
     let server = serve(reply).await;
-    let client = S::client(&base_url::<S>(&server.uri(), trailing_slash), Setup::Contract).map_err(Failed::from)?;
+    let client = client::<S>(&base_url::<S>(&server.uri(), trailing_slash), Setup::Contract).map_err(Failed::from)?;
     let outcome = (op.call)(client).await;
     let sent = received(&server).await;
     ensure(sent.len() == 1, || format!("{} requests sent", sent.len()))?;
@@ -210,7 +227,7 @@ pub async fn run_case<S: Service>(op: &Operation<S>, status: u16, trailing_slash
         }
         Ok(value) => Err(format!("status {status} gave Ok({value})").into()),
         Err(error) if !success => {
-            ensure(S::status(&error) == Some(status), || format!("status of {error:?}"))?;
+            ensure(self::status(&error) == Some(status), || format!("status of {error:?}"))?;
             S::check_error(op, status, &error)?;
             ensure_no_secrets::<S>(&format!("{error}\n{error:?}"))
         }
@@ -240,7 +257,7 @@ pub fn suite<S: Service>(operations: impl Fn() -> Vec<Operation<S>>, extra: Vec<
         S::SPEC,
         conformance,
         |uri, op: Arc<Operation<S>>| async move {
-            let client = S::client(&uri, Setup::Conformance).map_err(|e| e.to_string())?;
+            let client = client::<S>(&uri, Setup::Conformance)?;
             (op.call)(client).await.map_err(|e| e.to_string())
         },
     ));
@@ -251,8 +268,9 @@ pub fn suite<S: Service>(operations: impl Fn() -> Vec<Operation<S>>, extra: Vec<
         hostile,
         S::STREAMS,
         |uri, op: Arc<Operation<S>>| async move {
-            let client = S::client(&uri, Setup::Adversarial(crate::adversarial::ATTEMPT_TIMEOUT)).map_err(|_| None)?;
-            (op.call)(client).await.map(drop).map_err(|e| S::status(&e))
+            let client =
+                client::<S>(&uri, Setup::Adversarial(crate::adversarial::ATTEMPT_TIMEOUT)).map_err(|_| None)?;
+            (op.call)(client).await.map(drop).map_err(|e| status(&e))
         },
     ));
     trials
@@ -299,7 +317,7 @@ fn simulator_trials<S: Service>(operations: Vec<Operation<S>>) -> Vec<Trial> {
                 let simulator = simulator().map_err(Failed::from)?;
                 let before = simulator.requests().len();
                 block_on(async move {
-                    let client = S::client(&uri, Setup::Conformance).map_err(Failed::from)?;
+                    let client = client::<S>(&uri, Setup::Conformance).map_err(Failed::from)?;
                     let outcome = (op.call)(client).await;
                     if let Err(error) = &outcome {
                         let shown = format!("{error:?}");

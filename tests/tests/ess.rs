@@ -5,10 +5,10 @@
 //! `Authorization`, content type, JSON body, no `api-version`) and what the caller gets back: the typed success
 //! body, or an error carrying the status, the parsed `SimpleExceptionDetail` and the raw body.
 
-use contract_tests::harness::{self, Operation, Setup, Success, contract_client};
+use contract_tests::harness::{self, Operation, Success, contract_client};
 use contract_tests::{block_on, ensure, json_reply, received, serve};
 use libtest_mimic::{Failed, Trial};
-use sdk_ess::{Client, Error, ErrorDocumentExt, RetryPolicy, types};
+use sdk_ess::{Client, ClientBuilder, Error, ErrorDocumentExt, types};
 use serde_json::{Value, json};
 use wiremock::ResponseTemplate;
 
@@ -21,25 +21,14 @@ struct Ess;
 
 impl harness::Service for Ess {
     type Client = Client;
-    type Error = Error;
 
     const NAME: &'static str = "ess";
     const SPEC: &'static str = "ess.yaml";
     const PREFIX: &'static str = PREFIX;
     const AUTHORIZATION: &'static str = BASIC;
 
-    fn client(base_url: &str, setup: Setup) -> Result<Client, String> {
-        let builder = Client::builder(base_url).basic_auth("scheduler.user", "s3cret-Pa55");
-        let builder = match setup {
-            Setup::Contract => builder.retry_policy(RetryPolicy::disabled()),
-            Setup::Conformance => builder,
-            Setup::Adversarial(timeout) => builder.retry_policy(RetryPolicy::disabled()).timeout(timeout),
-        };
-        builder.build().map_err(|e| e.to_string())
-    }
-
-    fn status(error: &Error) -> Option<u16> {
-        error.status().map(|s| s.as_u16())
+    fn builder(base_url: &str) -> ClientBuilder<Client> {
+        Client::builder(base_url).basic_auth("scheduler.user", "s3cret-Pa55")
     }
 
     fn error_reply(status: u16) -> ResponseTemplate {

@@ -11,12 +11,15 @@
 
 use std::time::Duration;
 
-use contract_tests::harness::{self, Operation, Setup, Success, contract_client};
+use contract_tests::harness::{self, Operation, Success, contract_client};
 use contract_tests::{block_on, ensure, json_reply, received, serve};
 use libtest_mimic::{Failed, Trial};
 use sdk_ogg::types::{self, LinkRelation, MessageSeverity, RequestProgress};
 use sdk_ogg::wait::{Lifecycle, Outcome, WaitError, WaitPolicy};
-use sdk_ogg::{Address, BodyError, Client, ConfigError, Envelope, Error, ErrorDocumentExt, Microservice, RetryPolicy};
+use sdk_ogg::{
+    Address, BodyError, Client, ClientBuilder, ConfigError, Envelope, Error, ErrorDocumentExt, Microservice,
+    RetryPolicy,
+};
 use serde_json::{Map, Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -53,25 +56,14 @@ struct Ogg;
 
 impl harness::Service for Ogg {
     type Client = Client;
-    type Error = Error;
 
     const NAME: &'static str = "ogg";
     const SPEC: &'static str = "ogg.yaml";
     const PREFIX: &'static str = PREFIX;
     const AUTHORIZATION: &'static str = BASIC;
 
-    fn client(base_url: &str, setup: Setup) -> Result<Client, String> {
-        let builder = Client::builder(base_url).basic_auth("oggadmin", "s3cret-Pa55");
-        let builder = match setup {
-            Setup::Contract => builder.retry_policy(RetryPolicy::disabled()),
-            Setup::Conformance => builder,
-            Setup::Adversarial(timeout) => builder.retry_policy(RetryPolicy::disabled()).timeout(timeout),
-        };
-        builder.build().map_err(|e| e.to_string())
-    }
-
-    fn status(error: &Error) -> Option<u16> {
-        error.status().map(|s| s.as_u16())
+    fn builder(base_url: &str) -> ClientBuilder<Client> {
+        Client::builder(base_url).basic_auth("oggadmin", "s3cret-Pa55")
     }
 
     fn error_reply(status: u16) -> ResponseTemplate {

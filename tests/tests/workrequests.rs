@@ -13,15 +13,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use contract_tests::harness::{self, Operation, Setup, Success, contract_client};
+use contract_tests::harness::{self, Operation, Success, contract_client};
 use contract_tests::{block_on, ensure, json_reply, received, serve, workspace_root};
 use futures::StreamExt as _;
 use futures::future::BoxFuture;
 use libtest_mimic::{Failed, Trial};
 use sdk_workrequests::wait::{Lifecycle, Outcome, WaitError, WaitPolicy};
 use sdk_workrequests::{
-    Client, Error, ErrorDocumentExt, OA_WORK_REQUEST_ID, ObjectId, RetryPolicy, Secret, TokenError, WorkRequestId,
-    WorkRequestIdExt, types,
+    Client, ClientBuilder, Error, ErrorDocumentExt, OA_WORK_REQUEST_ID, ObjectId, RetryPolicy, Secret, TokenError,
+    WorkRequestId, WorkRequestIdExt, types,
 };
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method};
@@ -59,7 +59,6 @@ struct Oac;
 
 impl harness::Service for Oac {
     type Client = Client;
-    type Error = Error;
 
     const NAME: &'static str = "workrequests";
     const SPEC: &'static str = "workrequests.yaml";
@@ -67,18 +66,8 @@ impl harness::Service for Oac {
     const AUTHORIZATION: &'static str = BEARER;
     const STREAMS: &'static [&'static str] = &["downloadWorkbookExport"];
 
-    fn client(base_url: &str, setup: Setup) -> Result<Client, String> {
-        let builder = Client::builder(base_url).bearer_token(TOKEN);
-        let builder = match setup {
-            Setup::Contract => builder.retry_policy(RetryPolicy::disabled()),
-            Setup::Conformance => builder,
-            Setup::Adversarial(timeout) => builder.retry_policy(RetryPolicy::disabled()).timeout(timeout),
-        };
-        builder.build().map_err(|e| e.to_string())
-    }
-
-    fn status(error: &Error) -> Option<u16> {
-        error.status().map(|s| s.as_u16())
+    fn builder(base_url: &str) -> ClientBuilder<Client> {
+        Client::builder(base_url).bearer_token(TOKEN)
     }
 
     fn error_reply(status: u16) -> ResponseTemplate {
