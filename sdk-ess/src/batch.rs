@@ -211,11 +211,7 @@ impl BatchTarget for Batch {
     }
 
     fn describe(&self, status: &RequestDetails) -> (String, Option<f64>) {
-        let state = status
-            .state
-            .as_ref()
-            .map_or_else(|| "(no state)".to_owned(), ToString::to_string);
-        (state, None)
+        (crate::wait::state_name(status), None)
     }
 }
 

@@ -81,7 +81,8 @@ impl Lifecycle for RequestState {
     }
 }
 
-fn state_name(request: &RequestDetails) -> String {
+/// The request's state as ESS names it, for progress reports and errors.
+pub(crate) fn state_name(request: &RequestDetails) -> String {
     request
         .state
         .as_ref()

@@ -149,9 +149,7 @@ impl Runtime {
         operation: &'static str,
         documented: &[u16],
     ) -> Result<ResponseValue<ByteStream>, Error> {
-        let method = request.method().clone();
-        let response = self.call_in_span(http, request, operation).await?;
-        let response = self.documented_only(response, operation, method, documented).await?;
+        let response = self.call_documented(http, request, operation, documented).await?;
         Ok(ResponseValue::stream(response))
     }
 
@@ -165,20 +163,21 @@ impl Runtime {
         operation: &'static str,
         documented: &[u16],
     ) -> Result<ResponseValue<()>, Error> {
-        let method = request.method().clone();
-        let response = self.call_in_span(http, request, operation).await?;
-        let response = self.documented_only(response, operation, method, documented).await?;
+        let response = self.call_documented(http, request, operation, documented).await?;
         Ok(ResponseValue::empty(response))
     }
 
-    /// The reply if its status is documented; otherwise an [`Error::InvalidBody`] keeping status and body.
-    async fn documented_only(
+    /// Sends a call whose reply is judged by its status alone: the reply if its status is documented; otherwise
+    /// an [`Error::InvalidBody`] keeping status and body.
+    async fn call_documented(
         &self,
-        response: reqwest::Response,
+        http: &reqwest::Client,
+        request: reqwest::Request,
         operation: &'static str,
-        method: Method,
         documented: &[u16],
     ) -> Result<reqwest::Response, Error> {
+        let method = request.method().clone();
+        let response = self.call_in_span(http, request, operation).await?;
         let status = response.status();
         if documented.contains(&status.as_u16()) {
             return Ok(response);
