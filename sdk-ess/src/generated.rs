@@ -4150,18 +4150,25 @@ pub mod builder {
         ///Sends a `GET` request to `/`
         pub async fn send(self) -> Result<ResponseValue<types::RootResource>, ::sdk_runtime::Error> {
             let Self { client } = self;
-            let url = format!("{}/", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
-            client.inner.send_json(&client.client, request, "get_root").await
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/"))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
+            client
+                .inner
+                .send_json(&client.client, &build, "get_root")
+                .await?
+                .decode()
         }
     }
     /// Builder for [`Client::query_application_requests`]
@@ -4265,30 +4272,50 @@ pub mod builder {
             let order_by = order_by.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let page_index = page_index.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let q = q.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/query/{}/requests",
-                client.baseurl,
-                encode_path(&application.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
+            let application = &application;
+            let exclude_fields = &exclude_fields;
+            let fields = &fields;
+            let order_by = &order_by;
+            let page_index = &page_index;
+            let q = &q;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!(
+                    "/query/{}/requests",
+                    ::sdk_runtime::PathSegment(application)
+                ))?;
+                #[allow(unused_mut)]
+                let mut request_builder = client.client.get(url).header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("excludeFields", &exclude_fields))
-                .query(&progenitor_client::QueryParam::new("fields", &fields))
-                .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                .query(&progenitor_client::QueryParam::new("pageIndex", &page_index))
-                .query(&progenitor_client::QueryParam::new("q", &q))
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
+                );
+                if exclude_fields.is_some() {
+                    request_builder =
+                        request_builder.query(&progenitor_client::QueryParam::new("excludeFields", &exclude_fields));
+                }
+                if fields.is_some() {
+                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("fields", &fields));
+                }
+                if order_by.is_some() {
+                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("orderBy", &order_by));
+                }
+                if page_index.is_some() {
+                    request_builder =
+                        request_builder.query(&progenitor_client::QueryParam::new("pageIndex", &page_index));
+                }
+                if q.is_some() {
+                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("q", &q));
+                }
+                #[allow(unused_mut)]
+                let mut request = request_builder
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
             client
                 .inner
-                .send_json(&client.client, request, "query_application_requests")
-                .await
+                .send_json(&client.client, &build, "query_application_requests")
+                .await?
+                .decode()
         }
     }
     /// Builder for [`Client::query_requests`]
@@ -4379,23 +4406,45 @@ pub mod builder {
             let id = id.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let order_by = order_by.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let q = q.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!("{}/requests", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
+            let exclude_fields = &exclude_fields;
+            let fields = &fields;
+            let id = &id;
+            let order_by = &order_by;
+            let q = &q;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/requests"))?;
+                #[allow(unused_mut)]
+                let mut request_builder = client.client.get(url).header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("excludeFields", &exclude_fields))
-                .query(&progenitor_client::QueryParam::new("fields", &fields))
-                .query(&progenitor_client::QueryParam::new("id", &id))
-                .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                .query(&progenitor_client::QueryParam::new("q", &q))
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
-            client.inner.send_json(&client.client, request, "query_requests").await
+                );
+                if exclude_fields.is_some() {
+                    request_builder =
+                        request_builder.query(&progenitor_client::QueryParam::new("excludeFields", &exclude_fields));
+                }
+                if fields.is_some() {
+                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("fields", &fields));
+                }
+                if id.is_some() {
+                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("id", &id));
+                }
+                if order_by.is_some() {
+                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("orderBy", &order_by));
+                }
+                if q.is_some() {
+                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("q", &q));
+                }
+                #[allow(unused_mut)]
+                let mut request = request_builder
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
+            client
+                .inner
+                .send_json(&client.client, &build, "query_requests")
+                .await?
+                .decode()
         }
     }
     /// Builder for [`Client::submit_request`]
@@ -4437,19 +4486,27 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::SubmitRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!("{}/requests", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
-            client.inner.send_json(&client.client, request, "submit_request").await
+            let body = &body;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/requests"))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
+            client
+                .inner
+                .send_json(&client.client, &build, "submit_request")
+                .await?
+                .decode()
         }
     }
     /// Builder for [`Client::search_requests`]
@@ -4539,26 +4596,42 @@ pub mod builder {
             let fields = fields.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let order_by = order_by.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let q = q.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/requests/search/{}",
-                client.baseurl,
-                encode_path(&page_index.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
+            let page_index = &page_index;
+            let exclude_fields = &exclude_fields;
+            let fields = &fields;
+            let order_by = &order_by;
+            let q = &q;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/requests/search/{}", page_index))?;
+                #[allow(unused_mut)]
+                let mut request_builder = client.client.get(url).header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("excludeFields", &exclude_fields))
-                .query(&progenitor_client::QueryParam::new("fields", &fields))
-                .query(&progenitor_client::QueryParam::new("orderBy", &order_by))
-                .query(&progenitor_client::QueryParam::new("q", &q))
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
-            client.inner.send_json(&client.client, request, "search_requests").await
+                );
+                if exclude_fields.is_some() {
+                    request_builder =
+                        request_builder.query(&progenitor_client::QueryParam::new("excludeFields", &exclude_fields));
+                }
+                if fields.is_some() {
+                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("fields", &fields));
+                }
+                if order_by.is_some() {
+                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("orderBy", &order_by));
+                }
+                if q.is_some() {
+                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("q", &q));
+                }
+                #[allow(unused_mut)]
+                let mut request = request_builder
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
+            client
+                .inner
+                .send_json(&client.client, &build, "search_requests")
+                .await?
+                .decode()
         }
     }
     /// Builder for [`Client::set_step_args`]
@@ -4600,19 +4673,27 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::StepArgs::try_from(v).map_err(|e| e.to_string()))
                 .map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!("{}/requests/submitArgs", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
-            client.inner.send_json(&client.client, request, "set_step_args").await
+            let body = &body;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/requests/submitArgs"))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
+            client
+                .inner
+                .send_json(&client.client, &build, "set_step_args")
+                .await?
+                .decode()
         }
     }
     /// Builder for [`Client::get_request`]
@@ -4688,21 +4769,38 @@ pub mod builder {
             let exclude_fields = exclude_fields.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let fields = fields.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let links = links.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!("{}/requests/{}", client.baseurl, encode_path(&request_id.to_string()),);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
+            let request_id = &request_id;
+            let exclude_fields = &exclude_fields;
+            let fields = &fields;
+            let links = &links;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/requests/{}", request_id))?;
+                #[allow(unused_mut)]
+                let mut request_builder = client.client.get(url).header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("excludeFields", &exclude_fields))
-                .query(&progenitor_client::QueryParam::new("fields", &fields))
-                .query(&progenitor_client::QueryParam::new("links", &links))
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
-            client.inner.send_json(&client.client, request, "get_request").await
+                );
+                if exclude_fields.is_some() {
+                    request_builder =
+                        request_builder.query(&progenitor_client::QueryParam::new("excludeFields", &exclude_fields));
+                }
+                if fields.is_some() {
+                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("fields", &fields));
+                }
+                if links.is_some() {
+                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("links", &links));
+                }
+                #[allow(unused_mut)]
+                let mut request = request_builder
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
+            client
+                .inner
+                .send_json(&client.client, &build, "get_request")
+                .await?
+                .decode()
         }
     }
     /// Builder for [`Client::delete_request`]
@@ -4733,16 +4831,20 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
             let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!("{}/requests/{}", client.baseurl, encode_path(&request_id.to_string()),);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
+            let request_id = &request_id;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/requests/{}", request_id))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
             client
                 .inner
-                .send_empty(&client.client, request, "delete_request", &[204u16])
+                .send_empty(&client.client, &build, "delete_request", &[204u16])
                 .await
         }
     }
@@ -4801,19 +4903,28 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::UpdateRequestBody::try_from(v).map_err(|e| e.to_string()))
                 .map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!("{}/requests/{}", client.baseurl, encode_path(&request_id.to_string()),);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
-            client.inner.send_json(&client.client, request, "update_request").await
+            let request_id = &request_id;
+            let body = &body;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/requests/{}", request_id))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .patch(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
+            client
+                .inner
+                .send_json(&client.client, &build, "update_request")
+                .await?
+                .decode()
         }
     }
     /// Builder for [`Client::cancel_request`]
@@ -4844,22 +4955,26 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
             let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/requests/{}/cancel",
-                client.baseurl,
-                encode_path(&request_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
-            client.inner.send_json(&client.client, request, "cancel_request").await
+            let request_id = &request_id;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/requests/{}/cancel", request_id))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
+            client
+                .inner
+                .send_json(&client.client, &build, "cancel_request")
+                .await?
+                .decode()
         }
     }
     /// Builder for [`Client::check_in_cancelling`]
@@ -4917,26 +5032,30 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CheckInCancellingBody::try_from(v).map_err(|e| e.to_string()))
                 .map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/requests/{}/checkInCancelling",
-                client.baseurl,
-                encode_path(&request_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
+            let request_id = &request_id;
+            let body = &body;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client
+                    .inner
+                    .url(format_args!("/requests/{}/checkInCancelling", request_id))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
             client
                 .inner
-                .send_json(&client.client, request, "check_in_cancelling")
-                .await
+                .send_json(&client.client, &build, "check_in_cancelling")
+                .await?
+                .decode()
         }
     }
     /// Builder for [`Client::update_execution_status`]
@@ -4994,26 +5113,30 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::ExecutionStatusUpdate::try_from(v).map_err(|e| e.to_string()))
                 .map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/requests/{}/executionStatus",
-                client.baseurl,
-                encode_path(&request_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
+            let request_id = &request_id;
+            let body = &body;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client
+                    .inner
+                    .url(format_args!("/requests/{}/executionStatus", request_id))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
             client
                 .inner
-                .send_json(&client.client, request, "update_execution_status")
-                .await
+                .send_json(&client.client, &build, "update_execution_status")
+                .await?
+                .decode()
         }
     }
     /// Builder for [`Client::force_cancel_request`]
@@ -5044,25 +5167,26 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
             let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/requests/{}/forceCancel",
-                client.baseurl,
-                encode_path(&request_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
+            let request_id = &request_id;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/requests/{}/forceCancel", request_id))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
             client
                 .inner
-                .send_json(&client.client, request, "force_cancel_request")
-                .await
+                .send_json(&client.client, &build, "force_cancel_request")
+                .await?
+                .decode()
         }
     }
     /// Builder for [`Client::hold_request`]
@@ -5093,22 +5217,26 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
             let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/requests/{}/hold",
-                client.baseurl,
-                encode_path(&request_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
-            client.inner.send_json(&client.client, request, "hold_request").await
+            let request_id = &request_id;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/requests/{}/hold", request_id))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
+            client
+                .inner
+                .send_json(&client.client, &build, "hold_request")
+                .await?
+                .decode()
         }
     }
     /// Builder for [`Client::get_request_permissions`]
@@ -5139,25 +5267,26 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<types::PermissionDetails>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
             let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/requests/{}/permissions",
-                client.baseurl,
-                encode_path(&request_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
+            let request_id = &request_id;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/requests/{}/permissions", request_id))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
             client
                 .inner
-                .send_json(&client.client, request, "get_request_permissions")
-                .await
+                .send_json(&client.client, &build, "get_request_permissions")
+                .await?
+                .decode()
         }
     }
     /// Builder for [`Client::release_request`]
@@ -5188,22 +5317,26 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
             let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/requests/{}/release",
-                client.baseurl,
-                encode_path(&request_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
-            client.inner.send_json(&client.client, request, "release_request").await
+            let request_id = &request_id;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/requests/{}/release", request_id))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
+            client
+                .inner
+                .send_json(&client.client, &build, "release_request")
+                .await?
+                .decode()
         }
     }
     /// Builder for [`Client::subscribe_request`]
@@ -5261,26 +5394,28 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CallbackSubscription::try_from(v).map_err(|e| e.to_string()))
                 .map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/requests/{}/subscribe",
-                client.baseurl,
-                encode_path(&request_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
+            let request_id = &request_id;
+            let body = &body;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/requests/{}/subscribe", request_id))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
             client
                 .inner
-                .send_json(&client.client, request, "subscribe_request")
-                .await
+                .send_json(&client.client, &build, "subscribe_request")
+                .await?
+                .decode()
         }
     }
     /// Builder for [`Client::unsubscribe_request`]
@@ -5311,20 +5446,20 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
             let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/requests/{}/subscribe",
-                client.baseurl,
-                encode_path(&request_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
+            let request_id = &request_id;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/requests/{}/subscribe", request_id))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .delete(url)
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
             client
                 .inner
-                .send_empty(&client.client, request, "unsubscribe_request", &[204u16])
+                .send_empty(&client.client, &build, "unsubscribe_request", &[204u16])
                 .await
         }
     }
@@ -5374,23 +5509,34 @@ pub mod builder {
             } = self;
             let cluster_name = cluster_name.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let server_name = server_name.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!("{}/server/quiesceState", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
+            let cluster_name = &cluster_name;
+            let server_name = &server_name;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/server/quiesceState"))?;
+                #[allow(unused_mut)]
+                let mut request_builder = client.client.get(url).header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("clusterName", &cluster_name))
-                .query(&progenitor_client::QueryParam::new("serverName", &server_name))
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
+                );
+                if cluster_name.is_some() {
+                    request_builder =
+                        request_builder.query(&progenitor_client::QueryParam::new("clusterName", &cluster_name));
+                }
+                if server_name.is_some() {
+                    request_builder =
+                        request_builder.query(&progenitor_client::QueryParam::new("serverName", &server_name));
+                }
+                #[allow(unused_mut)]
+                let mut request = request_builder
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
             client
                 .inner
-                .send_json(&client.client, request, "get_quiesce_state")
-                .await
+                .send_json(&client.client, &build, "get_quiesce_state")
+                .await?
+                .decode()
         }
     }
 }

@@ -1443,23 +1443,31 @@ pub mod builder {
                 x_id_tenant_name,
             } = self;
             let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!("{}/requests", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            if let Some(value) = x_id_tenant_name {
-                header_map.append("X-ID-TENANT-NAME", value.to_string().try_into()?);
-            }
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
-            client.inner.send_json(&client.client, request, "list_requests").await
+            let x_id_tenant_name = &x_id_tenant_name;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/requests"))?;
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                if let Some(value) = x_id_tenant_name {
+                    header_map.append("X-ID-TENANT-NAME", value.to_string().try_into()?);
+                }
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
+            client
+                .inner
+                .send_json(&client.client, &build, "list_requests")
+                .await?
+                .decode()
         }
     }
     /// Builder for [`Client::get_request`]
@@ -1507,23 +1515,32 @@ pub mod builder {
             } = self;
             let request = request.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!("{}/requests/{}", client.baseurl, encode_path(&request.to_string()),);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            if let Some(value) = x_id_tenant_name {
-                header_map.append("X-ID-TENANT-NAME", value.to_string().try_into()?);
-            }
-            #[allow(unused_mut)]
-            let mut _request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
-            client.inner.send_json(&client.client, _request, "get_request").await
+            let request = &request;
+            let x_id_tenant_name = &x_id_tenant_name;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/requests/{}", request))?;
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                if let Some(value) = x_id_tenant_name {
+                    header_map.append("X-ID-TENANT-NAME", value.to_string().try_into()?);
+                }
+                #[allow(unused_mut)]
+                let mut _request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(_request)
+            };
+            client
+                .inner
+                .send_json(&client.client, &build, "get_request")
+                .await?
+                .decode()
         }
     }
     /// Builder for [`Client::get_request_result`]
@@ -1571,30 +1588,32 @@ pub mod builder {
             } = self;
             let request = request.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/requests/{}/result",
-                client.baseurl,
-                encode_path(&request.to_string()),
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            if let Some(value) = x_id_tenant_name {
-                header_map.append("X-ID-TENANT-NAME", value.to_string().try_into()?);
-            }
-            #[allow(unused_mut)]
-            let mut _request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .headers(header_map)
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
+            let request = &request;
+            let x_id_tenant_name = &x_id_tenant_name;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/requests/{}/result", request))?;
+                let mut header_map = ::reqwest::header::HeaderMap::new();
+                if let Some(value) = x_id_tenant_name {
+                    header_map.append("X-ID-TENANT-NAME", value.to_string().try_into()?);
+                }
+                #[allow(unused_mut)]
+                let mut _request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .headers(header_map)
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(_request)
+            };
             client
                 .inner
-                .send_json(&client.client, _request, "get_request_result")
-                .await
+                .send_json(&client.client, &build, "get_request_result")
+                .await?
+                .decode()
         }
     }
 }

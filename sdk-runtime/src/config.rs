@@ -202,6 +202,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
                 fixed_authorization: self.auth.as_ref().and_then(Auth::fixed_header).and_then(Result::ok),
                 auth: self.auth,
                 total_timeout: self.total_timeout,
+                base: url.clone(),
             }),
             retry: Arc::new(self.retry),
         };

@@ -1,7 +1,7 @@
 //! The one path every generated call takes: credentials, retries, tracing, and the reading of the reply.
 //!
-//! Each generated `send` builds its `reqwest::Request` and hands it here whole (`send_json`, `send_stream`,
-//! `send_empty`). A success body is read and decoded once, into the operation's documented type; any failure keeps
+//! Each generated `send` hands its request here as the function that builds it (`send_json`, `send_stream`,
+//! `send_empty`), called again only for a retry. A success body is read and decoded once, into the operation's documented type; any failure keeps
 //! the real status, the operation, the path and the raw body in the crate's [`Error`].
 
 use std::sync::Arc;
@@ -48,6 +48,9 @@ impl Service {
     }
 }
 
+/// What a generated call hands the runtime: the function that builds its request, called once per attempt.
+pub type BuildRequest<'a> = dyn Fn() -> Result<reqwest::Request, Error> + Sync + 'a;
+
 /// The state a generated client carries for the hooks (progenitor's "inner" value). Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Runtime {
@@ -62,6 +65,8 @@ pub(crate) struct Shared {
     /// The `Authorization` header of basic or fixed bearer credentials, built once.
     pub(crate) fixed_authorization: Option<http::HeaderValue>,
     pub(crate) total_timeout: Option<Duration>,
+    /// The base URL, parsed once: a call's URL is made from it without parsing its scheme and host again.
+    pub(crate) base: reqwest::Url,
 }
 
 impl Runtime {
@@ -83,60 +88,94 @@ impl Runtime {
         }
     }
 
-    /// Sends a generated call and decodes its success body, once, as the operation's documented type `T`.
+    /// The URL of a call: the base URL with `path` (already encoded, starting with `/`) after its path.
     ///
-    /// Called by the generated `send` methods; not meant to be called directly.
+    /// Only the path is parsed; scheme, host and port are taken from the base URL as parsed when the client was
+    /// built. Called by the generated `send` methods; not meant to be called directly.
     #[doc(hidden)]
-    pub async fn send_json<T: DeserializeOwned>(
+    pub fn url(&self, path: std::fmt::Arguments<'_>) -> Result<reqwest::Url, Error> {
+        let base = &self.shared.base;
+        let mut target = String::with_capacity(base.path().len() + 64);
+        target.push_str(base.path().trim_end_matches('/'));
+        std::fmt::Write::write_fmt(&mut target, path)
+            .map_err(|_| Error::InvalidRequest("a path argument could not be written".to_owned()))?;
+        if target.starts_with("//") {
+            // A base path that starts with `//` would read as a host; set as a path, it stays one.
+            let mut url = base.clone();
+            url.set_path(&target);
+            return Ok(url);
+        }
+        base.join(&target)
+            .map_err(|e| Error::InvalidRequest(format!("the call's URL is not valid ({e}): {target}")))
+    }
+
+    /// Sends a generated call and reads its success body whole; [`JsonReply::decode`] then decodes it, once, as
+    /// the operation's documented type.
+    ///
+    /// `build` makes the call's request; it is called once per attempt, so that nothing is copied ahead of a retry
+    /// that most calls never need. The exchange is not generic (one copy of it serves every operation); only the
+    /// decoding is, and it runs in the generated `send` itself, so that the decoded value is returned from where
+    /// it is made rather than copied out of one more future. Called by the generated `send` methods; not meant to
+    /// be called directly.
+    #[doc(hidden)]
+    pub async fn send_json(
         &self,
         http: &reqwest::Client,
-        request: reqwest::Request,
+        build: &BuildRequest<'_>,
         operation: &'static str,
-    ) -> Result<ResponseValue<T>, Error> {
-        let method = request.method().clone();
-        let mut response = self.call_in_span(http, request, operation).await?;
-        let status = response.status();
+    ) -> Result<JsonReply<'_>, Error> {
+        let (mut response, method) = self.call_in_span(http, build, operation).await?;
         let headers = std::mem::take(response.headers_mut());
-        let (body, parsed) = match read_success_body(&mut response).await {
-            Ok(bytes) => {
-                let parsed = serde_json::from_slice::<T>(&bytes).map_err(|e| {
-                    if e.is_syntax() || e.is_eof() {
-                        format!("the body is not JSON: {e}")
-                    } else {
-                        format!("the body does not match the documented schema: {e}")
-                    }
-                });
-                (bytes, parsed)
-            }
-            Err((partial, problem)) => (partial, Err(problem)),
-        };
-        match parsed {
-            Ok(value) => Ok(ResponseValue::new(value, status, headers)),
-            Err(problem) => {
-                tracing::warn!(
-                    service = self.shared.service.name,
-                    operation,
-                    status = status.as_u16(),
-                    problem = %problem,
-                    "unreadable success reply"
-                );
-                let kept = body.slice(..body.len().min(MAX_ERROR_BODY));
-                Err(Error::InvalidBody(Box::new(ApiError {
-                    service: self.shared.service.name,
-                    operation,
-                    method,
-                    path: response.url().path().to_owned(),
-                    status,
-                    request_id: request_id(&headers),
-                    service_error: None,
-                    retry_after: None,
-                    headers,
-                    body_truncated: kept.len() < body.len(),
-                    body: kept,
-                    body_error: Some(problem),
-                })))
+        match read_success_body(&mut response).await {
+            Ok(body) => Ok(JsonReply {
+                runtime: self,
+                operation,
+                method,
+                response,
+                headers,
+                body,
+            }),
+            Err((partial, problem)) => {
+                Err(self.unreadable_success(operation, method, &response, headers, partial, problem))
             }
         }
+    }
+
+    /// The error of a success reply whose body cannot be read as its documented type. Not generic, so that each
+    /// operation's decoding code stays small.
+    #[cold]
+    fn unreadable_success(
+        &self,
+        operation: &'static str,
+        method: Method,
+        response: &reqwest::Response,
+        headers: HeaderMap,
+        body: Bytes,
+        problem: String,
+    ) -> Error {
+        let status = response.status();
+        tracing::warn!(
+            service = self.shared.service.name,
+            operation,
+            status = status.as_u16(),
+            problem = %problem,
+            "unreadable success reply"
+        );
+        let kept = body.slice(..body.len().min(MAX_ERROR_BODY));
+        Error::InvalidBody(Box::new(ApiError {
+            service: self.shared.service.name,
+            operation,
+            method,
+            path: response.url().path().to_owned(),
+            status,
+            request_id: request_id(&headers),
+            service_error: None,
+            retry_after: None,
+            headers,
+            body_truncated: kept.len() < body.len(),
+            body: kept,
+            body_error: Some(problem),
+        }))
     }
 
     /// Sends a generated call whose success reply is a byte stream (a download), handed over unread. A success
@@ -145,11 +184,11 @@ impl Runtime {
     pub async fn send_stream(
         &self,
         http: &reqwest::Client,
-        request: reqwest::Request,
+        build: &BuildRequest<'_>,
         operation: &'static str,
         documented: &[u16],
     ) -> Result<ResponseValue<ByteStream>, Error> {
-        let response = self.call_documented(http, request, operation, documented).await?;
+        let response = self.call_documented(http, build, operation, documented).await?;
         Ok(ResponseValue::stream(response))
     }
 
@@ -159,11 +198,11 @@ impl Runtime {
     pub async fn send_empty(
         &self,
         http: &reqwest::Client,
-        request: reqwest::Request,
+        build: &BuildRequest<'_>,
         operation: &'static str,
         documented: &[u16],
     ) -> Result<ResponseValue<()>, Error> {
-        let response = self.call_documented(http, request, operation, documented).await?;
+        let response = self.call_documented(http, build, operation, documented).await?;
         Ok(ResponseValue::empty(response))
     }
 
@@ -172,12 +211,11 @@ impl Runtime {
     async fn call_documented(
         &self,
         http: &reqwest::Client,
-        request: reqwest::Request,
+        build: &BuildRequest<'_>,
         operation: &'static str,
         documented: &[u16],
     ) -> Result<reqwest::Response, Error> {
-        let method = request.method().clone();
-        let response = self.call_in_span(http, request, operation).await?;
+        let (response, method) = self.call_in_span(http, build, operation).await?;
         let status = response.status();
         if documented.contains(&status.as_u16()) {
             return Ok(response);
@@ -192,17 +230,26 @@ impl Runtime {
         Err(Error::InvalidBody(Box::new(api)))
     }
 
-    /// [`call`](Self::call) inside the call's `oracle_call` span. Boxed: the exchange is the largest part of a
-    /// call's state; inline, every future wrapping it (the generated `send`, a waiter's poll) would be as large,
-    /// and be copied as it is moved.
+    /// [`call`](Self::call) inside the call's `oracle_call` span, with the call's method. Boxed: the exchange is
+    /// the largest part of a call's state; inline, every future wrapping it (the generated `send`, a waiter's
+    /// poll) would be as large, and be copied as it is moved. Without a subscriber that wants the span, the
+    /// exchange is not wrapped in it at all.
     async fn call_in_span(
         &self,
         http: &reqwest::Client,
-        request: reqwest::Request,
+        build: &BuildRequest<'_>,
         operation: &'static str,
-    ) -> Result<reqwest::Response, Error> {
+    ) -> Result<(reqwest::Response, Method), Error> {
+        let request = build()?;
+        let method = request.method().clone();
         let span = self.span(&request, operation);
-        Box::pin(self.call(http, request, operation).instrument(span)).await
+        let response = if span.is_disabled() {
+            Box::pin(self.call(http, request, build, operation, &span)).await
+        } else {
+            let exchange = self.call(http, request, build, operation, &span);
+            Box::pin(exchange.instrument(span.clone())).await
+        }?;
+        Ok((response, method))
     }
 
     /// The `oracle_call` span of one call. Its fields are only computed when a subscriber wants the span.
@@ -219,23 +266,25 @@ impl Runtime {
         )
     }
 
-    /// Prepares and sends a request under the retry policy; a reply that is not a success becomes the error.
+    /// Sends a request under the retry policy; a reply that is not a success becomes the error.
     async fn call(
         &self,
         http: &reqwest::Client,
-        mut request: reqwest::Request,
+        request: reqwest::Request,
+        build: &BuildRequest<'_>,
         operation: &'static str,
+        span: &tracing::Span,
     ) -> Result<reqwest::Response, Error> {
-        self.prepare(&mut request).await?;
         let method = request.method().clone();
         let started = Instant::now();
-        let outcome = self.execute_with_retries(http, request).await;
-        let span = tracing::Span::current();
-        span.record(
-            "duration_ms",
-            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-        );
-        let response = outcome.map_err(Error::transport)?;
+        let outcome = self.execute_with_retries(http, request, build, started, span).await;
+        if !span.is_disabled() {
+            span.record(
+                "duration_ms",
+                u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            );
+        }
+        let response = outcome?;
         span.record("status", response.status().as_u16());
         if response.status().is_success() {
             Ok(response)
@@ -246,8 +295,9 @@ impl Runtime {
         }
     }
 
-    /// Drops the trailing slash of a root resource's URL and sets the `Authorization` header.
-    async fn prepare(&self, request: &mut reqwest::Request) -> Result<(), Error> {
+    /// Drops the trailing slash of a root resource's URL and sets the `Authorization` header: `refreshed` after a
+    /// `401`, otherwise the client's credentials.
+    async fn prepare(&self, request: &mut reqwest::Request, refreshed: Option<http::HeaderValue>) -> Result<(), Error> {
         // A spec's root path `/` appended to the base URL ends in a slash; Oracle documents no path that does
         // (ESS's root resource is `ess/rest/scheduler/v1` itself), so the base URL is what is called.
         let path = request.url().path();
@@ -255,49 +305,52 @@ impl Runtime {
             let trimmed = path.trim_end_matches('/').to_owned();
             request.url_mut().set_path(&trimmed);
         }
-        if let Some(header) = &self.shared.fixed_authorization {
-            request
-                .headers_mut()
-                .insert(http::header::AUTHORIZATION, header.clone());
+        let header = if let Some(header) = refreshed {
+            header
+        } else if let Some(header) = &self.shared.fixed_authorization {
+            header.clone()
         } else if let Some(auth) = &self.shared.auth {
-            let header = auth
-                .header()
+            auth.header()
                 .await
-                .map_err(|e| Error::Auth(format!("{} token source failed: {e}", self.shared.service.name)))?;
-            request.headers_mut().insert(http::header::AUTHORIZATION, header);
-        }
+                .map_err(|e| Error::Auth(format!("{} token source failed: {e}", self.shared.service.name)))?
+        } else {
+            return Ok(());
+        };
+        request.headers_mut().insert(http::header::AUTHORIZATION, header);
         Ok(())
     }
 
+    /// The attempts of one call. Each retry's request is built anew by `build`, rather than copied ahead of every
+    /// first attempt.
     async fn execute_with_retries(
         &self,
         http: &reqwest::Client,
         mut request: reqwest::Request,
-    ) -> reqwest::Result<reqwest::Response> {
-        let started = Instant::now();
+        build: &BuildRequest<'_>,
+        started: Instant,
+        span: &tracing::Span,
+    ) -> Result<reqwest::Response, Error> {
         let policy = &*self.retry;
-        let retry_deadline = started + policy.retry_budget();
         let deadline = self.shared.total_timeout.map(|t| started + t);
         let method = request.method().clone();
         let mut attempt: u32 = 1;
         let mut refreshed = false;
+        let mut fresh_header = None;
         loop {
-            let span = tracing::Span::current();
             span.record("attempt", attempt);
-            // A request whose body is a stream cannot be cloned, and so is sent once.
-            let spare = request.try_clone();
+            self.prepare(&mut request, fresh_header.take()).await?;
             if let Some(deadline) = deadline {
                 let left = deadline.saturating_duration_since(Instant::now());
                 let per_attempt = request.timeout().copied().map_or(left, |t| t.min(left));
                 *request.timeout_mut() = Some(per_attempt);
             }
             let outcome = http.execute(request).await;
-            let delay = match (&outcome, spare.as_ref()) {
-                (_, None) => None,
-                (Ok(response), Some(_)) => {
+            let mut refresh = false;
+            let delay = match &outcome {
+                Ok(response) => {
                     let status = response.status();
                     if status == StatusCode::UNAUTHORIZED && !refreshed && self.can_refresh() {
-                        refreshed = true;
+                        refresh = true;
                         Some(Duration::ZERO)
                     } else if attempt < policy.attempt_limit() && policy.may_retry_status(&method, status) {
                         Some(
@@ -308,39 +361,37 @@ impl Runtime {
                         None
                     }
                 }
-                (Err(error), Some(_)) => (attempt < policy.attempt_limit()
-                    && policy.may_retry_transport(&method, error))
-                .then(|| policy.backoff(attempt)),
+                Err(error) => (attempt < policy.attempt_limit() && policy.may_retry_transport(&method, error))
+                    .then(|| policy.backoff(attempt)),
             };
-            let resend_at = delay
+            let retry_deadline = started + policy.retry_budget();
+            let Some(at) = delay
                 .map(|d| Instant::now() + d)
-                .filter(|at| *at <= retry_deadline && deadline.is_none_or(|deadline| *at < deadline));
-            match (resend_at, spare) {
-                (Some(at), Some(mut next)) => {
-                    let reason = match &outcome {
-                        Ok(response) => response.status().to_string(),
-                        Err(error) => error.to_string(),
-                    };
-                    if refreshed && matches!(&outcome, Ok(r) if r.status() == StatusCode::UNAUTHORIZED) {
-                        if let Some(header) = self.refreshed_header().await {
-                            next.headers_mut().insert(http::header::AUTHORIZATION, header);
-                        } else {
-                            return outcome;
-                        }
-                    }
-                    tracing::info!(
-                        attempt,
-                        delay_ms = u64::try_from(at.saturating_duration_since(Instant::now()).as_millis()).unwrap_or(u64::MAX),
-                        reason = %reason,
-                        "retrying"
-                    );
-                    drop(outcome);
-                    tokio::time::sleep_until(at).await;
-                    request = next;
-                    attempt += 1;
+                .filter(|at| *at <= retry_deadline && deadline.is_none_or(|deadline| *at < deadline))
+            else {
+                return outcome.map_err(Error::transport);
+            };
+            if refresh {
+                refreshed = true;
+                match self.refreshed_header().await {
+                    Some(header) => fresh_header = Some(header),
+                    None => return outcome.map_err(Error::transport),
                 }
-                _ => return outcome,
             }
+            let reason = match &outcome {
+                Ok(response) => response.status().to_string(),
+                Err(error) => error.to_string(),
+            };
+            tracing::info!(
+                attempt,
+                delay_ms = u64::try_from(at.saturating_duration_since(Instant::now()).as_millis()).unwrap_or(u64::MAX),
+                reason = %reason,
+                "retrying"
+            );
+            drop(outcome);
+            tokio::time::sleep_until(at).await;
+            request = build()?;
+            attempt += 1;
         }
     }
 
@@ -406,6 +457,40 @@ impl Runtime {
             body_truncated: truncated,
             body_error: None,
         }
+    }
+}
+
+/// A success reply whose body was read whole, to be decoded as the operation's documented type.
+///
+/// Returned by [`Runtime::send_json`] to the generated `send` methods; not meant to be used directly.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct JsonReply<'r> {
+    runtime: &'r Runtime,
+    operation: &'static str,
+    method: Method,
+    response: reqwest::Response,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl JsonReply<'_> {
+    /// Decodes the body, once, as `T`. A body that is not JSON, or not a `T`, is an [`Error::InvalidBody`] that
+    /// keeps the real status, the operation and the raw body.
+    pub fn decode<T: DeserializeOwned>(self) -> Result<ResponseValue<T>, Error> {
+        let problem = match serde_json::from_slice::<T>(&self.body) {
+            Ok(value) => return Ok(ResponseValue::new(value, self.response.status(), self.headers)),
+            Err(e) if e.is_syntax() || e.is_eof() => format!("the body is not JSON: {e}"),
+            Err(e) => format!("the body does not match the documented schema: {e}"),
+        };
+        Err(self.runtime.unreadable_success(
+            self.operation,
+            self.method,
+            &self.response,
+            self.headers,
+            self.body,
+            problem,
+        ))
     }
 }
 

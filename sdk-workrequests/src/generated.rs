@@ -1653,21 +1653,25 @@ pub mod builder {
             } = self;
             let dataflow_id = dataflow_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let body = body.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalog/dataflows/{}/actions/run",
-                client.baseurl,
-                encode_path(&dataflow_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
+            let dataflow_id = &dataflow_id;
+            let body = &body;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!(
+                    "/catalog/dataflows/{}/actions/run",
+                    ::sdk_runtime::PathSegment(dataflow_id)
+                ))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .json(&body)
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
             client
                 .inner
-                .send_empty(&client.client, request, "run_data_flow", &[202u16])
+                .send_empty(&client.client, &build, "run_data_flow", &[202u16])
                 .await
         }
     }
@@ -1699,20 +1703,23 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self { client, dataset_id } = self;
             let dataset_id = dataset_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalog/datasets/{}/actions/reload",
-                client.baseurl,
-                encode_path(&dataset_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
+            let dataset_id = &dataset_id;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!(
+                    "/catalog/datasets/{}/actions/reload",
+                    ::sdk_runtime::PathSegment(dataset_id)
+                ))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
             client
                 .inner
-                .send_empty(&client.client, request, "reload_dataset", &[202u16])
+                .send_empty(&client.client, &build, "reload_dataset", &[202u16])
                 .await
         }
     }
@@ -1744,20 +1751,23 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self { client, sequence_id } = self;
             let sequence_id = sequence_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalog/sequences/{}/actions/run",
-                client.baseurl,
-                encode_path(&sequence_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
+            let sequence_id = &sequence_id;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!(
+                    "/catalog/sequences/{}/actions/run",
+                    ::sdk_runtime::PathSegment(sequence_id)
+                ))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
             client
                 .inner
-                .send_empty(&client.client, request, "run_sequence", &[202u16])
+                .send_empty(&client.client, &build, "run_sequence", &[202u16])
                 .await
         }
     }
@@ -1818,21 +1828,25 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateWorkbookExportRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalog/workbooks/{}/exports",
-                client.baseurl,
-                encode_path(&url_base64_workbook_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
+            let url_base64_workbook_id = &url_base64_workbook_id;
+            let body = &body;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!(
+                    "/catalog/workbooks/{}/exports",
+                    ::sdk_runtime::PathSegment(url_base64_workbook_id)
+                ))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .json(&body)
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
             client
                 .inner
-                .send_empty(&client.client, request, "create_workbook_export", &[202u16])
+                .send_empty(&client.client, &build, "create_workbook_export", &[202u16])
                 .await
         }
     }
@@ -1880,21 +1894,25 @@ pub mod builder {
             } = self;
             let url_base64_workbook_id = url_base64_workbook_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
             let export_id = export_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!(
-                "{}/catalog/workbooks/{}/exports/{}",
-                client.baseurl,
-                encode_path(&url_base64_workbook_id.to_string()),
-                encode_path(&export_id.to_string()),
-            );
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
+            let url_base64_workbook_id = &url_base64_workbook_id;
+            let export_id = &export_id;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!(
+                    "/catalog/workbooks/{}/exports/{}",
+                    ::sdk_runtime::PathSegment(url_base64_workbook_id),
+                    ::sdk_runtime::PathSegment(export_id)
+                ))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
             client
                 .inner
-                .send_stream(&client.client, request, "download_workbook_export", &[200u16])
+                .send_stream(&client.client, &build, "download_workbook_export", &[200u16])
                 .await
         }
     }
@@ -1937,19 +1955,27 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::CreateSnapshotRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!("{}/snapshots", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
-            client.inner.send_json(&client.client, request, "create_snapshot").await
+            let body = &body;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/snapshots"))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .json(&body)
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
+            client
+                .inner
+                .send_json(&client.client, &build, "create_snapshot")
+                .await?
+                .decode()
         }
     }
     /// Builder for [`Client::restore_snapshot`]
@@ -1991,17 +2017,21 @@ pub mod builder {
             let body = body
                 .and_then(|v| types::RestoreSnapshotRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!("{}/system/actions/restoreSnapshot", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .json(&body)
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
+            let body = &body;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client.inner.url(format_args!("/system/actions/restoreSnapshot"))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .post(url)
+                    .json(&body)
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
             client
                 .inner
-                .send_empty(&client.client, request, "restore_snapshot", &[202u16])
+                .send_empty(&client.client, &build, "restore_snapshot", &[202u16])
                 .await
         }
     }
@@ -2033,21 +2063,28 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<types::WorkRequest>, ::sdk_runtime::Error> {
             let Self { client, id } = self;
             let id = id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let url = format!("{}/workRequests/{}", client.baseurl, encode_path(&id.to_string()),);
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()
-                .map_err(::sdk_runtime::Error::request_not_built)?;
+            let id = &id;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = client
+                    .inner
+                    .url(format_args!("/workRequests/{}", ::sdk_runtime::PathSegment(id)))?;
+                #[allow(unused_mut)]
+                let mut request = client
+                    .client
+                    .get(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    )
+                    .build()
+                    .map_err(::sdk_runtime::Error::request_not_built)?;
+                Ok(request)
+            };
             client
                 .inner
-                .send_json(&client.client, request, "get_work_request")
-                .await
+                .send_json(&client.client, &build, "get_work_request")
+                .await?
+                .decode()
         }
     }
 }

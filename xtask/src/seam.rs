@@ -6,8 +6,15 @@
 //!
 //! - every `send` returns `Result<ResponseValue<T>, ::sdk_runtime::Error>`: `?` works in a function returning the
 //!   crate's error, with no conversion;
-//! - the reply is read and decoded once, by the runtime (`send_json::<T>`, `send_stream`, `send_empty`), which
-//!   keeps the real status, the operation and the raw body when a success body is not its documented type;
+//! - the reply is read and decoded once, by the runtime (`send_json(..).await?.decode()`, `send_stream`,
+//!   `send_empty`), which keeps the real status, the operation and the raw body when a success body is not its
+//!   documented type;
+//! - the request is handed over as a closure that builds it from the checked arguments, called once per attempt:
+//!   no copy of a request is made ahead of a retry that most calls never need;
+//! - path parameters are written straight into the URL: integers as they are, others through
+//!   `sdk_runtime::PathSegment` (encoded as written, `;` `[` `]` `|` `^` encoded as well), with no string of their
+//!   own; an optional query parameter is appended only when it has a value; a header map is not allocated ahead
+//!   of headers that may not come;
 //! - the `api-version` header progenitor always adds (Oracle defines none) is never built;
 //! - the generated constructors that bypass the crate's builder are not public (`new` is removed: it panics when
 //!   the TLS backend cannot start; `new_with_client` is crate-private, used by `sdk_runtime::wire_client!`);
@@ -60,13 +67,20 @@ pub fn route_through_runtime(file: &mut syn::File) -> Result<()> {
             drop_name_from_group(&mut use_item.tree, "super", "Error");
         }
     }
+    let arguments = builder_arguments(&builder.1);
     let mut rewritten = 0;
     for item in &mut builder.1 {
         let syn::Item::Impl(block) = item else { continue };
+        let name = match &*block.self_ty {
+            syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        };
+        let none = Arguments::default();
+        let arguments = name.and_then(|n| arguments.get(&n)).unwrap_or(&none);
         for member in &mut block.items {
             let syn::ImplItem::Fn(function) = member else { continue };
             if function.sig.ident == "send" {
-                rewrite_send(function)?;
+                rewrite_send(function, arguments)?;
                 rewritten += 1;
             }
         }
@@ -75,6 +89,44 @@ pub fn route_through_runtime(file: &mut syn::File) -> Result<()> {
         bail!("progenitor output has no `send` methods to route through the runtime");
     }
     Ok(())
+}
+
+/// What the pass needs to know of a builder's arguments, from the types of its struct's fields.
+#[derive(Debug, Default)]
+struct Arguments {
+    /// Fields of type `Result<Option<_>, String>`.
+    optional: Vec<String>,
+    /// Fields of a primitive integer type (`Result<i64, String>`): written into a path as they are.
+    integer: Vec<String>,
+}
+
+/// The [`Arguments`] of each builder struct, by struct name.
+fn builder_arguments(items: &[syn::Item]) -> std::collections::HashMap<String, Arguments> {
+    const INTEGERS: &[&str] = &[
+        "i8", "i16", "i32", "i64", "i128", "u8", "u16", "u32", "u64", "u128", "usize", "isize",
+    ];
+    items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s),
+            _ => None,
+        })
+        .map(|s| {
+            let mut arguments = Arguments::default();
+            for field in &s.fields {
+                let Some(name) = field.ident.as_ref().map(ToString::to_string) else {
+                    continue;
+                };
+                let ty: String = field.ty.to_token_stream().to_string().split_whitespace().collect();
+                if ty.starts_with("Result<Option<") || ty.starts_with("Result<::std::option::Option<") {
+                    arguments.optional.push(name);
+                } else if INTEGERS.iter().any(|int| ty == format!("Result<{int},String>")) {
+                    arguments.integer.push(name);
+                }
+            }
+            (s.ident.to_string(), arguments)
+        })
+        .collect()
 }
 
 /// `pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};` without `Error`.
@@ -143,7 +195,7 @@ fn drop_hooks_assertion(file: &mut syn::File) {
     });
 }
 
-fn rewrite_send(function: &mut syn::ImplItemFn) -> Result<()> {
+fn rewrite_send(function: &mut syn::ImplItemFn, types: &Arguments) -> Result<()> {
     let block_text = function.block.to_token_stream().to_string();
     let operation = block_text
         .split("operation_id : \"")
@@ -189,18 +241,264 @@ fn rewrite_send(function: &mut syn::ImplItemFn) -> Result<()> {
             _ => None,
         })
         .ok_or_else(|| anyhow!("{}: no `let` binding of the built request", place()))?;
+
+    // The arguments are taken out of the builder once; what builds the request from them goes into a closure
+    // that the runtime calls once per attempt (no copy of the request is kept for a retry that may not come).
+    let arguments =
+        destructured_arguments(&kept).ok_or_else(|| anyhow!("{}: no `let Self {{ .. }} = self`", place()))?;
+    let build_at = kept
+        .iter()
+        .position(|stmt| !is_argument_statement(stmt))
+        .ok_or_else(|| anyhow!("{}: nothing builds the request", place()))?;
+    let mut building = kept.split_off(build_at);
+    let mut paths = PathSegments {
+        integer: &types.integer,
+    };
+    for stmt in &mut building {
+        paths.visit_stmt_mut(stmt);
+    }
+    url_from_parsed_base(&mut building).map_err(|e| anyhow!("{}: {e}", place()))?;
+    append_only_present_queries(&mut building, &request, &types.optional).map_err(|e| anyhow!("{}: {e}", place()))?;
+    for argument in &arguments {
+        kept.push(syn::parse_quote! { let #argument = &#argument; });
+    }
+    kept.push(syn::parse_quote! {
+        let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+            #(#building)*
+            Ok(#request)
+        };
+    });
+
     let method = reply.runtime_method();
     // A JSON reply is judged by its body, whatever its 2xx status; a reply without a body, or a download, only by
     // its status, so those carry their documented statuses.
     let call: syn::Expr = match reply {
-        Reply::Json => syn::parse_quote! { client.inner.#method(&client.client, #request, #operation).await },
+        Reply::Json => syn::parse_quote! { client.inner.#method(&client.client, &build, #operation).await?.decode() },
         Reply::Stream | Reply::Empty => syn::parse_quote! {
-            client.inner.#method(&client.client, #request, #operation, &[#(#statuses),*]).await
+            client.inner.#method(&client.client, &build, #operation, &[#(#statuses),*]).await
         },
     };
     kept.push(syn::Stmt::Expr(call, None));
     function.block.stmts = kept;
     Ok(())
+}
+
+/// The names bound by `let Self { client, a, b } = self;`, without `client`.
+fn destructured_arguments(stmts: &[syn::Stmt]) -> Option<Vec<syn::Ident>> {
+    stmts.iter().find_map(|stmt| {
+        let syn::Stmt::Local(local) = stmt else { return None };
+        let syn::Pat::Struct(pattern) = &local.pat else {
+            return None;
+        };
+        Some(
+            pattern
+                .fields
+                .iter()
+                .filter_map(|field| match &*field.pat {
+                    syn::Pat::Ident(binding) if binding.ident != "client" => Some(binding.ident.clone()),
+                    _ => None,
+                })
+                .collect(),
+        )
+    })
+}
+
+/// `let Self { .. } = self;` or an argument checked out of the builder (`let a = a.map_err(..)?;`).
+fn is_argument_statement(stmt: &syn::Stmt) -> bool {
+    let syn::Stmt::Local(local) = stmt else { return false };
+    if matches!(local.pat, syn::Pat::Struct(_)) {
+        return true;
+    }
+    local.init.as_ref().is_some_and(|init| {
+        init.expr
+            .to_token_stream()
+            .to_string()
+            .contains("Error :: InvalidRequest")
+    })
+}
+
+/// `encode_path(&a.to_string())` in the URL's `format!` becomes `::sdk_runtime::PathSegment(a)`: the segment is
+/// encoded as it is written into the URL, with no string of its own; an integer argument, which has nothing to
+/// encode, is written as it is.
+struct PathSegments<'a> {
+    integer: &'a [String],
+}
+
+impl VisitMut for PathSegments<'_> {
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        if !mac.path.is_ident("format") {
+            return;
+        }
+        let Ok(mut args) =
+            mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+        else {
+            return;
+        };
+        let mut changed = false;
+        for arg in &mut args {
+            let syn::Expr::Call(call) = arg else { continue };
+            if call.func.to_token_stream().to_string() != "encode_path" || call.args.len() != 1 {
+                continue;
+            }
+            let Some(syn::Expr::Reference(reference)) = call.args.first() else {
+                continue;
+            };
+            let syn::Expr::MethodCall(to_string) = &*reference.expr else {
+                continue;
+            };
+            if to_string.method != "to_string" || !to_string.args.is_empty() {
+                continue;
+            }
+            let value = &to_string.receiver;
+            let name = value.to_token_stream().to_string();
+            *arg = if self.integer.contains(&name) {
+                (**value).clone()
+            } else {
+                syn::parse_quote!(::sdk_runtime::PathSegment(#value))
+            };
+            changed = true;
+        }
+        if changed {
+            mac.tokens = args.to_token_stream();
+        }
+    }
+
+    fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+        // A header map sized ahead allocates even when no header goes in it; an empty one does not.
+        if call.func.to_token_stream().to_string() == ":: reqwest :: header :: HeaderMap :: with_capacity" {
+            *call = syn::parse_quote!(::reqwest::header::HeaderMap::new());
+            return;
+        }
+        syn::visit_mut::visit_expr_call_mut(self, call);
+    }
+}
+
+/// `let url = format!("{}/path/{}", client.baseurl, a);` becomes `let url = client.inner.url(format_args!("/path/{}",
+/// a))?;`: the runtime makes the URL from the base URL it parsed once, parsing only the path.
+fn url_from_parsed_base(stmts: &mut [syn::Stmt]) -> Result<()> {
+    for stmt in stmts {
+        let syn::Stmt::Local(local) = stmt else { continue };
+        if !matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "url") {
+            continue;
+        }
+        let init = local.init.as_mut().ok_or_else(|| anyhow!("`let url` has no value"))?;
+        let syn::Expr::Macro(format) = &*init.expr else {
+            bail!("the URL is not made by `format!`")
+        };
+        let args = format
+            .mac
+            .parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+            .map_err(|e| anyhow!("the URL's `format!` cannot be read: {e}"))?;
+        let mut args = args.into_iter();
+        let Some(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(template),
+            ..
+        })) = args.next()
+        else {
+            bail!("the URL's `format!` has no template");
+        };
+        let template_text = template.value();
+        let Some(path) = template_text.strip_prefix("{}") else {
+            bail!("the URL's template does not start with the base URL");
+        };
+        match args.next() {
+            Some(base) if base.to_token_stream().to_string() == "client . baseurl" => {}
+            _ => bail!("the URL's first argument is not `client.baseurl`"),
+        }
+        let path = syn::LitStr::new(path, template.span());
+        let rest: Vec<syn::Expr> = args.collect();
+        *init.expr = syn::parse_quote!(client.inner.url(format_args!(#path #(, #rest)*))?);
+    }
+    Ok(())
+}
+
+/// Takes the `.query(&QueryParam::new("name", &value))` calls out of the request's builder chain and appends each
+/// after it, an optional one only when it has a value: an absent parameter then costs no URL work at all.
+fn append_only_present_queries(stmts: &mut Vec<syn::Stmt>, request: &syn::Ident, optional: &[String]) -> Result<()> {
+    let Some(at) = stmts.iter().position(
+        |stmt| matches!(stmt, syn::Stmt::Local(local) if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == *request)),
+    ) else {
+        bail!("no `let` binding of the built request");
+    };
+    let syn::Stmt::Local(local) = &mut stmts[at] else {
+        bail!("the request binding is not a `let`")
+    };
+    let init = local
+        .init
+        .as_mut()
+        .ok_or_else(|| anyhow!("the request binding has no value"))?;
+    // `<chain>.build().map_err(..)?`
+    let syn::Expr::Try(tried) = &mut *init.expr else {
+        bail!("the request is not built with `?`")
+    };
+    let syn::Expr::MethodCall(map_err) = &mut *tried.expr else {
+        bail!("the request's build error is not mapped")
+    };
+    let syn::Expr::MethodCall(build) = &mut *map_err.receiver else {
+        bail!("no `.build()` before the error mapping")
+    };
+    let mut queries = Vec::new();
+    take_queries(&mut build.receiver, &mut queries);
+    if queries.is_empty() {
+        return Ok(());
+    }
+    queries.reverse();
+    let chain = std::mem::replace(&mut *build.receiver, syn::parse_quote!(request_builder));
+    let mut prefix: Vec<syn::Stmt> = vec![syn::parse_quote! {
+        #[allow(unused_mut)]
+        let mut request_builder = #chain;
+    }];
+    for query in queries {
+        let value =
+            query_value(&query).ok_or_else(|| anyhow!("a query parameter is not `QueryParam::new(name, &value)`"))?;
+        if optional.iter().any(|name| value == name) {
+            prefix.push(syn::parse_quote! {
+                if #value.is_some() {
+                    request_builder = request_builder.query(#query);
+                }
+            });
+        } else {
+            prefix.push(syn::parse_quote! { request_builder = request_builder.query(#query); });
+        }
+    }
+    stmts.splice(at..at, prefix);
+    Ok(())
+}
+
+/// Removes every `.query(x)` from a method-call chain, collecting `x` from the outermost call inwards.
+fn take_queries(expr: &mut syn::Expr, found: &mut Vec<syn::Expr>) {
+    if let syn::Expr::MethodCall(call) = expr {
+        if call.method == "query" && call.args.len() == 1 {
+            if let Some(arg) = call.args.pop() {
+                found.push(arg.into_value());
+            }
+            let receiver = std::mem::replace(&mut *call.receiver, syn::parse_quote!(()));
+            *expr = receiver;
+            take_queries(expr, found);
+        } else {
+            take_queries(&mut call.receiver, found);
+        }
+    }
+}
+
+/// The value of `&progenitor_client::QueryParam::new("name", &value)`.
+fn query_value(query: &syn::Expr) -> Option<syn::Ident> {
+    let syn::Expr::Reference(reference) = query else {
+        return None;
+    };
+    let syn::Expr::Call(call) = &*reference.expr else {
+        return None;
+    };
+    if !call.func.to_token_stream().to_string().ends_with("QueryParam :: new") {
+        return None;
+    }
+    let syn::Expr::Reference(value) = call.args.iter().nth(1)? else {
+        return None;
+    };
+    let syn::Expr::Path(path) = &*value.expr else {
+        return None;
+    };
+    path.path.get_ident().cloned()
 }
 
 /// Without `api-version`, most calls send no header of their own: the map progenitor allocates for them, and the
@@ -386,10 +684,21 @@ mod tests {
             "{code}"
         );
         assert!(
-            code.contains("client.inner.send_json(&client.client, request, \"get_request\").await"),
+            code.contains("client.inner.send_json(&client.client, &build, \"get_request\").await?.decode()"),
             "{code}"
         );
         assert!(code.contains("map_err(::sdk_runtime::Error::InvalidRequest)"), "{code}");
+        // The request is built by a closure over the checked arguments, once per attempt.
+        let compact: String = code.split_whitespace().collect();
+        assert!(compact.contains("letrequest_id=&request_id;letbuild=move||"), "{code}");
+        assert!(compact.contains("Ok(request)};"), "{code}");
+        assert!(
+            compact.contains(
+                "leturl=client.inner.url(format_args!(\"/requests/{}\",::sdk_runtime::PathSegment(request_id)),)?;"
+            ),
+            "{code}"
+        );
+        assert!(!code.contains("encode_path"), "{code}");
         let compact: String = code.split_whitespace().collect();
         assert!(
             compact.contains(".build().map_err(::sdk_runtime::Error::request_not_built)?"),
@@ -451,6 +760,11 @@ mod tests {
             "{code}"
         );
         assert!(!code.contains("api-version"), "{code}");
+        assert!(
+            code.contains("HeaderMap::new()") && !code.contains("with_capacity"),
+            "{code}"
+        );
+        assert!(code.contains("let tenant = &tenant;"), "{code}");
     }
 
     #[test]
@@ -473,7 +787,7 @@ mod tests {
         route_through_runtime(&mut file).expect("rewrites");
         let code = text(&file);
         assert!(
-            code.contains("send_json(&client.client, _request, \"get_request\")"),
+            code.contains("send_json(&client.client, &build, \"get_request\")") && code.contains("Ok(_request)"),
             "{code}"
         );
     }
@@ -503,11 +817,77 @@ mod tests {
             let compact: String = code.split_whitespace().collect();
             assert!(
                 compact.contains(&format!(
-                    ".{method}(&client.client,request,\"download\",&[200u16,202u16])"
+                    ".{method}(&client.client,&build,\"download\",&[200u16,202u16])"
                 )),
                 "{code}"
             );
         }
+    }
+
+    #[test]
+    fn arguments_are_written_by_their_types() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+            pub struct Client { pub(crate) baseurl: String, pub(crate) client: reqwest::Client, pub(crate) inner: ::sdk_runtime::Runtime }
+            impl Client {
+                pub fn new_with_client(baseurl: &str, client: reqwest::Client, inner: ::sdk_runtime::Runtime) -> Self { Self { baseurl: baseurl.to_string(), client, inner } }
+            }
+            pub mod builder {
+                use super::{ByteStream, Error, ResponseValue};
+                pub struct QueryRequests<'a> {
+                    client: &'a super::Client,
+                    fields: Result<Option<::std::string::String>, String>,
+                    page_size: Result<i64, String>,
+                    request_id: Result<i64, String>,
+                    name: Result<::std::string::String, String>,
+                }
+                impl<'a> QueryRequests<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::Page>, Error<()>> {
+                        let Self { client, fields, page_size, request_id, name } = self;
+                        let fields = fields.map_err(Error::InvalidRequest)?;
+                        let page_size = page_size.map_err(Error::InvalidRequest)?;
+                        let request_id = request_id.map_err(Error::InvalidRequest)?;
+                        let name = name.map_err(Error::InvalidRequest)?;
+                        let url = format!(
+                            "{}/requests/{}/{}",
+                            client.baseurl,
+                            encode_path(&request_id.to_string()),
+                            encode_path(&name.to_string()),
+                        );
+                        let mut request = client.client.get(url)
+                            .query(&progenitor_client::QueryParam::new("fields", &fields))
+                            .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
+                            .build()?;
+                        let info = OperationInfo { operation_id: "query_requests" };
+                        match response.status().as_u16() {
+                            200u16 => ResponseValue::from_response(response).await,
+                            _ => Err(Error::UnexpectedResponse(response)),
+                        }
+                    }
+                }
+            }
+        };
+        route_through_runtime(&mut file).expect("rewrites");
+        let code = text(&file);
+        let compact: String = code.split_whitespace().collect();
+        assert!(
+            compact.contains("iffields.is_some(){request_builder=request_builder.query(&progenitor_client::QueryParam::new(\"fields\",&fields));}"),
+            "{code}"
+        );
+        // A required parameter is always appended, after the optional one before it.
+        assert!(
+            compact.contains(
+                "}request_builder=request_builder.query(&progenitor_client::QueryParam::new(\"pageSize\",&page_size));"
+            ),
+            "{code}"
+        );
+        assert!(compact.contains("letmutrequest=request_builder.build()"), "{code}");
+        // An integer path argument is written as it is; any other through the segment encoder.
+        assert!(
+            compact.contains("format_args!(\"/requests/{}/{}\",request_id,::sdk_runtime::PathSegment(name))"),
+            "{code}"
+        );
+        assert_eq!(code.matches(".query(").count(), 2, "{code}");
     }
 
     #[test]
