@@ -220,7 +220,7 @@ impl Runtime {
         if documented.contains(&status.as_u16()) {
             return Ok(response);
         }
-        let mut api = self.capture_error(response, operation, method).await;
+        let mut api = Box::pin(self.capture_error(response, operation, method)).await;
         api.service_error = None;
         api.body_error = Some(format!(
             "status {} is not a documented reply of this operation (documented: {documented:?})",
@@ -230,24 +230,29 @@ impl Runtime {
         Err(Error::InvalidBody(Box::new(api)))
     }
 
-    /// [`call`](Self::call) inside the call's `oracle_call` span, with the call's method. Boxed: the exchange is
-    /// the largest part of a call's state; inline, every future wrapping it (the generated `send`, a waiter's
-    /// poll) would be as large, and be copied as it is moved. Without a subscriber that wants the span, the
-    /// exchange is not wrapped in it at all.
+    /// [`call`](Self::call) inside the call's `oracle_call` span, with the call's method. Without a subscriber that
+    /// wants the span, the exchange is not wrapped in it at all. Not boxed: a call awaited directly costs no
+    /// allocation of its own; what holds a call across long waits (a waiter, a wait set) boxes the call it makes.
     async fn call_in_span(
         &self,
         http: &reqwest::Client,
         build: &BuildRequest<'_>,
         operation: &'static str,
     ) -> Result<(reqwest::Response, Method), Error> {
-        let request = build()?;
-        let method = request.method().clone();
-        let span = self.span(&request, operation);
+        let method;
+        let span;
+        // The request is handed to the exchange inside a block, so that this future keeps no room of its own for
+        // it (264 bytes).
+        let exchange = {
+            let request = build()?;
+            method = request.method().clone();
+            span = self.span(&request, operation);
+            self.call(http, request, build, operation, &span)
+        };
         let response = if span.is_disabled() {
-            Box::pin(self.call(http, request, build, operation, &span)).await
+            exchange.await
         } else {
-            let exchange = self.call(http, request, build, operation, &span);
-            Box::pin(exchange.instrument(span.clone())).await
+            exchange.instrument(span.clone()).await
         }?;
         Ok((response, method))
     }
@@ -266,132 +271,115 @@ impl Runtime {
         )
     }
 
-    /// Sends a request under the retry policy; a reply that is not a success becomes the error.
-    async fn call(
-        &self,
-        http: &reqwest::Client,
-        request: reqwest::Request,
-        build: &BuildRequest<'_>,
-        operation: &'static str,
-        span: &tracing::Span,
-    ) -> Result<reqwest::Response, Error> {
-        let method = request.method().clone();
-        let started = Instant::now();
-        let outcome = self.execute_with_retries(http, request, build, started, span).await;
-        if !span.is_disabled() {
-            span.record(
-                "duration_ms",
-                u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            );
-        }
-        let response = outcome?;
-        span.record("status", response.status().as_u16());
-        if response.status().is_success() {
-            Ok(response)
-        } else {
-            Err(Error::Api(Box::new(
-                self.capture_error(response, operation, method).await,
-            )))
-        }
-    }
-
-    /// Drops the trailing slash of a root resource's URL and sets the `Authorization` header: `refreshed` after a
-    /// `401`, otherwise the client's credentials.
-    async fn prepare(&self, request: &mut reqwest::Request, refreshed: Option<http::HeaderValue>) -> Result<(), Error> {
-        // A spec's root path `/` appended to the base URL ends in a slash; Oracle documents no path that does
-        // (ESS's root resource is `ess/rest/scheduler/v1` itself), so the base URL is what is called.
-        let path = request.url().path();
-        if path.len() > 1 && path.ends_with('/') {
-            let trimmed = path.trim_end_matches('/').to_owned();
-            request.url_mut().set_path(&trimmed);
-        }
-        let header = if let Some(header) = refreshed {
-            header
-        } else if let Some(header) = &self.shared.fixed_authorization {
-            header.clone()
-        } else if let Some(auth) = &self.shared.auth {
-            auth.header()
-                .await
-                .map_err(|e| Error::Auth(format!("{} token source failed: {e}", self.shared.service.name)))?
-        } else {
-            return Ok(());
-        };
-        request.headers_mut().insert(http::header::AUTHORIZATION, header);
-        Ok(())
-    }
-
-    /// The attempts of one call. Each retry's request is built anew by `build`, rather than copied ahead of every
-    /// first attempt.
-    async fn execute_with_retries(
-        &self,
-        http: &reqwest::Client,
+    /// Sends a request under the retry policy; a reply that is not a success becomes the error. Each retry's
+    /// request is built anew by `build`, rather than copied ahead of every first attempt.
+    ///
+    /// One function for the attempts and the judging of the reply: each level of `async fn` keeps its own room
+    /// for its arguments, and a request is 264 bytes.
+    ///
+    /// Written as a function returning an `async move` block rather than an `async fn`, so that the request is
+    /// kept once in the future, not once as an argument and once more as the variable the attempts reuse.
+    #[expect(clippy::manual_async_fn, reason = "an `async fn` would keep the request twice")]
+    fn call<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
         mut request: reqwest::Request,
-        build: &BuildRequest<'_>,
-        started: Instant,
-        span: &tracing::Span,
-    ) -> Result<reqwest::Response, Error> {
-        let policy = &*self.retry;
-        let deadline = self.shared.total_timeout.map(|t| started + t);
-        let method = request.method().clone();
-        let mut attempt: u32 = 1;
-        let mut refreshed = false;
-        let mut fresh_header = None;
-        loop {
-            span.record("attempt", attempt);
-            self.prepare(&mut request, fresh_header.take()).await?;
-            if let Some(deadline) = deadline {
-                let left = deadline.saturating_duration_since(Instant::now());
-                let per_attempt = request.timeout().copied().map_or(left, |t| t.min(left));
-                *request.timeout_mut() = Some(per_attempt);
-            }
-            let outcome = http.execute(request).await;
-            let mut refresh = false;
-            let delay = match &outcome {
-                Ok(response) => {
-                    let status = response.status();
-                    if status == StatusCode::UNAUTHORIZED && !refreshed && self.can_refresh() {
-                        refresh = true;
-                        Some(Duration::ZERO)
-                    } else if attempt < policy.attempt_limit() && policy.may_retry_status(&method, status) {
-                        Some(
-                            retry::retry_after(response.headers(), SystemTime::now())
-                                .unwrap_or_else(|| policy.backoff(attempt)),
-                        )
-                    } else {
-                        None
+        build: &'a BuildRequest<'a>,
+        operation: &'static str,
+        span: &'a tracing::Span,
+    ) -> impl Future<Output = Result<reqwest::Response, Error>> + Send + 'a {
+        async move {
+            let started = Instant::now();
+            let policy = &*self.retry;
+            let deadline = self.shared.total_timeout.map(|t| started + t);
+            let method = request.method().clone();
+            let mut attempt: u32 = 1;
+            let mut refreshed = false;
+            let mut fresh_header = None;
+            let outcome = loop {
+                span.record("attempt", attempt);
+                let authorization =
+                    match (fresh_header.take(), &self.shared.fixed_authorization, &self.shared.auth) {
+                        (Some(refreshed), _, _) => Some(refreshed),
+                        (None, Some(fixed), _) => Some(fixed.clone()),
+                        // Boxed: only a token source's header is awaited, and the common path should not carry its room.
+                        (None, None, Some(auth)) => Some(Box::pin(auth.header()).await.map_err(|e| {
+                            Error::Auth(format!("{} token source failed: {e}", self.shared.service.name))
+                        })?),
+                        (None, None, None) => None,
+                    };
+                prepare(&mut request, authorization);
+                if let Some(deadline) = deadline {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    let per_attempt = request.timeout().copied().map_or(left, |t| t.min(left));
+                    *request.timeout_mut() = Some(per_attempt);
+                }
+                let outcome = http.execute(request).await;
+                let mut refresh = false;
+                let delay = match &outcome {
+                    Ok(response) => {
+                        let status = response.status();
+                        if status == StatusCode::UNAUTHORIZED && !refreshed && self.can_refresh() {
+                            refresh = true;
+                            Some(Duration::ZERO)
+                        } else if attempt < policy.attempt_limit() && policy.may_retry_status(&method, status) {
+                            Some(
+                                retry::retry_after(response.headers(), SystemTime::now())
+                                    .unwrap_or_else(|| policy.backoff(attempt)),
+                            )
+                        } else {
+                            None
+                        }
+                    }
+                    Err(error) => (attempt < policy.attempt_limit() && policy.may_retry_transport(&method, error))
+                        .then(|| policy.backoff(attempt)),
+                };
+                let retry_deadline = started + policy.retry_budget();
+                let Some(at) = delay
+                    .map(|d| Instant::now() + d)
+                    .filter(|at| *at <= retry_deadline && deadline.is_none_or(|deadline| *at < deadline))
+                else {
+                    break outcome;
+                };
+                if refresh {
+                    refreshed = true;
+                    match Box::pin(self.refreshed_header()).await {
+                        Some(header) => fresh_header = Some(header),
+                        None => break outcome,
                     }
                 }
-                Err(error) => (attempt < policy.attempt_limit() && policy.may_retry_transport(&method, error))
-                    .then(|| policy.backoff(attempt)),
+                let reason = match &outcome {
+                    Ok(response) => response.status().to_string(),
+                    Err(error) => error.to_string(),
+                };
+                tracing::info!(
+                    attempt,
+                    delay_ms = u64::try_from(at.saturating_duration_since(Instant::now()).as_millis()).unwrap_or(u64::MAX),
+                    reason = %reason,
+                    "retrying"
+                );
+                drop(outcome);
+                Box::pin(tokio::time::sleep_until(at)).await;
+                request = build()?;
+                attempt += 1;
             };
-            let retry_deadline = started + policy.retry_budget();
-            let Some(at) = delay
-                .map(|d| Instant::now() + d)
-                .filter(|at| *at <= retry_deadline && deadline.is_none_or(|deadline| *at < deadline))
-            else {
-                return outcome.map_err(Error::transport);
-            };
-            if refresh {
-                refreshed = true;
-                match self.refreshed_header().await {
-                    Some(header) => fresh_header = Some(header),
-                    None => return outcome.map_err(Error::transport),
-                }
+            if !span.is_disabled() {
+                span.record(
+                    "duration_ms",
+                    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                );
             }
-            let reason = match &outcome {
-                Ok(response) => response.status().to_string(),
-                Err(error) => error.to_string(),
-            };
-            tracing::info!(
-                attempt,
-                delay_ms = u64::try_from(at.saturating_duration_since(Instant::now()).as_millis()).unwrap_or(u64::MAX),
-                reason = %reason,
-                "retrying"
-            );
-            drop(outcome);
-            tokio::time::sleep_until(at).await;
-            request = build()?;
-            attempt += 1;
+            let response = outcome.map_err(Error::transport)?;
+            span.record("status", response.status().as_u16());
+            if response.status().is_success() {
+                Ok(response)
+            } else {
+                Err(Error::Api(Box::new(
+                    // Boxed, as every await off the common path: a call's future is as large as its largest
+                    // await, and is copied whole when it is moved.
+                    Box::pin(self.capture_error(response, operation, method)).await,
+                )))
+            }
         }
     }
 
@@ -457,6 +445,20 @@ impl Runtime {
             body_truncated: truncated,
             body_error: None,
         }
+    }
+}
+
+/// Drops the trailing slash of a root resource's URL and sets the `Authorization` header, if there is one.
+fn prepare(request: &mut reqwest::Request, authorization: Option<http::HeaderValue>) {
+    // A spec's root path `/` appended to the base URL ends in a slash; Oracle documents no path that does (ESS's
+    // root resource is `ess/rest/scheduler/v1` itself), so the base URL is what is called.
+    let path = request.url().path();
+    if path.len() > 1 && path.ends_with('/') {
+        let trimmed = path.trim_end_matches('/').to_owned();
+        request.url_mut().set_path(&trimmed);
+    }
+    if let Some(header) = authorization {
+        request.headers_mut().insert(http::header::AUTHORIZATION, header);
     }
 }
 
