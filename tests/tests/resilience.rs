@@ -355,3 +355,61 @@ async fn the_total_timeout_bounds_all_attempts() {
     let sent = requests(&server).await;
     assert!((1..1_000).contains(&sent), "{sent}");
 }
+
+/// Each attempt's request is built anew from the call's arguments (no copy is kept ahead of a retry): what a retry
+/// sends must be exactly what the first attempt sent.
+#[tokio::test(start_paused = true)]
+async fn a_retry_sends_the_same_request_again() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(unavailable())
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"requestId": 7})))
+        .mount(&server)
+        .await;
+    mount(&server, unavailable(), 1).await;
+    mount(&server, job(), 1).await;
+    let client = client(&server, RetryPolicy::default().retry_non_idempotent(true));
+    client
+        .submit_request()
+        .body(
+            sdk_ess::types::SubmitRequest::builder()
+                .job_definition_id("JobDefinition://oracle/apps/ess/custom/NightlyLoad")
+                .application(Some("EarCustomEss".to_owned())),
+        )
+        .send()
+        .await
+        .expect("the second attempt is accepted");
+    client
+        .get_request()
+        .request_id(42)
+        .fields("state,cause")
+        .links("self")
+        .send()
+        .await
+        .expect("the second attempt succeeds");
+
+    let received = server.received_requests().await.unwrap_or_default();
+    assert_eq!(received.len(), 4, "two calls, each retried once");
+    for pair in received.chunks(2) {
+        let (first, retry) = (&pair[0], &pair[1]);
+        assert_eq!(first.method, retry.method);
+        assert_eq!(first.url, retry.url);
+        assert_eq!(first.body, retry.body);
+        for name in ["authorization", "content-type", "accept", "user-agent"] {
+            assert_eq!(first.headers.get(name), retry.headers.get(name), "{name}");
+        }
+    }
+    assert!(
+        received[0].body.starts_with(b"{") && received[0].headers.get("authorization").is_some(),
+        "the POST carried its body and credentials"
+    );
+    assert_eq!(
+        received[2].url.query(),
+        Some("fields=state%2Ccause&links=self"),
+        "present query parameters only, in the documented order"
+    );
+}
