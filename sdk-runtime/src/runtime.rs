@@ -99,6 +99,11 @@ impl Runtime {
         target.push_str(base.path().trim_end_matches('/'));
         std::fmt::Write::write_fmt(&mut target, path)
             .map_err(|_| Error::InvalidRequest("a path argument could not be written".to_owned()))?;
+        // A spec's root path `/` after the base URL would end in a slash; Oracle documents no path that does (ESS's
+        // root resource is `ess/rest/scheduler/v1` itself), so the base URL is what is called.
+        if target.len() > 1 && target.ends_with('/') {
+            target.truncate(target.trim_end_matches('/').len().max(1));
+        }
         if target.starts_with("//") {
             // A base path that starts with `//` would read as a host; set as a path, it stays one.
             let mut url = base.clone();
@@ -274,11 +279,9 @@ impl Runtime {
     /// Sends a request under the retry policy; a reply that is not a success becomes the error. Each retry's
     /// request is built anew by `build`, rather than copied ahead of every first attempt.
     ///
-    /// One function for the attempts and the judging of the reply: each level of `async fn` keeps its own room
-    /// for its arguments, and a request is 264 bytes.
-    ///
-    /// Written as a function returning an `async move` block rather than an `async fn`, so that the request is
-    /// kept once in the future, not once as an argument and once more as the variable the attempts reuse.
+    /// One future for the attempts and the judging of the reply, written as an `async move` block rather than an
+    /// `async fn`: an `async fn` keeps its arguments apart from its variables, and so would hold the 264-byte
+    /// request twice.
     #[expect(clippy::manual_async_fn, reason = "an `async fn` would keep the request twice")]
     fn call<'a>(
         &'a self,
@@ -292,6 +295,7 @@ impl Runtime {
             let started = Instant::now();
             let policy = &*self.retry;
             let deadline = self.shared.total_timeout.map(|t| started + t);
+            let retry_deadline = started + policy.retry_budget();
             let method = request.method().clone();
             let mut attempt: u32 = 1;
             let mut refreshed = false;
@@ -308,7 +312,9 @@ impl Runtime {
                         })?),
                         (None, None, None) => None,
                     };
-                prepare(&mut request, authorization);
+                if let Some(header) = authorization {
+                    request.headers_mut().insert(http::header::AUTHORIZATION, header);
+                }
                 if let Some(deadline) = deadline {
                     let left = deadline.saturating_duration_since(Instant::now());
                     let per_attempt = request.timeout().copied().map_or(left, |t| t.min(left));
@@ -334,7 +340,6 @@ impl Runtime {
                     Err(error) => (attempt < policy.attempt_limit() && policy.may_retry_transport(&method, error))
                         .then(|| policy.backoff(attempt)),
                 };
-                let retry_deadline = started + policy.retry_budget();
                 let Some(at) = delay
                     .map(|d| Instant::now() + d)
                     .filter(|at| *at <= retry_deadline && deadline.is_none_or(|deadline| *at < deadline))
@@ -445,20 +450,6 @@ impl Runtime {
             body_truncated: truncated,
             body_error: None,
         }
-    }
-}
-
-/// Drops the trailing slash of a root resource's URL and sets the `Authorization` header, if there is one.
-fn prepare(request: &mut reqwest::Request, authorization: Option<http::HeaderValue>) {
-    // A spec's root path `/` appended to the base URL ends in a slash; Oracle documents no path that does (ESS's
-    // root resource is `ess/rest/scheduler/v1` itself), so the base URL is what is called.
-    let path = request.url().path();
-    if path.len() > 1 && path.ends_with('/') {
-        let trimmed = path.trim_end_matches('/').to_owned();
-        request.url_mut().set_path(&trimmed);
-    }
-    if let Some(header) = authorization {
-        request.headers_mut().insert(http::header::AUTHORIZATION, header);
     }
 }
 

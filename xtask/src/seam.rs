@@ -217,7 +217,7 @@ fn rewrite_send(function: &mut syn::ImplItemFn, types: &Arguments) -> Result<()>
         .take(info_at)
         .filter(|s| !s.to_token_stream().to_string().contains("\"api-version\""))
         .collect();
-    drop_empty_header_map(&mut kept);
+    lighten_header_map(&mut kept);
     let mut errors = RuntimeErrors { built: 0 };
     for stmt in &mut kept {
         errors.visit_stmt_mut(stmt);
@@ -362,15 +362,6 @@ impl VisitMut for PathSegments<'_> {
             mac.tokens = args.to_token_stream();
         }
     }
-
-    fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
-        // A header map sized ahead allocates even when no header goes in it; an empty one does not.
-        if call.func.to_token_stream().to_string() == ":: reqwest :: header :: HeaderMap :: with_capacity" {
-            *call = syn::parse_quote!(::reqwest::header::HeaderMap::new());
-            return;
-        }
-        syn::visit_mut::visit_expr_call_mut(self, call);
-    }
 }
 
 /// `let url = format!("{}/path/{}", client.baseurl, a);` becomes `let url = client.inner.url(format_args!("/path/{}",
@@ -502,8 +493,10 @@ fn query_value(query: &syn::Expr) -> Option<syn::Ident> {
 }
 
 /// Without `api-version`, most calls send no header of their own: the map progenitor allocates for them, and the
-/// `.headers(header_map)` that copies it into the request, are dropped when nothing else is put in the map.
-fn drop_empty_header_map(stmts: &mut Vec<syn::Stmt>) {
+/// `.headers(header_map)` that copies it into the request, are dropped when nothing else is put in the map. A map
+/// that may receive headers (optional ones) starts empty rather than sized ahead, so that it allocates only when a
+/// header goes in.
+fn lighten_header_map(stmts: &mut Vec<syn::Stmt>) {
     let is_declaration = |stmt: &syn::Stmt| {
         matches!(stmt, syn::Stmt::Local(local)
             if matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "header_map"))
@@ -513,6 +506,13 @@ fn drop_empty_header_map(stmts: &mut Vec<syn::Stmt>) {
         .filter(|stmt| !is_declaration(stmt))
         .any(|stmt| stmt.to_token_stream().to_string().contains("header_map ."));
     if filled {
+        for stmt in stmts.iter_mut().filter(|stmt| is_declaration(stmt)) {
+            if let syn::Stmt::Local(local) = stmt
+                && let Some(init) = &mut local.init
+            {
+                *init.expr = syn::parse_quote!(::reqwest::header::HeaderMap::new());
+            }
+        }
         return;
     }
     stmts.retain(|stmt| !is_declaration(stmt));
