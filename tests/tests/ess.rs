@@ -503,6 +503,12 @@ fn client(server_uri: &str) -> Result<Client, Failed> {
     contract_client::<Ess>(server_uri)
 }
 
+/// `GET /requests/42` through the client, decoded.
+async fn request_42(server_uri: &str) -> Result<types::RequestDetails, Failed> {
+    let reply = client(server_uri)?.get_request().request_id(42).send().await;
+    Ok(reply.map_err(|e| e.to_string())?.into_inner())
+}
+
 fn error_body(status: u16) -> Value {
     json!({
         "type": format!("https://httpstatuses.example/{status}"),
@@ -595,13 +601,7 @@ fn extra_trials() -> Vec<Trial> {
                     &body,
                 ))
                 .await;
-                let job = client(&server.uri())?
-                    .get_request()
-                    .request_id(42)
-                    .send()
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .into_inner();
+                let job = request_42(&server.uri()).await?;
                 ensure(
                     job.state == Some(types::RequestState::Unknown("QUEUED_FOR_QUANTUM".into())),
                     || format!("{:?}", job.state),
@@ -624,13 +624,7 @@ fn extra_trials() -> Vec<Trial> {
                 body["processStartTime"] = json!("2024-10-15T08:00:05.123456");
                 body["processEndTime"] = json!("not a time");
                 let server = serve(json_reply(200, "application/json", &body)).await;
-                let job = client(&server.uri())?
-                    .get_request()
-                    .request_id(42)
-                    .send()
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .into_inner();
+                let job = request_42(&server.uri()).await?;
                 let submitted = job
                     .submission_time
                     .as_ref()
@@ -643,6 +637,23 @@ fn extra_trials() -> Vec<Trial> {
                     job.process_end_time.as_ref().map(|t| t.as_str()) == Some("not a time"),
                     || "raw text lost".into(),
                 )
+            })
+        }),
+        Trial::test("ess::latin1_bytes_read_as_replacement_characters", || {
+            block_on(async {
+                // A server writing Latin-1 into a description: the reply is read, the byte as U+FFFD.
+                let text = serde_json::to_string(&request_details()).map_err(|e| e.to_string())?;
+                let mut body = text.replacen('{', "{\"jobDescription\":\"Caf\u{1}\",", 1).into_bytes();
+                let at = body.iter().position(|b| *b == 1).ok_or("marker")?;
+                body[at] = 0xe9;
+                let server = serve(ResponseTemplate::new(200).set_body_raw(body, "application/json")).await;
+                let job = request_42(&server.uri()).await?;
+                ensure(job.job_description.as_deref() == Some("Caf\u{fffd}"), || {
+                    format!("{:?}", job.job_description)
+                })?;
+                ensure(job.request_id.is_some() && job.state.is_some(), || {
+                    "the rest of the reply was lost".into()
+                })
             })
         }),
         Trial::test("ess::bearer_token_is_sent", || {
