@@ -240,20 +240,22 @@ impl Runtime {
         let recorder = span.clone();
         async move {
             let mut request = build()?;
-            if !recorder.is_disabled() {
+            let traced = !recorder.is_disabled();
+            if traced {
                 recorder.record("method", field::display(request.method()));
                 recorder.record("url", field::display(redacted_url(request.url())));
             }
             let started = Instant::now();
-            let policy = &*self.retry;
             let deadline = self.shared.total_timeout.map(|t| started + t);
-            let retry_deadline = started + policy.retry_budget();
+            let retry_deadline = started + self.retry.retry_budget();
             let method = request.method().clone();
             let mut attempt: u32 = 1;
             let mut refreshed = false;
             let mut fresh_header = None;
             let outcome = loop {
-                recorder.record("attempt", attempt);
+                if traced {
+                    recorder.record("attempt", attempt);
+                }
                 let authorization =
                     match (fresh_header.take(), &self.shared.fixed_authorization, &self.shared.auth) {
                         (Some(refreshed), _, _) => Some(refreshed),
@@ -272,28 +274,12 @@ impl Runtime {
                     *request.timeout_mut() = Some(per_attempt);
                 }
                 let outcome = http.execute(request).await;
-                let mut refresh = false;
-                let delay = match &outcome {
-                    Ok(response) => {
-                        let status = response.status();
-                        if status == StatusCode::UNAUTHORIZED && !refreshed && self.can_refresh() {
-                            refresh = true;
-                            Some(Duration::ZERO)
-                        } else if attempt < policy.attempt_limit() && policy.may_retry_status(&method, status) {
-                            Some(
-                                retry::retry_after(response.headers(), SystemTime::now())
-                                    .unwrap_or_else(|| policy.backoff(attempt)),
-                            )
-                        } else {
-                            None
-                        }
-                    }
-                    Err(error) => (attempt < policy.attempt_limit() && policy.may_retry_transport(&method, error))
-                        .then(|| policy.backoff(attempt)),
-                };
-                let Some(at) = delay
-                    .map(|d| Instant::now() + d)
-                    .filter(|at| *at <= retry_deadline && deadline.is_none_or(|deadline| *at < deadline))
+                // A success is never retried: decided here, so that the retry decision stays off the common path.
+                if outcome.as_ref().is_ok_and(|response| response.status().is_success()) {
+                    break outcome;
+                }
+                let Some(Retry { at, refresh }) =
+                    self.retry_of(&outcome, &method, attempt, refreshed, retry_deadline, deadline)
                 else {
                     break outcome;
                 };
@@ -304,30 +290,21 @@ impl Runtime {
                         None => break outcome,
                     }
                 }
-                let reason = match &outcome {
-                    Ok(response) => response.status().to_string(),
-                    Err(error) => error.to_string(),
-                };
-                tracing::info!(
-                    attempt,
-                    delay_ms = u64::try_from(at.saturating_duration_since(Instant::now()).as_millis()).unwrap_or(u64::MAX),
-                    reason = %reason,
-                    "retrying"
-                );
+                Self::log_retry(&outcome, attempt, at);
                 drop(outcome);
                 Box::pin(tokio::time::sleep_until(at)).await;
                 request = build()?;
                 attempt += 1;
             };
-            if !recorder.is_disabled() {
+            let mut response = outcome.map_err(Error::transport)?;
+            let status = response.status();
+            if traced {
                 recorder.record(
                     "duration_ms",
                     u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
                 );
+                recorder.record("status", status.as_u16());
             }
-            let mut response = outcome.map_err(Error::transport)?;
-            let status = response.status();
-            recorder.record("status", status.as_u16());
             if !status.is_success() {
                 return Err(Error::Api(Box::new(
                     Box::pin(self.capture_error(response, operation, method)).await,
@@ -371,6 +348,63 @@ impl Runtime {
             }
         }
         .instrument(span)
+    }
+
+    /// Whether, and when, an attempt that did not succeed is tried again: after a `401` that a token refresh may
+    /// cure (at once, once), or a retryable status or transport error under the policy (after `Retry-After` or the
+    /// policy's backoff), within the retry budget and the call's deadline. Out of line and cold: most calls succeed
+    /// at the first attempt.
+    #[cold]
+    #[inline(never)]
+    fn retry_of(
+        &self,
+        outcome: &Result<reqwest::Response, reqwest::Error>,
+        method: &Method,
+        attempt: u32,
+        refreshed: bool,
+        retry_deadline: Instant,
+        deadline: Option<Instant>,
+    ) -> Option<Retry> {
+        let policy = &*self.retry;
+        let mut refresh = false;
+        let delay = match outcome {
+            Ok(response) => {
+                let status = response.status();
+                if status == StatusCode::UNAUTHORIZED && !refreshed && self.can_refresh() {
+                    refresh = true;
+                    Some(Duration::ZERO)
+                } else if attempt < policy.attempt_limit() && policy.may_retry_status(method, status) {
+                    Some(
+                        retry::retry_after(response.headers(), SystemTime::now())
+                            .unwrap_or_else(|| policy.backoff(attempt)),
+                    )
+                } else {
+                    None
+                }
+            }
+            Err(error) => (attempt < policy.attempt_limit() && policy.may_retry_transport(method, error))
+                .then(|| policy.backoff(attempt)),
+        };
+        let at = delay
+            .map(|d| Instant::now() + d)
+            .filter(|at| *at <= retry_deadline && deadline.is_none_or(|deadline| *at < deadline))?;
+        Some(Retry { at, refresh })
+    }
+
+    /// Logs the retry about to be waited for.
+    #[cold]
+    #[inline(never)]
+    fn log_retry(outcome: &Result<reqwest::Response, reqwest::Error>, attempt: u32, at: Instant) {
+        let reason = match outcome {
+            Ok(response) => response.status().to_string(),
+            Err(error) => error.to_string(),
+        };
+        tracing::info!(
+            attempt,
+            delay_ms = u64::try_from(at.saturating_duration_since(Instant::now()).as_millis()).unwrap_or(u64::MAX),
+            reason = %reason,
+            "retrying"
+        );
     }
 
     fn can_refresh(&self) -> bool {
@@ -436,6 +470,14 @@ impl Runtime {
             body_error: None,
         }
     }
+}
+
+/// The next attempt of a call, as [`Runtime::retry_of`] decides it.
+struct Retry {
+    /// When to send it.
+    at: Instant,
+    /// Whether a token refresh comes first (after a `401`).
+    refresh: bool,
 }
 
 /// What a call expects of a success reply.
