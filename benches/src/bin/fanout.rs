@@ -5,7 +5,7 @@
 //! ```text
 //! cargo run --release -p sdk-benches --bin fanout -- [--waiters 10000] [--window-secs 60] [--initial-ms 1000]
 //!     [--growth 2] [--max-delay-ms 10000] [--no-jitter] [--seed 1] [--threads 2] [--ramp-secs 5]
-//!     [--modes sdk,reqwest] [--unreadable-batches]
+//!     [--modes sdk,reqwest] [--rounds 2] [--unreadable-batches]
 //! ```
 //!
 //! Modes: `sdk` (one `wait_for_request` waiter per request, each in its own task), `reqwest` (the hand-written
@@ -50,6 +50,7 @@ struct Args {
     threads: usize,
     ramp: Duration,
     modes: Vec<String>,
+    rounds: usize,
     mode: String,
     addr: String,
     unreadable_batches: bool,
@@ -68,6 +69,7 @@ impl Args {
             threads: 2,
             ramp: Duration::from_secs(5),
             modes: vec!["sdk".into(), "reqwest".into()],
+            rounds: 2,
             mode: String::new(),
             addr: String::new(),
             unreadable_batches: false,
@@ -93,6 +95,7 @@ impl Args {
                 "--threads" => parsed.threads = value.parse()?,
                 "--ramp-secs" => parsed.ramp = Duration::from_secs_f64(value.parse()?),
                 "--modes" => parsed.modes = value.split(',').map(str::to_owned).collect(),
+                "--rounds" => parsed.rounds = value.parse::<usize>()?.max(1),
                 "--mode" => parsed.mode = value.clone(),
                 "--addr" => parsed.addr = value.clone(),
                 _ => return Err(format!("unknown flag {flag}").into()),
@@ -426,8 +429,18 @@ fn orchestrate(args: &Args) -> Result<(), BoxError> {
         args.waiters, args.ramp, args.window, args.initial, args.growth, args.max_delay, args.jitter, args.threads
     );
     print_sizes()?;
-    let mut reports = Vec::new();
-    for mode in &args.modes {
+    // Rounds alternate the order of the modes (A B, then B A, ...), so that a drift of the machine's speed over
+    // the run weighs on every mode alike; each mode's figures are then the mean over its rounds.
+    let mut runs: Vec<(String, Report)> = Vec::new();
+    let schedule = (0..args.rounds).flat_map(|round| {
+        let mut modes = args.modes.clone();
+        if round % 2 == 1 {
+            modes.reverse();
+        }
+        modes
+    });
+    for mode in schedule {
+        let mode = &mode;
         let mut server = Command::new(&exe)
             .arg("serve")
             .args(args.pass_on())
@@ -457,10 +470,49 @@ fn orchestrate(args: &Args) -> Result<(), BoxError> {
             return Err(format!("{mode}: the client reported nothing ({})", output.status).into());
         };
         println!("{}", json);
-        reports.push(serde_json::from_str::<Report>(json)?);
+        runs.push((mode.clone(), serde_json::from_str::<Report>(json)?));
     }
+    let mut reports = Vec::new();
+    for mode in &args.modes {
+        let rounds: Vec<&Report> = runs.iter().filter(|(m, _)| m == mode).map(|(_, r)| r).collect();
+        reports.push(mean_report(&rounds)?);
+    }
+    println!(
+        "\nEach mode's figures: the mean of its {} round(s), the order of the modes alternating.",
+        args.rounds
+    );
     print_table(&reports);
     Ok(())
+}
+
+/// The mean of one mode's reports over its rounds: every number averaged (whole numbers rounded).
+fn mean_report(rounds: &[&Report]) -> Result<Report, BoxError> {
+    fn mean(values: &[serde_json::Value]) -> serde_json::Value {
+        use serde_json::Value;
+        match values.first() {
+            Some(Value::Object(first)) => Value::Object(
+                first
+                    .keys()
+                    .map(|key| {
+                        let column: Vec<Value> = values.iter().map(|v| v[key].clone()).collect();
+                        (key.clone(), mean(&column))
+                    })
+                    .collect(),
+            ),
+            Some(Value::Number(_)) => {
+                let numbers: Vec<f64> = values.iter().filter_map(Value::as_f64).collect();
+                let average = numbers.iter().sum::<f64>() / numbers.len().max(1) as f64;
+                if values.iter().all(|v| v.is_u64()) {
+                    Value::from(average.round() as u64)
+                } else {
+                    Value::from(average)
+                }
+            }
+            _ => values.first().cloned().unwrap_or(Value::Null),
+        }
+    }
+    let values = rounds.iter().map(serde_json::to_value).collect::<Result<Vec<_>, _>>()?;
+    Ok(serde_json::from_value(mean(&values))?)
 }
 
 /// The sizes that make a waiter's memory: the status document, the waiter, and the futures a task holds.
