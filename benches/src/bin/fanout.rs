@@ -13,6 +13,10 @@
 //! queries; `--unreadable-batches` makes the server answer those with items no client can read, so every id falls
 //! back to a `GET` of its own).
 //!
+//! `--rounds N` (default 2) runs the modes N times, the order reversed every other round (`sdk,reqwest` runs sdk,
+//! reqwest, reqwest, sdk), and reports each mode's mean over its rounds: the machine's speed drifts within a run,
+//! and a mode always run first would pay for it.
+//!
 //! For each mode the program starts two child processes of itself, so that the measured process holds nothing
 //! but the waiters: a server (`fanout serve ...`, one thread) and a client (`fanout client --mode M ...`) that
 //! builds one client and spawns one task per request id, all at once. Waiter `i` sends its first poll
