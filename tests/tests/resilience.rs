@@ -33,11 +33,16 @@ fn client(server: &MockServer, policy: RetryPolicy) -> Client {
 }
 
 async fn mount(server: &MockServer, reply: ResponseTemplate, times: u64) {
-    Mock::given(method("GET"))
-        .respond_with(reply)
-        .up_to_n_times(times)
-        .mount(server)
-        .await;
+    mount_for(server, "GET", reply, Some(times)).await;
+}
+
+/// `reply` to requests of `verb`, `times` times (or for every request, once the earlier mocks are used up).
+async fn mount_for(server: &MockServer, verb: &str, reply: ResponseTemplate, times: Option<u64>) {
+    let mock = Mock::given(method(verb)).respond_with(reply);
+    match times {
+        Some(times) => mock.up_to_n_times(times).mount(server).await,
+        None => mock.mount(server).await,
+    }
 }
 
 async fn requests(server: &MockServer) -> usize {
@@ -71,10 +76,7 @@ async fn get_meeting_503_503_200_returns_the_200() {
 #[tokio::test(start_paused = true)]
 async fn post_meeting_503_is_sent_exactly_once() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(unavailable())
-        .mount(&server)
-        .await;
+    mount_for(&server, "POST", unavailable(), None).await;
     let error = client(&server, RetryPolicy::default())
         .cancel_request()
         .request_id(42)
@@ -89,15 +91,14 @@ async fn post_meeting_503_is_sent_exactly_once() {
 #[tokio::test(start_paused = true)]
 async fn post_is_retried_only_for_a_caller_who_opts_in() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(unavailable())
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
-        .mount(&server)
-        .await;
+    mount_for(&server, "POST", unavailable(), Some(1)).await;
+    mount_for(
+        &server,
+        "POST",
+        ResponseTemplate::new(200).set_body_json(json!({})),
+        None,
+    )
+    .await;
     let client = client(&server, RetryPolicy::default());
     let opted_in = client.with_retry_policy(RetryPolicy::default().retry_non_idempotent(true));
     opted_in
@@ -183,10 +184,7 @@ async fn a_retry_after_beyond_the_budget_ends_the_call_at_once() {
 #[tokio::test(start_paused = true)]
 async fn the_budget_ends_a_storm_of_503s_with_the_last_error() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(unavailable())
-        .mount(&server)
-        .await;
+    mount_for(&server, "GET", unavailable(), None).await;
     let policy = RetryPolicy::default()
         .max_attempts(1_000)
         .initial_delay(Duration::from_secs(1))
@@ -209,10 +207,7 @@ async fn the_budget_ends_a_storm_of_503s_with_the_last_error() {
 #[tokio::test(start_paused = true)]
 async fn attempts_are_limited() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(unavailable())
-        .mount(&server)
-        .await;
+    mount_for(&server, "GET", unavailable(), None).await;
     let error = client(&server, RetryPolicy::default().max_attempts(3))
         .get_root()
         .send()
@@ -291,10 +286,7 @@ async fn a_401_refreshes_the_token_once_and_retries() {
 #[tokio::test(start_paused = true)]
 async fn a_second_401_is_returned_not_looped_on() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(401))
-        .mount(&server)
-        .await;
+    mount_for(&server, "GET", ResponseTemplate::new(401), None).await;
     let client = Client::builder(format!("{}{PREFIX}", server.uri()))
         .token_source(|| async { Ok(Secret::new("always-stale")) })
         .no_timeouts()
@@ -337,10 +329,7 @@ async fn the_per_attempt_timeout_fires_on_a_reply_that_never_comes() {
 #[tokio::test]
 async fn the_total_timeout_bounds_all_attempts() {
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .respond_with(unavailable().set_delay(Duration::from_millis(50)))
-        .mount(&server)
-        .await;
+    mount_for(&server, "GET", unavailable().set_delay(Duration::from_millis(50)), None).await;
     let client = Client::builder(format!("{}{PREFIX}", server.uri()))
         .retry_policy(
             RetryPolicy::default()
@@ -361,15 +350,14 @@ async fn the_total_timeout_bounds_all_attempts() {
 #[tokio::test(start_paused = true)]
 async fn a_retry_sends_the_same_request_again() {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .respond_with(unavailable())
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"requestId": 7})))
-        .mount(&server)
-        .await;
+    mount_for(&server, "POST", unavailable(), Some(1)).await;
+    mount_for(
+        &server,
+        "POST",
+        ResponseTemplate::new(201).set_body_json(json!({"requestId": 7})),
+        None,
+    )
+    .await;
     mount(&server, unavailable(), 1).await;
     mount(&server, job(), 1).await;
     let client = client(&server, RetryPolicy::default().retry_non_idempotent(true));
