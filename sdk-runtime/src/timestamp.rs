@@ -10,6 +10,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A point in time as sent by an Oracle service: the raw text, plus the instant when it can be parsed.
@@ -83,17 +84,46 @@ impl Serialize for Timestamp {
 
 impl<'de> Deserialize<'de> for Timestamp {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        // Some servers send epoch milliseconds where a date-time is documented; keep them as text too.
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Wire {
-            Text(String),
-            Number(serde_json::Number),
+        deserializer.deserialize_any(TimestampVisitor)
+    }
+}
+
+/// Reads a timestamp's text as it comes; some servers send epoch milliseconds where a date-time is documented, and
+/// those are kept as text too. A visitor rather than an untagged enum: that would copy each value into a buffer and
+/// then into the string it keeps.
+struct TimestampVisitor;
+
+impl Visitor<'_> for TimestampVisitor {
+    type Value = Timestamp;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a date-time as text, or a number")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<Timestamp, E> {
+        Ok(Timestamp { raw: text.to_owned() })
+    }
+
+    fn visit_string<E: de::Error>(self, raw: String) -> Result<Timestamp, E> {
+        Ok(Timestamp { raw })
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Timestamp, E> {
+        Ok(Timestamp { raw: n.to_string() })
+    }
+
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Timestamp, E> {
+        Ok(Timestamp { raw: n.to_string() })
+    }
+
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<Timestamp, E> {
+        // Written as serde_json writes a number (`1e+21`, not Rust's `1000000000000000000000`).
+        match serde_json::Number::from_f64(n) {
+            Some(number) => Ok(Timestamp {
+                raw: number.to_string(),
+            }),
+            None => Err(E::invalid_value(de::Unexpected::Float(n), &self)),
         }
-        Ok(match Wire::deserialize(deserializer)? {
-            Wire::Text(raw) => Self { raw },
-            Wire::Number(n) => Self { raw: n.to_string() },
-        })
     }
 }
 
@@ -197,6 +227,22 @@ mod tests {
     fn epoch_numbers_are_kept_as_text() {
         let t: Timestamp = serde_json::from_str("1657139111000").expect("parses");
         assert_eq!(t.as_str(), "1657139111000");
+        let negative: Timestamp = serde_json::from_str("-999").expect("parses");
+        assert_eq!(negative.as_str(), "-999");
+        let fraction: Timestamp = serde_json::from_str("1657139111.5").expect("parses");
+        assert_eq!(fraction.as_str(), "1657139111.5");
+        let large: Timestamp = serde_json::from_str("1e21").expect("parses");
+        assert_eq!(large.as_str(), "1e+21", "written as serde_json writes a number");
+    }
+
+    #[test]
+    fn other_json_types_are_errors_that_say_what_was_expected() {
+        for body in ["true", "[]", "{}"] {
+            let error = serde_json::from_str::<Timestamp>(body).expect_err(body).to_string();
+            assert!(error.contains("a date-time as text, or a number"), "{body}: {error}");
+        }
+        let absent: Option<Timestamp> = serde_json::from_str("null").expect("null is an absent timestamp");
+        assert_eq!(absent, None);
     }
 
     #[test]
