@@ -10,7 +10,7 @@
 //! - [`Error`]: the error every generated call returns, with the HTTP status, the service's code and message, the
 //!   call, the request id and the raw body;
 //! - [`open_enum!`]: enums that accept values Oracle adds later, and [`Timestamp`]: date-times as Oracle really
-//!   writes them;
+//!   writes them; [`optional_members!`]: the decoding of large reply structs, members written straight into place;
 //! - [`Secret`]: passwords and tokens that never print;
 //! - [`wait`]: the polling engine behind every service's waiter (one line: `until_success().await?`; every outcome;
 //!   a progress stream), and wait sets that follow thousands of jobs from one scheduler, in batches where the
@@ -35,6 +35,7 @@ mod auth;
 mod config;
 mod error;
 mod open_enum;
+mod optional_members;
 mod path;
 pub mod retry;
 mod runtime;

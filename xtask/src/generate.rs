@@ -1,4 +1,5 @@
-//! One spec to one generated file: normalise, generate with progenitor, add the enums, format.
+//! One spec to one generated file: normalise, generate with progenitor, add the enums, route the calls through the
+//! runtime, decode large replies in place, format.
 
 use std::io::Write as _;
 use std::panic::{self, AssertUnwindSafe};
@@ -10,7 +11,7 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::normalize::{self, Operation};
-use crate::{Target, enums, seam};
+use crate::{Target, enums, members, seam};
 
 /// The generated source for `target` from the spec text `text`, formatted and with its banner.
 pub fn generate(target: &Target, text: &str) -> Result<String> {
@@ -22,6 +23,7 @@ pub fn generate(target: &Target, text: &str) -> Result<String> {
     let mut file: syn::File = syn::parse2(tokens).context("progenitor produced code that does not parse")?;
     reexport_enums(&mut file)?;
     seam::route_through_runtime(&mut file)?;
+    members::decode_large_replies(&mut file)?;
     file.attrs.extend(file_attributes());
     let code = optional_extra_maps(&line_doc_comments(&prettyplease::unparse(&file)));
     let enums_module = enums::render(&open_enums);
@@ -123,16 +125,19 @@ fn only(spec: &Value, op: &Operation) -> Value {
 
 /// Makes the forward-compatible enums visible in the generated `types` module, where progenitor's own would be.
 fn reexport_enums(file: &mut syn::File) -> Result<()> {
-    let types = file
-        .items
+    module_items(file, "types")?.push(syn::parse_quote! { pub use super::enums::*; });
+    Ok(())
+}
+
+/// The items of one of progenitor's top-level modules (`types`, `builder`).
+pub fn module_items<'f>(file: &'f mut syn::File, name: &str) -> Result<&'f mut Vec<syn::Item>> {
+    file.items
         .iter_mut()
         .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+            syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
             _ => None,
         })
-        .ok_or_else(|| anyhow!("progenitor output has no `types` module"))?;
-    types.1.push(syn::parse_quote! { pub use super::enums::*; });
-    Ok(())
+        .ok_or_else(|| anyhow!("progenitor output has no `{name}` module"))
 }
 
 /// typify gives a schema with `additionalProperties` a flattened `extra` map of unknown members, and its builder

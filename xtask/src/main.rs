@@ -4,6 +4,7 @@
 
 mod enums;
 mod generate;
+mod members;
 mod normalize;
 mod readme;
 mod seam;

@@ -54,22 +54,15 @@ pub fn route_through_runtime(file: &mut syn::File) -> Result<()> {
     unexport_progenitor_error(file)?;
     privatise_constructors(file)?;
     drop_hooks_assertion(file);
-    let builder = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
-            _ => None,
-        })
-        .ok_or_else(|| anyhow!("progenitor output has no `builder` module"))?;
-    for item in &mut builder.1 {
+    let builder = crate::generate::module_items(file, "builder")?;
+    for item in builder.iter_mut() {
         if let syn::Item::Use(use_item) = item {
             drop_name_from_group(&mut use_item.tree, "super", "Error");
         }
     }
-    let arguments = builder_arguments(&builder.1);
+    let arguments = builder_arguments(builder);
     let mut rewritten = 0;
-    for item in &mut builder.1 {
+    for item in builder.iter_mut() {
         let syn::Item::Impl(block) = item else { continue };
         let name = match &*block.self_ty {
             syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
