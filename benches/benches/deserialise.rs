@@ -4,21 +4,19 @@
 //!   struct, from the same bytes;
 //! - one status body of each service into the SDK's type (the one parse the runtime makes of a success body), a
 //!   hand struct and `Value`, so its share of a call can be read against `client_call`;
-//! - 10,000 timestamps as `sdk_runtime::Timestamp`, as `String`, and as a timestamp type that reads strings with a
-//!   plain visitor instead of an untagged enum (a candidate fix measured here);
+//! - 10,000 timestamps as `sdk_runtime::Timestamp` and as `String` (what keeping the text costs over a plain
+//!   string);
 //! - pieces of the runtime's per-call work, each alone (`runtime_parts`).
 //!
 //! `cargo bench -p sdk-benches --bench deserialise`, then `cargo run --release -p sdk-benches --bin bench-report`.
 
-use std::fmt;
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use sdk_benches::bodies;
 use sdk_benches::handwritten::{EssQuery, EssStatus, OacWorkRequest, OggStatus};
-use serde::de::{self, DeserializeOwned, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 fn parse<T: DeserializeOwned>(body: &[u8]) -> T {
@@ -60,44 +58,6 @@ fn query_groups(c: &mut Criterion) {
     group.finish();
 }
 
-/// `sdk_runtime::Timestamp`'s wire forms (text, or a number kept as text) read by one visitor, without the
-/// untagged enum that buffers every value first.
-#[allow(dead_code)]
-struct VisitorTimestamp {
-    raw: String,
-}
-
-impl<'de> Deserialize<'de> for VisitorTimestamp {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Raw;
-        impl Visitor<'_> for Raw {
-            type Value = VisitorTimestamp;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a date-time as text or a number")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(VisitorTimestamp { raw: v.to_owned() })
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(VisitorTimestamp { raw: v })
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                Ok(VisitorTimestamp { raw: v.to_string() })
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-                Ok(VisitorTimestamp { raw: v.to_string() })
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-                let number = serde_json::Number::from_f64(v).ok_or_else(|| E::custom("not a finite number"))?;
-                Ok(VisitorTimestamp {
-                    raw: number.to_string(),
-                })
-            }
-        }
-        deserializer.deserialize_any(Raw)
-    }
-}
-
 fn timestamps(c: &mut Criterion) {
     let values: Vec<String> = (0..10_000)
         .map(|i| format!("2024-10-15T08:{:02}:{:02}.123Z", (i / 60) % 60, i % 60))
@@ -109,9 +69,6 @@ fn timestamps(c: &mut Criterion) {
         b.iter(|| parse::<Vec<sdk_runtime::Timestamp>>(black_box(&body)))
     });
     group.bench_function("string", |b| b.iter(|| parse::<Vec<String>>(black_box(&body))));
-    group.bench_function("visitor_timestamp", |b| {
-        b.iter(|| parse::<Vec<VisitorTimestamp>>(black_box(&body)))
-    });
     group.finish();
 }
 
