@@ -5,7 +5,7 @@
 //! both sides of a ratio alike, which criterion's one-function-after-the-other measurement cannot promise.
 //!
 //! ```text
-//! cargo run --release -p sdk-benches --bin paired -- [--rounds 60] [--calls 300] [--placement both|same-thread|own-thread]
+//! cargo run --release -p sdk-benches --bin paired -- [--rounds 200] [--calls 300] [--placement both|same-thread|own-thread]
 //! cargo run --release -p sdk-benches --bin paired -- --query [--rounds 40] [--calls 10]
 //! ```
 //!
@@ -287,7 +287,7 @@ fn measure_query(rounds: usize, calls: u32) -> Result<(), BoxError> {
 }
 
 fn main() -> Result<(), BoxError> {
-    let (mut rounds, mut calls, mut placements) = (60, 300, vec![Placement::SameThread, Placement::OwnThread]);
+    let (mut rounds, mut calls, mut placements) = (200, 300, vec![Placement::SameThread, Placement::OwnThread]);
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("--query") {
         let (mut rounds, mut calls) = (40, 10);
