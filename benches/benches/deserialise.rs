@@ -5,8 +5,7 @@
 //! - one status body of each service into the SDK's type (the one parse the runtime makes of a success body), a
 //!   hand struct and `Value`, so its share of a call can be read against `client_call`;
 //! - 10,000 timestamps as `sdk_runtime::Timestamp` and as `String` (what keeping the text costs over a plain
-//!   string);
-//! - pieces of the runtime's per-call work, each alone (`runtime_parts`).
+//!   string).
 //!
 //! `cargo bench -p sdk-benches --bench deserialise`, then `cargo run --release -p sdk-benches --bin bench-report`.
 
@@ -72,53 +71,6 @@ fn timestamps(c: &mut Criterion) {
     group.finish();
 }
 
-/// Pieces of the runtime's per-call work, each timed alone (copies of what `sdk-runtime/src/runtime.rs` and
-/// `auth.rs` do), to account for the SDK's overhead beyond the second parse.
-fn runtime_parts(c: &mut Criterion) {
-    let body = bytes::Bytes::from(bodies::ess_status_body());
-    let mut headers = http::HeaderMap::new();
-    headers.insert(
-        http::header::CONTENT_TYPE,
-        "application/json".parse().expect("a header"),
-    );
-    headers.insert(http::header::CONTENT_LENGTH, body.len().into());
-    headers.insert(
-        http::header::DATE,
-        "Tue, 15 Oct 2024 08:00:07 GMT".parse().expect("a header"),
-    );
-    headers.insert(
-        "x-oracle-dms-ecid",
-        "005zWmBPGQS3z01_VUn6iZ0003Ah0000Ua".parse().expect("a header"),
-    );
-    let mut group = c.benchmark_group("runtime_parts");
-    group.bench_function("copy_body_into_bytes_mut", |b| {
-        b.iter(|| {
-            let mut copy = bytes::BytesMut::new();
-            copy.extend_from_slice(black_box(&body));
-            copy.freeze()
-        })
-    });
-    group.bench_function("basic_authorization_header", |b| {
-        use base64::Engine as _;
-        b.iter(|| {
-            let raw = format!("{}:{}", black_box(sdk_benches::USER), black_box(sdk_benches::PASSWORD));
-            let encoded = base64::engine::general_purpose::STANDARD.encode(raw);
-            let mut header = http::HeaderValue::try_from(format!("Basic {encoded}")).expect("a header");
-            header.set_sensitive(true);
-            header
-        })
-    });
-    let client = reqwest::Client::new();
-    let request = client
-        .get("http://127.0.0.1:8080/ess/rest/scheduler/v1/requests/300000012345680")
-        .header(http::header::ACCEPT, "application/json")
-        .header(http::header::AUTHORIZATION, sdk_benches::handwritten::basic_header())
-        .build()
-        .expect("a request");
-    group.bench_function("request_try_clone", |b| b.iter(|| black_box(&request).try_clone()));
-    group.finish();
-}
-
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
@@ -129,6 +81,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = status_bodies, query_groups, timestamps, runtime_parts
+    targets = status_bodies, query_groups, timestamps
 }
 criterion_main!(benches);

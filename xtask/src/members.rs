@@ -10,7 +10,7 @@ use anyhow::Result;
 
 /// Structs with fewer members keep serde's derive: the end of its decoding and the copies are then a few hundred
 /// bytes, less than the allocation of the box the macro uses.
-pub const LARGE: usize = 16;
+const LARGE: usize = 16;
 
 /// Rewrites every large struct of the `types` module whose members are all optional.
 pub fn decode_large_replies(file: &mut syn::File) -> Result<()> {
