@@ -237,24 +237,24 @@ impl Runtime {
         expect: Expect<'a>,
     ) -> Instrumented<impl Future<Output = Result<JsonReply<'a>, Error>> + Send + 'a> {
         let span = self.span(operation);
-        let recorder = span.clone();
+        // Recordings go to the current span (this one, entered at every poll) rather than to a clone of it kept
+        // in the future: the future then stays within the allocator's per-thread cache of small blocks.
+        let traced = !span.is_disabled();
         async move {
             let mut request = build()?;
-            let traced = !recorder.is_disabled();
             if traced {
-                recorder.record("method", field::display(request.method()));
-                recorder.record("url", field::display(redacted_url(request.url())));
+                let span = tracing::Span::current();
+                span.record("method", field::display(request.method()));
+                span.record("url", field::display(redacted_url(request.url())));
             }
             let started = Instant::now();
-            let deadline = self.shared.total_timeout.map(|t| started + t);
-            let retry_deadline = started + self.retry.retry_budget();
             let method = request.method().clone();
             let mut attempt: u32 = 1;
             let mut refreshed = false;
             let mut fresh_header = None;
             let outcome = loop {
                 if traced {
-                    recorder.record("attempt", attempt);
+                    tracing::Span::current().record("attempt", attempt);
                 }
                 let authorization =
                     match (fresh_header.take(), &self.shared.fixed_authorization, &self.shared.auth) {
@@ -268,7 +268,7 @@ impl Runtime {
                 if let Some(header) = authorization {
                     request.headers_mut().insert(http::header::AUTHORIZATION, header);
                 }
-                if let Some(deadline) = deadline {
+                if let Some(deadline) = self.deadline(started) {
                     let left = deadline.saturating_duration_since(Instant::now());
                     let per_attempt = request.timeout().copied().map_or(left, |t| t.min(left));
                     *request.timeout_mut() = Some(per_attempt);
@@ -278,9 +278,7 @@ impl Runtime {
                 if outcome.as_ref().is_ok_and(|response| response.status().is_success()) {
                     break outcome;
                 }
-                let Some(Retry { at, refresh }) =
-                    self.retry_of(&outcome, &method, attempt, refreshed, retry_deadline, deadline)
-                else {
+                let Some(Retry { at, refresh }) = self.retry_of(&outcome, &method, attempt, refreshed, started) else {
                     break outcome;
                 };
                 if refresh {
@@ -299,11 +297,12 @@ impl Runtime {
             let mut response = outcome.map_err(Error::transport)?;
             let status = response.status();
             if traced {
-                recorder.record(
+                let span = tracing::Span::current();
+                span.record(
                     "duration_ms",
                     u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
                 );
-                recorder.record("status", status.as_u16());
+                span.record("status", status.as_u16());
             }
             if !status.is_success() {
                 return Err(Error::Api(Box::new(
@@ -362,10 +361,11 @@ impl Runtime {
         method: &Method,
         attempt: u32,
         refreshed: bool,
-        retry_deadline: Instant,
-        deadline: Option<Instant>,
+        started: Instant,
     ) -> Option<Retry> {
         let policy = &*self.retry;
+        let retry_deadline = started + policy.retry_budget();
+        let deadline = self.deadline(started);
         let mut refresh = false;
         let delay = match outcome {
             Ok(response) => {
@@ -405,6 +405,11 @@ impl Runtime {
             reason = %reason,
             "retrying"
         );
+    }
+
+    /// When a call started at `started` must have ended, if the client sets a total timeout.
+    fn deadline(&self, started: Instant) -> Option<Instant> {
+        self.shared.total_timeout.map(|t| started + t)
     }
 
     fn can_refresh(&self) -> bool {

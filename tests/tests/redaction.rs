@@ -88,6 +88,16 @@ async fn secrets_never_appear_in_debug_display_errors_or_traces() {
         traces.contains("operation=\"get_request\"") || traces.contains("operation=get_request"),
         "{traces}"
     );
+    // What the call span records as the call goes: the request, the attempt that ended it, and the reply.
+    for recorded in [
+        "method=GET",
+        &format!("url={}{PREFIX}/requests/42", server.uri()),
+        "attempt=2",
+        "status=403",
+        "duration_ms=",
+    ] {
+        assert!(traces.contains(recorded), "{recorded} not recorded in:\n{traces}");
+    }
     for secret in [
         "s3cret-Pa55",
         "c2NoZWR1bGVyLnVzZXI6czNjcmV0LVBhNTU",
