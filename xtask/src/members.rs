@@ -2,7 +2,7 @@
 //!
 //! serde's derive keeps a local per member, builds the struct from them at the end and returns it by value through
 //! serde_json's layers; for a struct of many members (ESS's 80-member `RequestDetails`, 1.6 KB) that costs more
-//! than reading the members a reply carries. The macro writes each member present into a boxed default value. It
+//! than reading the members a reply carries. The macro writes each member present into a default value it borrows. It
 //! needs every member to be optional, which is what the normaliser makes of every schema a reply reaches, so this
 //! pass picks the structs whose members all are, and leaves every other struct as progenitor wrote it.
 
