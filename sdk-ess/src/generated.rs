@@ -4259,18 +4259,18 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct QueryApplicationRequests<'a> {
         client: &'a super::Client,
-        application: Result<::std::string::String, String>,
-        exclude_fields: Result<Option<::std::string::String>, String>,
-        fields: Result<Option<::std::string::String>, String>,
-        order_by: Result<Option<::std::string::String>, String>,
-        page_index: Result<Option<i32>, String>,
-        q: Result<Option<::std::string::String>, String>,
+        application: Result<::std::string::String, ::std::borrow::Cow<'static, str>>,
+        exclude_fields: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
+        fields: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
+        order_by: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
+        page_index: Result<Option<i32>, ::std::borrow::Cow<'static, str>>,
+        q: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> QueryApplicationRequests<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                application: Err("application was not initialized".to_string()),
+                application: Err(::std::borrow::Cow::Borrowed("application was not initialized")),
                 exclude_fields: Ok(None),
                 fields: Ok(None),
                 order_by: Ok(None),
@@ -4282,39 +4282,36 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.application = value
-                .try_into()
-                .map_err(|_| "conversion to `:: std :: string :: String` for application failed".to_string());
+            self.application = value.try_into().map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for application failed")
+            });
             self
         }
         pub fn exclude_fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.exclude_fields = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for exclude_fields failed".to_string());
+            self.exclude_fields = value.try_into().map(Some).map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for exclude_fields failed")
+            });
             self
         }
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.fields = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for fields failed".to_string());
+            self.fields = value.try_into().map(Some).map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for fields failed")
+            });
             self
         }
         pub fn order_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.order_by = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for order_by failed".to_string());
+            self.order_by = value.try_into().map(Some).map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for order_by failed")
+            });
             self
         }
         pub fn page_index<V>(mut self, value: V) -> Self
@@ -4324,7 +4321,7 @@ pub mod builder {
             self.page_index = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `i32` for page_index failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `i32` for page_index failed"));
             self
         }
         pub fn q<V>(mut self, value: V) -> Self
@@ -4334,7 +4331,7 @@ pub mod builder {
             self.q = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for q failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for q failed"));
             self
         }
         ///Sends a `GET` request to `/query/{application}/requests`
@@ -4348,12 +4345,12 @@ pub mod builder {
                 page_index,
                 q,
             } = self;
-            let application = application.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let exclude_fields = exclude_fields.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let fields = fields.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let order_by = order_by.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let page_index = page_index.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let q = q.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let application = application.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let exclude_fields = exclude_fields.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let fields = fields.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let order_by = order_by.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let page_index = page_index.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let q = q.map_err(::sdk_runtime::Error::invalid_argument)?;
             let application = &application;
             let exclude_fields = &exclude_fields;
             let fields = &fields;
@@ -4406,11 +4403,11 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct QueryRequests<'a> {
         client: &'a super::Client,
-        exclude_fields: Result<Option<::std::string::String>, String>,
-        fields: Result<Option<::std::string::String>, String>,
-        id: Result<Option<::std::string::String>, String>,
-        order_by: Result<Option<::std::string::String>, String>,
-        q: Result<Option<::std::string::String>, String>,
+        exclude_fields: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
+        fields: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
+        id: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
+        order_by: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
+        q: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> QueryRequests<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4427,20 +4424,18 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.exclude_fields = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for exclude_fields failed".to_string());
+            self.exclude_fields = value.try_into().map(Some).map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for exclude_fields failed")
+            });
             self
         }
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.fields = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for fields failed".to_string());
+            self.fields = value.try_into().map(Some).map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for fields failed")
+            });
             self
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -4450,17 +4445,16 @@ pub mod builder {
             self.id = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for id failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for id failed"));
             self
         }
         pub fn order_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.order_by = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for order_by failed".to_string());
+            self.order_by = value.try_into().map(Some).map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for order_by failed")
+            });
             self
         }
         pub fn q<V>(mut self, value: V) -> Self
@@ -4470,7 +4464,7 @@ pub mod builder {
             self.q = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for q failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for q failed"));
             self
         }
         ///Sends a `GET` request to `/requests`
@@ -4483,11 +4477,11 @@ pub mod builder {
                 order_by,
                 q,
             } = self;
-            let exclude_fields = exclude_fields.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let fields = fields.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let id = id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let order_by = order_by.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let q = q.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let exclude_fields = exclude_fields.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let fields = fields.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let id = id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let order_by = order_by.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let q = q.map_err(::sdk_runtime::Error::invalid_argument)?;
             let exclude_fields = &exclude_fields;
             let fields = &fields;
             let id = &id;
@@ -4535,7 +4529,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SubmitRequest<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::SubmitRequest, String>,
+        body: Result<types::builder::SubmitRequest, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> SubmitRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4549,10 +4543,9 @@ pub mod builder {
             V: std::convert::TryInto<types::SubmitRequest>,
             <V as std::convert::TryInto<types::SubmitRequest>>::Error: std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| format!("conversion to `SubmitRequest` for body failed: {}", s));
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                ::std::borrow::Cow::Owned(format!("conversion to `SubmitRequest` for body failed: {}", s))
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -4566,8 +4559,8 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<types::SubmitResponse>, ::sdk_runtime::Error> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::SubmitRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(::sdk_runtime::Error::InvalidRequest)?;
+                .and_then(|v| types::SubmitRequest::try_from(v).map_err(|e| ::std::borrow::Cow::Owned(e.to_string())))
+                .map_err(::sdk_runtime::Error::invalid_argument)?;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
                 let url = client.inner.url(format_args!("/requests"))?;
@@ -4597,17 +4590,17 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SearchRequests<'a> {
         client: &'a super::Client,
-        page_index: Result<i32, String>,
-        exclude_fields: Result<Option<::std::string::String>, String>,
-        fields: Result<Option<::std::string::String>, String>,
-        order_by: Result<Option<::std::string::String>, String>,
-        q: Result<Option<::std::string::String>, String>,
+        page_index: Result<i32, ::std::borrow::Cow<'static, str>>,
+        exclude_fields: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
+        fields: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
+        order_by: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
+        q: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> SearchRequests<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                page_index: Err("page_index was not initialized".to_string()),
+                page_index: Err(::std::borrow::Cow::Borrowed("page_index was not initialized")),
                 exclude_fields: Ok(None),
                 fields: Ok(None),
                 order_by: Ok(None),
@@ -4620,37 +4613,34 @@ pub mod builder {
         {
             self.page_index = value
                 .try_into()
-                .map_err(|_| "conversion to `i32` for page_index failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `i32` for page_index failed"));
             self
         }
         pub fn exclude_fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.exclude_fields = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for exclude_fields failed".to_string());
+            self.exclude_fields = value.try_into().map(Some).map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for exclude_fields failed")
+            });
             self
         }
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.fields = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for fields failed".to_string());
+            self.fields = value.try_into().map(Some).map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for fields failed")
+            });
             self
         }
         pub fn order_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.order_by = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for order_by failed".to_string());
+            self.order_by = value.try_into().map(Some).map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for order_by failed")
+            });
             self
         }
         pub fn q<V>(mut self, value: V) -> Self
@@ -4660,7 +4650,7 @@ pub mod builder {
             self.q = value
                 .try_into()
                 .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for q failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for q failed"));
             self
         }
         ///Sends a `GET` request to `/requests/search/{pageIndex}`
@@ -4673,11 +4663,11 @@ pub mod builder {
                 order_by,
                 q,
             } = self;
-            let page_index = page_index.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let exclude_fields = exclude_fields.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let fields = fields.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let order_by = order_by.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let q = q.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let page_index = page_index.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let exclude_fields = exclude_fields.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let fields = fields.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let order_by = order_by.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let q = q.map_err(::sdk_runtime::Error::invalid_argument)?;
             let page_index = &page_index;
             let exclude_fields = &exclude_fields;
             let fields = &fields;
@@ -4722,7 +4712,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SetStepArgs<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::StepArgs, String>,
+        body: Result<types::builder::StepArgs, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> SetStepArgs<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4739,7 +4729,7 @@ pub mod builder {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| format!("conversion to `StepArgs` for body failed: {}", s));
+                .map_err(|s| ::std::borrow::Cow::Owned(format!("conversion to `StepArgs` for body failed: {}", s)));
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -4753,8 +4743,8 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<types::StepArgsReply>, ::sdk_runtime::Error> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::StepArgs::try_from(v).map_err(|e| e.to_string()))
-                .map_err(::sdk_runtime::Error::InvalidRequest)?;
+                .and_then(|v| types::StepArgs::try_from(v).map_err(|e| ::std::borrow::Cow::Owned(e.to_string())))
+                .map_err(::sdk_runtime::Error::invalid_argument)?;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
                 let url = client.inner.url(format_args!("/requests/submitArgs"))?;
@@ -4784,16 +4774,16 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetRequest<'a> {
         client: &'a super::Client,
-        request_id: Result<i64, String>,
-        exclude_fields: Result<Option<::std::string::String>, String>,
-        fields: Result<Option<::std::string::String>, String>,
-        links: Result<Option<::std::string::String>, String>,
+        request_id: Result<i64, ::std::borrow::Cow<'static, str>>,
+        exclude_fields: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
+        fields: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
+        links: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> GetRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                request_id: Err("request_id was not initialized".to_string()),
+                request_id: Err(::std::borrow::Cow::Borrowed("request_id was not initialized")),
                 exclude_fields: Ok(None),
                 fields: Ok(None),
                 links: Ok(None),
@@ -4805,37 +4795,34 @@ pub mod builder {
         {
             self.request_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for request_id failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `i64` for request_id failed"));
             self
         }
         pub fn exclude_fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.exclude_fields = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for exclude_fields failed".to_string());
+            self.exclude_fields = value.try_into().map(Some).map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for exclude_fields failed")
+            });
             self
         }
         pub fn fields<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.fields = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for fields failed".to_string());
+            self.fields = value.try_into().map(Some).map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for fields failed")
+            });
             self
         }
         pub fn links<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.links = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for links failed".to_string());
+            self.links = value.try_into().map(Some).map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for links failed")
+            });
             self
         }
         ///Sends a `GET` request to `/requests/{requestId}`
@@ -4847,10 +4834,10 @@ pub mod builder {
                 fields,
                 links,
             } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let exclude_fields = exclude_fields.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let fields = fields.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let links = links.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let exclude_fields = exclude_fields.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let fields = fields.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let links = links.map_err(::sdk_runtime::Error::invalid_argument)?;
             let request_id = &request_id;
             let exclude_fields = &exclude_fields;
             let fields = &fields;
@@ -4891,13 +4878,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DeleteRequest<'a> {
         client: &'a super::Client,
-        request_id: Result<i64, String>,
+        request_id: Result<i64, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> DeleteRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                request_id: Err("request_id was not initialized".to_string()),
+                request_id: Err(::std::borrow::Cow::Borrowed("request_id was not initialized")),
             }
         }
         pub fn request_id<V>(mut self, value: V) -> Self
@@ -4906,13 +4893,13 @@ pub mod builder {
         {
             self.request_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for request_id failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `i64` for request_id failed"));
             self
         }
         ///Sends a `DELETE` request to `/requests/{requestId}`
         pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
             let request_id = &request_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
                 let url = client.inner.url(format_args!("/requests/{}", request_id))?;
@@ -4936,14 +4923,14 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UpdateRequest<'a> {
         client: &'a super::Client,
-        request_id: Result<i64, String>,
-        body: Result<types::builder::UpdateRequestBody, String>,
+        request_id: Result<i64, ::std::borrow::Cow<'static, str>>,
+        body: Result<types::builder::UpdateRequestBody, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> UpdateRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                request_id: Err("request_id was not initialized".to_string()),
+                request_id: Err(::std::borrow::Cow::Borrowed("request_id was not initialized")),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -4953,7 +4940,7 @@ pub mod builder {
         {
             self.request_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for request_id failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `i64` for request_id failed"));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -4961,10 +4948,9 @@ pub mod builder {
             V: std::convert::TryInto<types::UpdateRequestBody>,
             <V as std::convert::TryInto<types::UpdateRequestBody>>::Error: std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| format!("conversion to `UpdateRequestBody` for body failed: {}", s));
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                ::std::borrow::Cow::Owned(format!("conversion to `UpdateRequestBody` for body failed: {}", s))
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -4981,10 +4967,12 @@ pub mod builder {
                 request_id,
                 body,
             } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
             let body = body
-                .and_then(|v| types::UpdateRequestBody::try_from(v).map_err(|e| e.to_string()))
-                .map_err(::sdk_runtime::Error::InvalidRequest)?;
+                .and_then(|v| {
+                    types::UpdateRequestBody::try_from(v).map_err(|e| ::std::borrow::Cow::Owned(e.to_string()))
+                })
+                .map_err(::sdk_runtime::Error::invalid_argument)?;
             let request_id = &request_id;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
@@ -5015,13 +5003,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CancelRequest<'a> {
         client: &'a super::Client,
-        request_id: Result<i64, String>,
+        request_id: Result<i64, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> CancelRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                request_id: Err("request_id was not initialized".to_string()),
+                request_id: Err(::std::borrow::Cow::Borrowed("request_id was not initialized")),
             }
         }
         pub fn request_id<V>(mut self, value: V) -> Self
@@ -5030,13 +5018,13 @@ pub mod builder {
         {
             self.request_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for request_id failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `i64` for request_id failed"));
             self
         }
         ///Sends a `POST` request to `/requests/{requestId}/cancel`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
             let request_id = &request_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
                 let url = client.inner.url(format_args!("/requests/{}/cancel", request_id))?;
@@ -5065,14 +5053,14 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CheckInCancelling<'a> {
         client: &'a super::Client,
-        request_id: Result<i64, String>,
-        body: Result<types::builder::CheckInCancellingBody, String>,
+        request_id: Result<i64, ::std::borrow::Cow<'static, str>>,
+        body: Result<types::builder::CheckInCancellingBody, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> CheckInCancelling<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                request_id: Err("request_id was not initialized".to_string()),
+                request_id: Err(::std::borrow::Cow::Borrowed("request_id was not initialized")),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -5082,7 +5070,7 @@ pub mod builder {
         {
             self.request_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for request_id failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `i64` for request_id failed"));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -5090,10 +5078,9 @@ pub mod builder {
             V: std::convert::TryInto<types::CheckInCancellingBody>,
             <V as std::convert::TryInto<types::CheckInCancellingBody>>::Error: std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| format!("conversion to `CheckInCancellingBody` for body failed: {}", s));
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                ::std::borrow::Cow::Owned(format!("conversion to `CheckInCancellingBody` for body failed: {}", s))
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -5110,10 +5097,12 @@ pub mod builder {
                 request_id,
                 body,
             } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
             let body = body
-                .and_then(|v| types::CheckInCancellingBody::try_from(v).map_err(|e| e.to_string()))
-                .map_err(::sdk_runtime::Error::InvalidRequest)?;
+                .and_then(|v| {
+                    types::CheckInCancellingBody::try_from(v).map_err(|e| ::std::borrow::Cow::Owned(e.to_string()))
+                })
+                .map_err(::sdk_runtime::Error::invalid_argument)?;
             let request_id = &request_id;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
@@ -5146,14 +5135,14 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UpdateExecutionStatus<'a> {
         client: &'a super::Client,
-        request_id: Result<i64, String>,
-        body: Result<types::builder::ExecutionStatusUpdate, String>,
+        request_id: Result<i64, ::std::borrow::Cow<'static, str>>,
+        body: Result<types::builder::ExecutionStatusUpdate, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> UpdateExecutionStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                request_id: Err("request_id was not initialized".to_string()),
+                request_id: Err(::std::borrow::Cow::Borrowed("request_id was not initialized")),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -5163,7 +5152,7 @@ pub mod builder {
         {
             self.request_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for request_id failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `i64` for request_id failed"));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -5171,10 +5160,9 @@ pub mod builder {
             V: std::convert::TryInto<types::ExecutionStatusUpdate>,
             <V as std::convert::TryInto<types::ExecutionStatusUpdate>>::Error: std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| format!("conversion to `ExecutionStatusUpdate` for body failed: {}", s));
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                ::std::borrow::Cow::Owned(format!("conversion to `ExecutionStatusUpdate` for body failed: {}", s))
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -5191,10 +5179,12 @@ pub mod builder {
                 request_id,
                 body,
             } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
             let body = body
-                .and_then(|v| types::ExecutionStatusUpdate::try_from(v).map_err(|e| e.to_string()))
-                .map_err(::sdk_runtime::Error::InvalidRequest)?;
+                .and_then(|v| {
+                    types::ExecutionStatusUpdate::try_from(v).map_err(|e| ::std::borrow::Cow::Owned(e.to_string()))
+                })
+                .map_err(::sdk_runtime::Error::invalid_argument)?;
             let request_id = &request_id;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
@@ -5227,13 +5217,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ForceCancelRequest<'a> {
         client: &'a super::Client,
-        request_id: Result<i64, String>,
+        request_id: Result<i64, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> ForceCancelRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                request_id: Err("request_id was not initialized".to_string()),
+                request_id: Err(::std::borrow::Cow::Borrowed("request_id was not initialized")),
             }
         }
         pub fn request_id<V>(mut self, value: V) -> Self
@@ -5242,13 +5232,13 @@ pub mod builder {
         {
             self.request_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for request_id failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `i64` for request_id failed"));
             self
         }
         ///Sends a `POST` request to `/requests/{requestId}/forceCancel`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
             let request_id = &request_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
                 let url = client.inner.url(format_args!("/requests/{}/forceCancel", request_id))?;
@@ -5277,13 +5267,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct HoldRequest<'a> {
         client: &'a super::Client,
-        request_id: Result<i64, String>,
+        request_id: Result<i64, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> HoldRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                request_id: Err("request_id was not initialized".to_string()),
+                request_id: Err(::std::borrow::Cow::Borrowed("request_id was not initialized")),
             }
         }
         pub fn request_id<V>(mut self, value: V) -> Self
@@ -5292,13 +5282,13 @@ pub mod builder {
         {
             self.request_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for request_id failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `i64` for request_id failed"));
             self
         }
         ///Sends a `POST` request to `/requests/{requestId}/hold`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
             let request_id = &request_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
                 let url = client.inner.url(format_args!("/requests/{}/hold", request_id))?;
@@ -5327,13 +5317,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetRequestPermissions<'a> {
         client: &'a super::Client,
-        request_id: Result<i64, String>,
+        request_id: Result<i64, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> GetRequestPermissions<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                request_id: Err("request_id was not initialized".to_string()),
+                request_id: Err(::std::borrow::Cow::Borrowed("request_id was not initialized")),
             }
         }
         pub fn request_id<V>(mut self, value: V) -> Self
@@ -5342,13 +5332,13 @@ pub mod builder {
         {
             self.request_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for request_id failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `i64` for request_id failed"));
             self
         }
         ///Sends a `GET` request to `/requests/{requestId}/permissions`
         pub async fn send(self) -> Result<ResponseValue<types::PermissionDetails>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
             let request_id = &request_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
                 let url = client.inner.url(format_args!("/requests/{}/permissions", request_id))?;
@@ -5377,13 +5367,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ReleaseRequest<'a> {
         client: &'a super::Client,
-        request_id: Result<i64, String>,
+        request_id: Result<i64, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> ReleaseRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                request_id: Err("request_id was not initialized".to_string()),
+                request_id: Err(::std::borrow::Cow::Borrowed("request_id was not initialized")),
             }
         }
         pub fn request_id<V>(mut self, value: V) -> Self
@@ -5392,13 +5382,13 @@ pub mod builder {
         {
             self.request_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for request_id failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `i64` for request_id failed"));
             self
         }
         ///Sends a `POST` request to `/requests/{requestId}/release`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
             let request_id = &request_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
                 let url = client.inner.url(format_args!("/requests/{}/release", request_id))?;
@@ -5427,14 +5417,14 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct SubscribeRequest<'a> {
         client: &'a super::Client,
-        request_id: Result<i64, String>,
-        body: Result<types::builder::CallbackSubscription, String>,
+        request_id: Result<i64, ::std::borrow::Cow<'static, str>>,
+        body: Result<types::builder::CallbackSubscription, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> SubscribeRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                request_id: Err("request_id was not initialized".to_string()),
+                request_id: Err(::std::borrow::Cow::Borrowed("request_id was not initialized")),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -5444,7 +5434,7 @@ pub mod builder {
         {
             self.request_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for request_id failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `i64` for request_id failed"));
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -5452,10 +5442,9 @@ pub mod builder {
             V: std::convert::TryInto<types::CallbackSubscription>,
             <V as std::convert::TryInto<types::CallbackSubscription>>::Error: std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| format!("conversion to `CallbackSubscription` for body failed: {}", s));
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                ::std::borrow::Cow::Owned(format!("conversion to `CallbackSubscription` for body failed: {}", s))
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -5472,10 +5461,12 @@ pub mod builder {
                 request_id,
                 body,
             } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
             let body = body
-                .and_then(|v| types::CallbackSubscription::try_from(v).map_err(|e| e.to_string()))
-                .map_err(::sdk_runtime::Error::InvalidRequest)?;
+                .and_then(|v| {
+                    types::CallbackSubscription::try_from(v).map_err(|e| ::std::borrow::Cow::Owned(e.to_string()))
+                })
+                .map_err(::sdk_runtime::Error::invalid_argument)?;
             let request_id = &request_id;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
@@ -5506,13 +5497,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct UnsubscribeRequest<'a> {
         client: &'a super::Client,
-        request_id: Result<i64, String>,
+        request_id: Result<i64, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> UnsubscribeRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                request_id: Err("request_id was not initialized".to_string()),
+                request_id: Err(::std::borrow::Cow::Borrowed("request_id was not initialized")),
             }
         }
         pub fn request_id<V>(mut self, value: V) -> Self
@@ -5521,13 +5512,13 @@ pub mod builder {
         {
             self.request_id = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for request_id failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `i64` for request_id failed"));
             self
         }
         ///Sends a `DELETE` request to `/requests/{requestId}/subscribe`
         pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
             let request_id = &request_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
                 let url = client.inner.url(format_args!("/requests/{}/subscribe", request_id))?;
@@ -5551,8 +5542,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetQuiesceState<'a> {
         client: &'a super::Client,
-        cluster_name: Result<Option<::std::string::String>, String>,
-        server_name: Result<Option<::std::string::String>, String>,
+        cluster_name: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
+        server_name: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> GetQuiesceState<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -5566,20 +5557,18 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cluster_name = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for cluster_name failed".to_string());
+            self.cluster_name = value.try_into().map(Some).map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for cluster_name failed")
+            });
             self
         }
         pub fn server_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.server_name = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for server_name failed".to_string());
+            self.server_name = value.try_into().map(Some).map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for server_name failed")
+            });
             self
         }
         ///Sends a `GET` request to `/server/quiesceState`
@@ -5589,8 +5578,8 @@ pub mod builder {
                 cluster_name,
                 server_name,
             } = self;
-            let cluster_name = cluster_name.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let server_name = server_name.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let cluster_name = cluster_name.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let server_name = server_name.map_err(::sdk_runtime::Error::invalid_argument)?;
             let cluster_name = &cluster_name;
             let server_name = &server_name;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {

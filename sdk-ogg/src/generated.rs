@@ -1417,7 +1417,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListRequests<'a> {
         client: &'a super::Client,
-        x_id_tenant_name: Result<Option<::std::string::String>, String>,
+        x_id_tenant_name: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> ListRequests<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1430,10 +1430,9 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.x_id_tenant_name = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for x_id_tenant_name failed".to_string());
+            self.x_id_tenant_name = value.try_into().map(Some).map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for x_id_tenant_name failed")
+            });
             self
         }
         ///Sends a `GET` request to `/requests`
@@ -1442,7 +1441,7 @@ pub mod builder {
                 client,
                 x_id_tenant_name,
             } = self;
-            let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::Error::invalid_argument)?;
             let x_id_tenant_name = &x_id_tenant_name;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
                 let url = client.inner.url(format_args!("/requests"))?;
@@ -1476,14 +1475,14 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetRequest<'a> {
         client: &'a super::Client,
-        request: Result<i64, String>,
-        x_id_tenant_name: Result<Option<::std::string::String>, String>,
+        request: Result<i64, ::std::borrow::Cow<'static, str>>,
+        x_id_tenant_name: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> GetRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                request: Err("request was not initialized".to_string()),
+                request: Err(::std::borrow::Cow::Borrowed("request was not initialized")),
                 x_id_tenant_name: Ok(None),
             }
         }
@@ -1493,17 +1492,16 @@ pub mod builder {
         {
             self.request = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for request failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `i64` for request failed"));
             self
         }
         pub fn x_id_tenant_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.x_id_tenant_name = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for x_id_tenant_name failed".to_string());
+            self.x_id_tenant_name = value.try_into().map(Some).map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for x_id_tenant_name failed")
+            });
             self
         }
         ///Sends a `GET` request to `/requests/{request}`
@@ -1513,8 +1511,8 @@ pub mod builder {
                 request,
                 x_id_tenant_name,
             } = self;
-            let request = request.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let request = request.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::Error::invalid_argument)?;
             let request = &request;
             let x_id_tenant_name = &x_id_tenant_name;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
@@ -1549,14 +1547,14 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetRequestResult<'a> {
         client: &'a super::Client,
-        request: Result<i64, String>,
-        x_id_tenant_name: Result<Option<::std::string::String>, String>,
+        request: Result<i64, ::std::borrow::Cow<'static, str>>,
+        x_id_tenant_name: Result<Option<::std::string::String>, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> GetRequestResult<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                request: Err("request was not initialized".to_string()),
+                request: Err(::std::borrow::Cow::Borrowed("request was not initialized")),
                 x_id_tenant_name: Ok(None),
             }
         }
@@ -1566,17 +1564,16 @@ pub mod builder {
         {
             self.request = value
                 .try_into()
-                .map_err(|_| "conversion to `i64` for request failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `i64` for request failed"));
             self
         }
         pub fn x_id_tenant_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.x_id_tenant_name = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `:: std :: string :: String` for x_id_tenant_name failed".to_string());
+            self.x_id_tenant_name = value.try_into().map(Some).map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for x_id_tenant_name failed")
+            });
             self
         }
         ///Sends a `GET` request to `/requests/{request}/result`
@@ -1586,8 +1583,8 @@ pub mod builder {
                 request,
                 x_id_tenant_name,
             } = self;
-            let request = request.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let request = request.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::Error::invalid_argument)?;
             let request = &request;
             let x_id_tenant_name = &x_id_tenant_name;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {

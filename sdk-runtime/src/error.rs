@@ -276,6 +276,14 @@ impl From<http::header::InvalidHeaderValue> for Error {
 }
 
 impl Error {
+    /// The error for a missing or invalid argument of a generated builder, from the builder's message (borrowed
+    /// when fixed, so that a builder allocates nothing for the errors it never reports). Used by the generated
+    /// `send` methods.
+    #[doc(hidden)]
+    pub fn invalid_argument(message: impl Into<String>) -> Self {
+        Self::InvalidRequest(message.into())
+    }
+
     /// The error for a request the generated code could not build (a body that cannot be serialised, an
     /// invalid URL). Used by the generated `send` methods.
     #[doc(hidden)]

@@ -1615,24 +1615,24 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct RunDataFlow<'a> {
         client: &'a super::Client,
-        dataflow_id: Result<::std::string::String, String>,
-        body: Result<types::RunDataFlowRequest, String>,
+        dataflow_id: Result<::std::string::String, ::std::borrow::Cow<'static, str>>,
+        body: Result<types::RunDataFlowRequest, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> RunDataFlow<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                dataflow_id: Err("dataflow_id was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                dataflow_id: Err(::std::borrow::Cow::Borrowed("dataflow_id was not initialized")),
+                body: Err(::std::borrow::Cow::Borrowed("body was not initialized")),
             }
         }
         pub fn dataflow_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.dataflow_id = value
-                .try_into()
-                .map_err(|_| "conversion to `:: std :: string :: String` for dataflow_id failed".to_string());
+            self.dataflow_id = value.try_into().map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for dataflow_id failed")
+            });
             self
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -1641,7 +1641,7 @@ pub mod builder {
         {
             self.body = value
                 .try_into()
-                .map_err(|_| "conversion to `RunDataFlowRequest` for body failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `RunDataFlowRequest` for body failed"));
             self
         }
         ///Sends a `POST` request to `/catalog/dataflows/{dataflowId}/actions/run`
@@ -1651,8 +1651,8 @@ pub mod builder {
                 dataflow_id,
                 body,
             } = self;
-            let dataflow_id = dataflow_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let body = body.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let dataflow_id = dataflow_id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let body = body.map_err(::sdk_runtime::Error::invalid_argument)?;
             let dataflow_id = &dataflow_id;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
@@ -1681,28 +1681,28 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ReloadDataset<'a> {
         client: &'a super::Client,
-        dataset_id: Result<::std::string::String, String>,
+        dataset_id: Result<::std::string::String, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> ReloadDataset<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                dataset_id: Err("dataset_id was not initialized".to_string()),
+                dataset_id: Err(::std::borrow::Cow::Borrowed("dataset_id was not initialized")),
             }
         }
         pub fn dataset_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.dataset_id = value
-                .try_into()
-                .map_err(|_| "conversion to `:: std :: string :: String` for dataset_id failed".to_string());
+            self.dataset_id = value.try_into().map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for dataset_id failed")
+            });
             self
         }
         ///Sends a `POST` request to `/catalog/datasets/{datasetId}/actions/reload`
         pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self { client, dataset_id } = self;
-            let dataset_id = dataset_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let dataset_id = dataset_id.map_err(::sdk_runtime::Error::invalid_argument)?;
             let dataset_id = &dataset_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
                 let url = client.inner.url(format_args!(
@@ -1729,28 +1729,28 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct RunSequence<'a> {
         client: &'a super::Client,
-        sequence_id: Result<::std::string::String, String>,
+        sequence_id: Result<::std::string::String, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> RunSequence<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                sequence_id: Err("sequence_id was not initialized".to_string()),
+                sequence_id: Err(::std::borrow::Cow::Borrowed("sequence_id was not initialized")),
             }
         }
         pub fn sequence_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.sequence_id = value
-                .try_into()
-                .map_err(|_| "conversion to `:: std :: string :: String` for sequence_id failed".to_string());
+            self.sequence_id = value.try_into().map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for sequence_id failed")
+            });
             self
         }
         ///Sends a `POST` request to `/catalog/sequences/{sequenceId}/actions/run`
         pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self { client, sequence_id } = self;
-            let sequence_id = sequence_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let sequence_id = sequence_id.map_err(::sdk_runtime::Error::invalid_argument)?;
             let sequence_id = &sequence_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
                 let url = client.inner.url(format_args!(
@@ -1777,14 +1777,16 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateWorkbookExport<'a> {
         client: &'a super::Client,
-        url_base64_workbook_id: Result<::std::string::String, String>,
-        body: Result<types::builder::CreateWorkbookExportRequest, String>,
+        url_base64_workbook_id: Result<::std::string::String, ::std::borrow::Cow<'static, str>>,
+        body: Result<types::builder::CreateWorkbookExportRequest, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> CreateWorkbookExport<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                url_base64_workbook_id: Err("url_base64_workbook_id was not initialized".to_string()),
+                url_base64_workbook_id: Err(::std::borrow::Cow::Borrowed(
+                    "url_base64_workbook_id was not initialized",
+                )),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -1793,7 +1795,9 @@ pub mod builder {
             V: std::convert::TryInto<::std::string::String>,
         {
             self.url_base64_workbook_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for url_base64_workbook_id failed".to_string()
+                ::std::borrow::Cow::Borrowed(
+                    "conversion to `:: std :: string :: String` for url_base64_workbook_id failed",
+                )
             });
             self
         }
@@ -1802,10 +1806,12 @@ pub mod builder {
             V: std::convert::TryInto<types::CreateWorkbookExportRequest>,
             <V as std::convert::TryInto<types::CreateWorkbookExportRequest>>::Error: std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| format!("conversion to `CreateWorkbookExportRequest` for body failed: {}", s));
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                ::std::borrow::Cow::Owned(format!(
+                    "conversion to `CreateWorkbookExportRequest` for body failed: {}",
+                    s
+                ))
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -1824,10 +1830,13 @@ pub mod builder {
                 url_base64_workbook_id,
                 body,
             } = self;
-            let url_base64_workbook_id = url_base64_workbook_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let url_base64_workbook_id = url_base64_workbook_id.map_err(::sdk_runtime::Error::invalid_argument)?;
             let body = body
-                .and_then(|v| types::CreateWorkbookExportRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(::sdk_runtime::Error::InvalidRequest)?;
+                .and_then(|v| {
+                    types::CreateWorkbookExportRequest::try_from(v)
+                        .map_err(|e| ::std::borrow::Cow::Owned(e.to_string()))
+                })
+                .map_err(::sdk_runtime::Error::invalid_argument)?;
             let url_base64_workbook_id = &url_base64_workbook_id;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
@@ -1856,15 +1865,17 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct DownloadWorkbookExport<'a> {
         client: &'a super::Client,
-        url_base64_workbook_id: Result<::std::string::String, String>,
-        export_id: Result<::std::string::String, String>,
+        url_base64_workbook_id: Result<::std::string::String, ::std::borrow::Cow<'static, str>>,
+        export_id: Result<::std::string::String, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> DownloadWorkbookExport<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                url_base64_workbook_id: Err("url_base64_workbook_id was not initialized".to_string()),
-                export_id: Err("export_id was not initialized".to_string()),
+                url_base64_workbook_id: Err(::std::borrow::Cow::Borrowed(
+                    "url_base64_workbook_id was not initialized",
+                )),
+                export_id: Err(::std::borrow::Cow::Borrowed("export_id was not initialized")),
             }
         }
         pub fn url_base64_workbook_id<V>(mut self, value: V) -> Self
@@ -1872,7 +1883,9 @@ pub mod builder {
             V: std::convert::TryInto<::std::string::String>,
         {
             self.url_base64_workbook_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for url_base64_workbook_id failed".to_string()
+                ::std::borrow::Cow::Borrowed(
+                    "conversion to `:: std :: string :: String` for url_base64_workbook_id failed",
+                )
             });
             self
         }
@@ -1880,9 +1893,9 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.export_id = value
-                .try_into()
-                .map_err(|_| "conversion to `:: std :: string :: String` for export_id failed".to_string());
+            self.export_id = value.try_into().map_err(|_| {
+                ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for export_id failed")
+            });
             self
         }
         ///Sends a `GET` request to `/catalog/workbooks/{urlBase64WorkbookId}/exports/{exportId}`
@@ -1892,8 +1905,8 @@ pub mod builder {
                 url_base64_workbook_id,
                 export_id,
             } = self;
-            let url_base64_workbook_id = url_base64_workbook_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
-            let export_id = export_id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let url_base64_workbook_id = url_base64_workbook_id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let export_id = export_id.map_err(::sdk_runtime::Error::invalid_argument)?;
             let url_base64_workbook_id = &url_base64_workbook_id;
             let export_id = &export_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
@@ -1922,7 +1935,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct CreateSnapshot<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateSnapshotRequest, String>,
+        body: Result<types::builder::CreateSnapshotRequest, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> CreateSnapshot<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1936,10 +1949,9 @@ pub mod builder {
             V: std::convert::TryInto<types::CreateSnapshotRequest>,
             <V as std::convert::TryInto<types::CreateSnapshotRequest>>::Error: std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| format!("conversion to `CreateSnapshotRequest` for body failed: {}", s));
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                ::std::borrow::Cow::Owned(format!("conversion to `CreateSnapshotRequest` for body failed: {}", s))
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -1953,8 +1965,10 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<types::CreateSnapshotResponse>, ::sdk_runtime::Error> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::CreateSnapshotRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(::sdk_runtime::Error::InvalidRequest)?;
+                .and_then(|v| {
+                    types::CreateSnapshotRequest::try_from(v).map_err(|e| ::std::borrow::Cow::Owned(e.to_string()))
+                })
+                .map_err(::sdk_runtime::Error::invalid_argument)?;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
                 let url = client.inner.url(format_args!("/snapshots"))?;
@@ -1984,7 +1998,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct RestoreSnapshot<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::RestoreSnapshotRequest, String>,
+        body: Result<types::builder::RestoreSnapshotRequest, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> RestoreSnapshot<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -1998,10 +2012,9 @@ pub mod builder {
             V: std::convert::TryInto<types::RestoreSnapshotRequest>,
             <V as std::convert::TryInto<types::RestoreSnapshotRequest>>::Error: std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|s| format!("conversion to `RestoreSnapshotRequest` for body failed: {}", s));
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                ::std::borrow::Cow::Owned(format!("conversion to `RestoreSnapshotRequest` for body failed: {}", s))
+            });
             self
         }
         pub fn body_map<F>(mut self, f: F) -> Self
@@ -2015,8 +2028,10 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::RestoreSnapshotRequest::try_from(v).map_err(|e| e.to_string()))
-                .map_err(::sdk_runtime::Error::InvalidRequest)?;
+                .and_then(|v| {
+                    types::RestoreSnapshotRequest::try_from(v).map_err(|e| ::std::borrow::Cow::Owned(e.to_string()))
+                })
+                .map_err(::sdk_runtime::Error::invalid_argument)?;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
                 let url = client.inner.url(format_args!("/system/actions/restoreSnapshot"))?;
@@ -2041,13 +2056,13 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetWorkRequest<'a> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: Result<::std::string::String, ::std::borrow::Cow<'static, str>>,
     }
     impl<'a> GetWorkRequest<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                id: Err("id was not initialized".to_string()),
+                id: Err(::std::borrow::Cow::Borrowed("id was not initialized")),
             }
         }
         pub fn id<V>(mut self, value: V) -> Self
@@ -2056,13 +2071,13 @@ pub mod builder {
         {
             self.id = value
                 .try_into()
-                .map_err(|_| "conversion to `:: std :: string :: String` for id failed".to_string());
+                .map_err(|_| ::std::borrow::Cow::Borrowed("conversion to `:: std :: string :: String` for id failed"));
             self
         }
         ///Sends a `GET` request to `/workRequests/{id}`
         pub async fn send(self) -> Result<ResponseValue<types::WorkRequest>, ::sdk_runtime::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(::sdk_runtime::Error::InvalidRequest)?;
+            let id = id.map_err(::sdk_runtime::Error::invalid_argument)?;
             let id = &id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
                 let url = client

@@ -522,6 +522,46 @@ fn error_body(status: u16) -> Value {
 /// Replies no spec lists: a proxy's HTML page, an empty 404, an unknown state, a bearer token.
 fn extra_trials() -> Vec<Trial> {
     vec![
+        Trial::test("ess::missing_or_unconvertible_arguments_are_refused_unsent", || {
+            block_on(async {
+                let server = serve(json_reply(200, "application/json", &request_details())).await;
+                let client = client(&server.uri())?;
+                let refused = |result: Result<_, Error>, expected: &str| match result {
+                    Err(Error::InvalidRequest(message)) => ensure(message.starts_with(expected), || message),
+                    other => Err(format!("expected `invalid request: {expected}`, got {other:?}").into()),
+                };
+                refused(
+                    client.get_request().send().await.map(|_| ()),
+                    "request_id was not initialized",
+                )?;
+                refused(
+                    client.get_request().request_id(u64::MAX).send().await.map(|_| ()),
+                    "conversion to `i64` for request_id failed",
+                )?;
+                // A body missing its required jobDefinitionId, given whole or built in place: the message carries
+                // the conversion's own error.
+                refused(
+                    client
+                        .submit_request()
+                        .body(types::builder::SubmitRequest::default())
+                        .send()
+                        .await
+                        .map(|_| ()),
+                    "conversion to `SubmitRequest` for body failed: no value supplied for job_definition_id",
+                )?;
+                refused(
+                    client
+                        .submit_request()
+                        .body_map(|body| body.application(Some("EarHcmEss".to_owned())))
+                        .send()
+                        .await
+                        .map(|_| ()),
+                    "no value supplied for job_definition_id",
+                )?;
+                let sent = received(&server).await;
+                ensure(sent.is_empty(), || format!("refused calls were sent: {sent:?}"))
+            })
+        }),
         Trial::test("ess::proxy_502_html_keeps_status_and_body", || {
             block_on(async {
                 let page = "<html><head><title>502 Bad Gateway</title></head><body>bad gateway</body></html>";

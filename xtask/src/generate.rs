@@ -11,7 +11,7 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::normalize::{self, Operation};
-use crate::{Target, enums, members, seam};
+use crate::{Target, arguments, enums, members, seam};
 
 /// The generated source for `target` from the spec text `text`, formatted and with its banner.
 pub fn generate(target: &Target, text: &str) -> Result<String> {
@@ -24,6 +24,7 @@ pub fn generate(target: &Target, text: &str) -> Result<String> {
     reexport_enums(&mut file)?;
     seam::route_through_runtime(&mut file)?;
     members::decode_large_replies(&mut file)?;
+    arguments::borrow_argument_errors(&mut file)?;
     file.attrs.extend(file_attributes());
     let code = optional_extra_maps(&line_doc_comments(&prettyplease::unparse(&file)));
     let enums_module = enums::render(&open_enums);

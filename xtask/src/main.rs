@@ -2,6 +2,7 @@
 //! `cargo xtask generate --check` fails with a diff when a committed generated file is stale;
 //! `cargo xtask check-readme` builds each README example with exactly the dependencies listed beside it.
 
+mod arguments;
 mod enums;
 mod generate;
 mod members;

@@ -8,8 +8,8 @@
 
 use anyhow::Result;
 
-/// Structs with fewer members keep serde's derive: the end of its decoding and the copies are then a few hundred
-/// bytes, less than the allocation of the box the macro uses.
+/// Structs with fewer members keep serde's derive, the usual form: the end of its decoding and its copies are then
+/// a few hundred bytes.
 const LARGE: usize = 16;
 
 /// Rewrites every large struct of the `types` module whose members are all optional.

@@ -306,7 +306,7 @@ fn is_argument_statement(stmt: &syn::Stmt) -> bool {
         init.expr
             .to_token_stream()
             .to_string()
-            .contains("Error :: InvalidRequest")
+            .contains("sdk_runtime :: Error :: invalid_argument")
     })
 }
 
@@ -586,7 +586,7 @@ fn reply_kind(block: &syn::Block) -> Result<(Reply, Vec<u16>)> {
 }
 
 /// Points the builder's own errors at the runtime's error type: `Error::InvalidRequest` (a missing or invalid
-/// argument) and the `?` on `RequestBuilder::build` (a body that cannot be serialised, an invalid URL).
+/// argument, made by `Error::invalid_argument` from the builder's message) and the `?` on `RequestBuilder::build` (a body that cannot be serialised, an invalid URL).
 struct RuntimeErrors {
     built: usize,
 }
@@ -594,7 +594,7 @@ struct RuntimeErrors {
 impl VisitMut for RuntimeErrors {
     fn visit_expr_path_mut(&mut self, path: &mut syn::ExprPath) {
         if path.to_token_stream().to_string() == "Error :: InvalidRequest" {
-            *path = syn::parse_quote!(::sdk_runtime::Error::InvalidRequest);
+            *path = syn::parse_quote!(::sdk_runtime::Error::invalid_argument);
         }
     }
 
@@ -680,7 +680,10 @@ mod tests {
             code.contains("client.inner.send_json(&client.client, &build, \"get_request\").await?.decode()"),
             "{code}"
         );
-        assert!(code.contains("map_err(::sdk_runtime::Error::InvalidRequest)"), "{code}");
+        assert!(
+            code.contains("map_err(::sdk_runtime::Error::invalid_argument)"),
+            "{code}"
+        );
         // The request is built by a closure over the checked arguments, once per attempt.
         let compact: String = code.split_whitespace().collect();
         assert!(compact.contains("letrequest_id=&request_id;letbuild=move||"), "{code}");
