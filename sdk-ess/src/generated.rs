@@ -4869,7 +4869,7 @@ pub mod builder {
                 .inner
                 .send_json(&client.client, &build, "get_request")
                 .await?
-                .decode()
+                .decode_in_place()
         }
     }
     /// Builder for [`Client::delete_request`]

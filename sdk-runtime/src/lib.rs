@@ -56,6 +56,7 @@ pub use timestamp::Timestamp;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::open_enum::OpenEnumVisitor;
+    pub use crate::optional_members::ReadMembers;
     pub use reqwest;
     pub use serde;
 }

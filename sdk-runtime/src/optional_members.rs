@@ -3,11 +3,29 @@
 //! serde's derived `Deserialize` keeps one local per member, fills the struct from them at the end, and returns
 //! the struct by value through serde_json's layers; for ESS's 80-member `RequestDetails` (1.6 KB) that end and
 //! the copies between layers cost more than reading the members present. [`optional_members!`] starts from the
-//! default value and has its visitor borrow it: each member present is written in place as it is read, only `()`
-//! travels back through serde_json's layers, and the value is returned from the frame that made it. Callgrind,
-//! per `get_request` call (about 93,000 instructions and 5,700 first-level cache misses): about 2,900 instructions
-//! and 300 misses fewer than the derive. A boxed value (an earlier form of this macro) saved the copies too, but a
-//! 1.6 KB block is above glibc's per-thread cache and took `malloc`'s slow path twice per call.
+//! default value and has its visitor borrow it: each member present is written in place as it is read, and only
+//! `()` travels back through serde_json's layers. The operations that reply with such a struct go one step further
+//! ([`ReadMembers`], `JsonReply::decode_in_place`): the default value is the reply they return, so the struct is
+//! not copied at all between the parser and the caller. Callgrind, per `get_request` call (about 93,000
+//! instructions and 5,700 first-level cache misses): about 3,300 instructions and 300 misses fewer than the
+//! derive. A boxed value (an earlier form of this macro) saved the copies too, but a 1.6 KB block is above glibc's
+//! per-thread cache and took `malloc`'s slow path twice per call.
+
+/// What [`optional_members!`] implements besides `Deserialize`: reading a JSON object's members into a value that
+/// is `Default::default()`, so that a reply can be decoded straight into the place the caller receives it
+/// (`JsonReply::decode_in_place`, chosen by the generator for these structs) with no copy of it at all.
+///
+/// Not serde's `Deserialize::deserialize_in_place`: that one must give the same value as `deserialize` whatever
+/// `place` held before (serde reuses the elements of a `Vec` with it), so it would have to reset every member
+/// first; this one is only ever handed a fresh default value.
+#[doc(hidden)]
+pub trait ReadMembers: Default {
+    /// Reads the members present into `fresh`, which must be `Default::default()`; members absent keep their
+    /// default, unknown ones are skipped.
+    fn read_members<'de, D>(deserializer: D, fresh: &mut Self) -> Result<(), D::Error>
+    where
+        D: serde::Deserializer<'de>;
+}
 
 /// Implements `Deserialize` for a struct whose members are all optional (absent means `Default::default()`): each
 /// member present is written into a default value as it is read.
@@ -41,6 +59,17 @@ macro_rules! optional_members {
     ($name:ident { $($field:ident: $member:literal),+ $(,)? }) => {
         impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
             fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+            where
+                D: $crate::__private::serde::Deserializer<'de>,
+            {
+                let mut value = <$name as ::std::default::Default>::default();
+                <$name as $crate::__private::ReadMembers>::read_members(deserializer, &mut value)?;
+                ::std::result::Result::Ok(value)
+            }
+        }
+
+        impl $crate::__private::ReadMembers for $name {
+            fn read_members<'de, D>(deserializer: D, fresh: &mut Self) -> ::std::result::Result<(), D::Error>
             where
                 D: $crate::__private::serde::Deserializer<'de>,
             {
@@ -117,9 +146,7 @@ macro_rules! optional_members {
                 }
 
                 const MEMBERS: &[&str] = &[$($member),+];
-                let mut value = <$name as ::std::default::Default>::default();
-                deserializer.deserialize_struct(stringify!($name), MEMBERS, Members(&mut value))?;
-                ::std::result::Result::Ok(value)
+                deserializer.deserialize_struct(stringify!($name), MEMBERS, Members(fresh))
             }
         }
     };
@@ -185,6 +212,29 @@ mod tests {
             "invalid type: string \"a\", expected a sequence at line 1 column 21"
         );
         let error = serde_json::from_str::<Sample>(r#"["not", "an", "object"]"#).expect_err("not an object");
+        assert!(error.to_string().contains("expected struct Sample"), "{error}");
+    }
+
+    #[test]
+    fn members_read_into_a_default_value_are_what_deserialize_reads() {
+        use crate::__private::ReadMembers;
+
+        for text in [
+            r#"{"displayName": "nightly", "tags": ["a", "b"], "unknown": {"x": [1]}, "id": 7}"#,
+            r#"{"type": null}"#,
+            "{}",
+        ] {
+            let mut fresh = Sample::default();
+            Sample::read_members(&mut serde_json::Deserializer::from_str(text), &mut fresh).expect("an object");
+            assert_eq!(
+                fresh,
+                serde_json::from_str::<Sample>(text).expect("an object"),
+                "{text}"
+            );
+        }
+        let mut fresh = Sample::default();
+        let error = Sample::read_members(&mut serde_json::Deserializer::from_str("[1]"), &mut fresh)
+            .expect_err("not an object");
         assert!(error.to_string().contains("expected struct Sample"), "{error}");
     }
 

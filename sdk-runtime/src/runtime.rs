@@ -16,6 +16,7 @@ use tracing::instrument::Instrumented;
 use tracing::{Instrument, field};
 
 use crate::error::{ApiError, Error, ServiceError};
+use crate::optional_members::ReadMembers;
 use crate::{Auth, RetryPolicy, retry};
 
 /// How much of an error body is kept: enough for any Oracle error document, bounded for a runaway proxy page.
@@ -513,19 +514,46 @@ impl JsonReply<'_> {
     /// Decodes the body, once, as `T`. A body that is not JSON, or not a `T`, is an [`Error::InvalidBody`] that
     /// keeps the real status, the operation and the raw body.
     pub fn decode<T: DeserializeOwned>(self) -> Result<ResponseValue<T>, Error> {
-        let problem = match parse_json::<T>(&self.body) {
-            Ok(value) => return Ok(ResponseValue::new(value, self.response.status(), self.headers)),
-            Err(e) if e.is_syntax() || e.is_eof() => format!("the body is not JSON: {e}"),
-            Err(e) => format!("the body does not match the documented schema: {e}"),
-        };
-        Err(self.runtime.unreadable_success(
-            self.operation,
-            self.method,
-            &self.response,
-            self.headers,
-            self.body,
-            problem,
-        ))
+        match parse_json::<T>(&self.body) {
+            Ok(value) => Ok(ResponseValue::new(value, self.response.status(), self.headers)),
+            Err(e) => Err(self.runtime.unreadable_success(
+                self.operation,
+                self.method,
+                &self.response,
+                self.headers,
+                self.body,
+                problem(&e),
+            )),
+        }
+    }
+
+    /// Decodes the body, once, straight into the reply returned: for the large structs of
+    /// [`optional_members!`](crate::optional_members) (ESS's 1.6 KB `RequestDetails`), which [`JsonReply::decode`]
+    /// would copy from the parser into the reply. The same errors as [`JsonReply::decode`]. Chosen by the
+    /// generator for the operations that reply with such a struct.
+    pub fn decode_in_place<T: ReadMembers>(self) -> Result<ResponseValue<T>, Error> {
+        let mut reply = ResponseValue::new(T::default(), self.response.status(), self.headers);
+        match read_json_members(&self.body, &mut *reply) {
+            Ok(()) => Ok(reply),
+            Err(e) => Err(self.runtime.unreadable_success(
+                self.operation,
+                self.method,
+                &self.response,
+                reply.headers().clone(),
+                self.body,
+                problem(&e),
+            )),
+        }
+    }
+}
+
+/// What a success body that cannot be decoded is, in words.
+#[cold]
+fn problem(error: &serde_json::Error) -> String {
+    if error.is_syntax() || error.is_eof() {
+        format!("the body is not JSON: {error}")
+    } else {
+        format!("the body does not match the documented schema: {error}")
     }
 }
 
@@ -540,6 +568,19 @@ fn parse_json<T: DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
     match std::str::from_utf8(body) {
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_str(&String::from_utf8_lossy(body)),
+    }
+}
+
+/// Reads the members of `body`, a JSON object, into `fresh` (a default value), as [`parse_json`] reads text.
+fn read_json_members<T: ReadMembers>(body: &[u8], fresh: &mut T) -> serde_json::Result<()> {
+    fn read<T: ReadMembers>(text: &str, fresh: &mut T) -> serde_json::Result<()> {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        T::read_members(&mut deserializer, fresh)?;
+        deserializer.end()
+    }
+    match std::str::from_utf8(body) {
+        Ok(text) => read(text, fresh),
+        Err(_) => read(&String::from_utf8_lossy(body), fresh),
     }
 }
 

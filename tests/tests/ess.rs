@@ -522,6 +522,64 @@ fn error_body(status: u16) -> Value {
 /// Replies no spec lists: a proxy's HTML page, an empty 404, an unknown state, a bearer token.
 fn extra_trials() -> Vec<Trial> {
     vec![
+        Trial::test(
+            "ess::unreadable_200s_keep_status_operation_headers_and_raw_body",
+            || {
+                block_on(async {
+                    // get_request decodes its large reply in place, query_requests through serde's derive: the same
+                    // error either way.
+                    for (body, problem, operations) in [
+                        (
+                            r#"{"requestId": 42, "state": "RUNN"#,
+                            "the body is not JSON: ",
+                            &["get_request", "query_requests"][..],
+                        ),
+                        (
+                            r#"{"requestId": "forty-two"}"#,
+                            "the body does not match the documented schema: ",
+                            &["get_request"][..],
+                        ),
+                        (
+                            r#"{"items": 7}"#,
+                            "the body does not match the documented schema: ",
+                            &["query_requests"][..],
+                        ),
+                    ] {
+                        let reply = ResponseTemplate::new(200)
+                            .insert_header("x-oracle-dms-ecid", "ecid-200-unreadable")
+                            .set_body_raw(body, "application/json");
+                        let server = serve(reply).await;
+                        let client = client(&server.uri())?;
+                        let errors = [
+                            (
+                                "get_request",
+                                client.get_request().request_id(42).send().await.map(drop),
+                            ),
+                            ("query_requests", client.query_requests().send().await.map(drop)),
+                        ]
+                        .into_iter()
+                        .filter(|(operation, _)| operations.contains(operation));
+                        for (operation, result) in errors {
+                            let error = result
+                                .err()
+                                .ok_or_else(|| format!("{operation} read {body} as a reply"))?;
+                            let Error::InvalidBody(api) = &error else {
+                                return Err(format!("{operation}: expected InvalidBody, got {error:?}").into());
+                            };
+                            ensure(
+                                api.status().as_u16() == 200
+                                    && api.operation() == operation
+                                    && api.body().as_ref() == body.as_bytes()
+                                    && api.request_id() == Some("ecid-200-unreadable")
+                                    && api.body_error().is_some_and(|p| p.starts_with(problem)),
+                                || format!("{operation}, {body}: {api:?}"),
+                            )?;
+                        }
+                    }
+                    Ok(())
+                })
+            },
+        ),
         Trial::test("ess::missing_or_unconvertible_arguments_are_refused_unsent", || {
             block_on(async {
                 let server = serve(json_reply(200, "application/json", &request_details())).await;

@@ -2,30 +2,103 @@
 //!
 //! serde's derive keeps a local per member, builds the struct from them at the end and returns it by value through
 //! serde_json's layers; for a struct of many members (ESS's 80-member `RequestDetails`, 1.6 KB) that costs more
-//! than reading the members a reply carries. The macro writes each member present into a default value it borrows. It
-//! needs every member to be optional, which is what the normaliser makes of every schema a reply reaches, so this
-//! pass picks the structs whose members all are, and leaves every other struct as progenitor wrote it.
+//! than reading the members a reply carries. The macro writes each member present into a default value it
+//! borrows, and the operations that reply with such a struct decode it straight into the reply they return
+//! (`decode_in_place`). The macro needs every member to be optional, which is what the normaliser makes of every
+//! schema a reply reaches, so this pass picks the structs whose members all are, and leaves every other struct as
+//! progenitor wrote it.
+
+use std::collections::HashSet;
 
 use anyhow::Result;
+use syn::visit_mut::VisitMut;
 
 /// Structs with fewer members keep serde's derive, the usual form: the end of its decoding and its copies are then
 /// a few hundred bytes.
 const LARGE: usize = 16;
 
-/// Rewrites every large struct of the `types` module whose members are all optional.
+/// Rewrites every large struct of the `types` module whose members are all optional, and has the operations that
+/// reply with one decode it in place (`decode_in_place` instead of `decode`: no copy from parser to reply).
 pub fn decode_large_replies(file: &mut syn::File) -> Result<()> {
     let types = crate::generate::module_items(file, "types")?;
     let mut rewritten = Vec::with_capacity(types.len());
+    let mut large = HashSet::new();
     for mut item in std::mem::take(types) {
         let decoder = match &mut item {
             syn::Item::Struct(s) => rewrite(s),
             _ => None,
         };
+        if decoder.is_some()
+            && let syn::Item::Struct(s) = &item
+        {
+            large.insert(s.ident.to_string());
+        }
         rewritten.push(item);
         rewritten.extend(decoder);
     }
     *types = rewritten;
+    if large.is_empty() {
+        return Ok(());
+    }
+    let mut in_place = InPlace { large: &large };
+    for item in crate::generate::module_items(file, "builder")? {
+        in_place.visit_item_mut(item);
+    }
     Ok(())
+}
+
+/// Turns `.decode()` into `.decode_in_place()` in each `send` whose reply is one of the `large` structs.
+struct InPlace<'a> {
+    large: &'a HashSet<String>,
+}
+
+impl VisitMut for InPlace<'_> {
+    fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
+        if function.sig.ident == "send"
+            && reply_type(&function.sig.output).is_some_and(|name| self.large.contains(&name))
+        {
+            syn::visit_mut::visit_impl_item_fn_mut(self, function);
+        }
+    }
+
+    fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+        syn::visit_mut::visit_expr_method_call_mut(self, call);
+        if call.method == "decode" && call.args.is_empty() {
+            call.method = syn::Ident::new("decode_in_place", call.method.span());
+        }
+    }
+}
+
+/// The `X` of a `send` returning `Result<ResponseValue<types::X>, _>`.
+fn reply_type(output: &syn::ReturnType) -> Option<String> {
+    fn first_type_argument(path: &syn::Path, outer: &str) -> Option<syn::Type> {
+        let last = path.segments.last()?;
+        if last.ident != outer {
+            return None;
+        }
+        let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+            return None;
+        };
+        match arguments.args.first()? {
+            syn::GenericArgument::Type(ty) => Some(ty.clone()),
+            _ => None,
+        }
+    }
+    let syn::ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let syn::Type::Path(result) = &**ty else { return None };
+    let syn::Type::Path(value) = first_type_argument(&result.path, "Result")? else {
+        return None;
+    };
+    let syn::Type::Path(reply) = first_type_argument(&value.path, "ResponseValue")? else {
+        return None;
+    };
+    let segments: Vec<String> = reply.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    match segments.as_slice() {
+        [module, name] if module == "types" => Some(name.clone()),
+        _ => None,
+    }
 }
 
 /// For a struct the macro can decode: drops `Deserialize` from its derive and returns the macro's invocation.
@@ -101,7 +174,23 @@ mod tests {
             pub mod types {
                 #(#structs)*
             }
+            pub mod builder {
+                impl<'a> GetDetails<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::Details>, ::sdk_runtime::Error> {
+                        client.inner.send_json(&client.client, &build, "get_details").await?.decode()
+                    }
+                }
+                impl<'a> GetLink<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<types::Link>, ::sdk_runtime::Error> {
+                        client.inner.send_json(&client.client, &build, "get_link").await?.decode()
+                    }
+                }
+            }
         }
+    }
+
+    fn builders(file: &syn::File) -> String {
+        file.items.get(1).map(text).unwrap_or_default()
     }
 
     fn large(extra: Option<syn::Field>) -> syn::ItemStruct {
@@ -157,6 +246,13 @@ mod tests {
         assert!(invocation.contains("member_0 : \"member0\""), "{invocation}");
         assert!(invocation.contains("r#type : \"type\""), "{invocation}");
         assert!(invocation.contains("links : \"links\""), "{invocation}");
+        // The call replying with it decodes it in place; the other is left as it was.
+        let builders = builders(&file);
+        assert!(
+            builders.contains("\"get_details\") . await ? . decode_in_place ()"),
+            "{builders}"
+        );
+        assert!(builders.contains("\"get_link\") . await ? . decode ()"), "{builders}");
     }
 
     #[test]
@@ -185,6 +281,7 @@ mod tests {
         let mut file = types(originals.clone());
         decode_large_replies(&mut file).expect("nothing to rewrite");
         assert_eq!(items(&file), originals.iter().map(text).collect::<Vec<_>>());
+        assert!(!builders(&file).contains("decode_in_place"), "{}", builders(&file));
     }
 
     #[test]
