@@ -70,21 +70,8 @@ impl VisitMut for BorrowedErrors {
 
 /// The `E` of a type written `Result<T, E>`.
 fn result_error_type(ty: &mut syn::Type) -> Option<&mut syn::Type> {
-    let syn::Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last_mut()?;
-    if last.ident != "Result" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(arguments) = &mut last.arguments else {
-        return None;
-    };
-    if arguments.args.len() != 2 {
-        return None;
-    }
-    match arguments.args.last_mut()? {
-        syn::GenericArgument::Type(error) => Some(error),
-        _ => None,
-    }
+    let [_, error] = crate::generate::type_arguments_mut(ty, "Result")?.try_into().ok()?;
+    Some(error)
 }
 
 fn is_string(ty: &syn::Type) -> bool {

@@ -141,6 +141,29 @@ pub fn module_items<'f>(file: &'f mut syn::File, name: &str) -> Result<&'f mut V
         .ok_or_else(|| anyhow!("progenitor output has no `{name}` module"))
 }
 
+/// The type arguments of `ty` when it is written `outer<..>` (a path ending in `outer`): how the passes reach the
+/// `T` and `E` of a `Result<T, E>` or the `T` of a `ResponseValue<T>`.
+pub fn type_arguments_mut<'t>(ty: &'t mut syn::Type, outer: &str) -> Option<Vec<&'t mut syn::Type>> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last_mut()?;
+    if last.ident != outer {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &mut last.arguments else {
+        return None;
+    };
+    Some(
+        arguments
+            .args
+            .iter_mut()
+            .filter_map(|argument| match argument {
+                syn::GenericArgument::Type(ty) => Some(ty),
+                _ => None,
+            })
+            .collect(),
+    )
+}
+
 /// typify gives a schema with `additionalProperties` a flattened `extra` map of unknown members, and its builder
 /// demands a value for it; unknown members are optional by nature, so the builder starts from an empty map.
 fn optional_extra_maps(code: &str) -> String {

@@ -71,27 +71,17 @@ impl VisitMut for InPlace<'_> {
 
 /// The `X` of a `send` returning `Result<ResponseValue<types::X>, _>`.
 fn reply_type(output: &syn::ReturnType) -> Option<String> {
-    fn first_type_argument(path: &syn::Path, outer: &str) -> Option<syn::Type> {
-        let last = path.segments.last()?;
-        if last.ident != outer {
-            return None;
-        }
-        let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
-            return None;
-        };
-        match arguments.args.first()? {
-            syn::GenericArgument::Type(ty) => Some(ty.clone()),
-            _ => None,
-        }
-    }
     let syn::ReturnType::Type(_, ty) = output else {
         return None;
     };
-    let syn::Type::Path(result) = &**ty else { return None };
-    let syn::Type::Path(value) = first_type_argument(&result.path, "Result")? else {
-        return None;
-    };
-    let syn::Type::Path(reply) = first_type_argument(&value.path, "ResponseValue")? else {
+    let mut ty = (**ty).clone();
+    let [value, _] = crate::generate::type_arguments_mut(&mut ty, "Result")?
+        .try_into()
+        .ok()?;
+    let [reply] = crate::generate::type_arguments_mut(value, "ResponseValue")?
+        .try_into()
+        .ok()?;
+    let syn::Type::Path(reply) = reply else {
         return None;
     };
     let segments: Vec<String> = reply.path.segments.iter().map(|s| s.ident.to_string()).collect();

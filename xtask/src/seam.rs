@@ -534,15 +534,7 @@ fn set_error_type(output: &mut syn::ReturnType) -> Option<()> {
     let syn::ReturnType::Type(_, ty) = output else {
         return None;
     };
-    let syn::Type::Path(path) = &mut **ty else { return None };
-    let segment = path.path.segments.last_mut()?;
-    if segment.ident != "Result" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(arguments) = &mut segment.arguments else {
-        return None;
-    };
-    let error = arguments.args.iter_mut().nth(1)?;
+    let [_, error] = crate::generate::type_arguments_mut(ty, "Result")?.try_into().ok()?;
     *error = syn::parse_quote!(::sdk_runtime::Error);
     Some(())
 }
