@@ -20,5 +20,5 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     DECODERS[usize::from(pick) % DECODERS.len()](body);
-    let _ = (sdk_ess::SERVICE.parse_error)(body);
+    let _ = (<sdk_ess::Client as sdk_runtime::ServiceClient>::SERVICE.parse_error)(body);
 });

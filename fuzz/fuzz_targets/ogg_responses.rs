@@ -17,5 +17,5 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     DECODERS[usize::from(pick) % DECODERS.len()](body);
-    let _ = (sdk_ogg::SERVICE.parse_error)(body);
+    let _ = (<sdk_ogg::Client as sdk_runtime::ServiceClient>::SERVICE.parse_error)(body);
 });

@@ -16,5 +16,5 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     DECODERS[usize::from(pick) % DECODERS.len()](body);
-    let _ = (sdk_workrequests::SERVICE.parse_error)(body);
+    let _ = (<sdk_workrequests::Client as sdk_runtime::ServiceClient>::SERVICE.parse_error)(body);
 });

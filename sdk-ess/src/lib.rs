@@ -9,7 +9,7 @@
 //! # Example
 //!
 //! ```no_run
-//! use sdk_ess::{Client, ErrorDocumentExt, types};
+//! use sdk_ess::{Client, EssErrorDocument, types};
 //!
 //! # async fn run() -> Result<(), sdk_ess::Error> {
 //! let client = Client::builder("https://fa.example.com/ess/rest/scheduler/v1")
@@ -37,7 +37,7 @@
 //! // Errors carry the status, the ESS error code and message, and the raw body.
 //! if let Err(e) = client.cancel_request().request_id(42).send().await {
 //!     eprintln!("{e}"); // ESS 403 ESS-00403: Not authorized ... (cancel_request POST .../requests/42/cancel)
-//!     if let Some(detail) = e.error_document() {
+//!     if let Some(detail) = e.ess_error_document() {
 //!         eprintln!("ESS says: {:?}", detail.title);
 //!     }
 //! }
@@ -57,11 +57,15 @@ pub use sdk_runtime::{
 };
 
 /// The ESS service as the runtime sees it: its name in errors and traces, and its error-body parser.
-pub const SERVICE: sdk_runtime::Service = sdk_runtime::Service::new("ESS", parse_error);
+const SERVICE: sdk_runtime::Service = sdk_runtime::Service::new("ESS", parse_error);
 
 sdk_runtime::wire_client!(Client, SERVICE);
 
-sdk_runtime::error_document_ext!(types::SimpleExceptionDetail, parse_error);
+sdk_runtime::error_document_ext!(
+    /// Reads ESS's own error document, `SimpleExceptionDetail`, from an error of this crate.
+    EssErrorDocument::ess_error_document -> types::SimpleExceptionDetail,
+    SERVICE
+);
 
 /// Reads ESS's `SimpleExceptionDetail` error body: `errorCode` is the code, `title` the message, `detail` the
 /// longer text. Anything else (an HTML page from a proxy, an empty body) is not an ESS error document.

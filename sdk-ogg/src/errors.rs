@@ -70,11 +70,11 @@ pub(crate) fn messages_in(document: &Value) -> Vec<Message> {
         .collect()
 }
 
-/// The error-body parser of [`SERVICE`](crate::SERVICE): GoldenGate's `ERROR` messages, when the body is a standard
-/// response envelope that has some. It also decides what [`ErrorDocumentExt::error_document`] returns: the whole
+/// The error-body parser of the crate's service description: GoldenGate's `ERROR` messages, when the body is a standard
+/// response envelope that has some. It also decides what [`OggErrorDocument::ogg_error_document`] returns: the whole
 /// envelope, only for a body that holds such a message.
 ///
-/// [`ErrorDocumentExt::error_document`]: crate::ErrorDocumentExt::error_document
+/// [`OggErrorDocument::ogg_error_document`]: crate::OggErrorDocument::ogg_error_document
 pub(crate) fn parse_error(body: &[u8]) -> Option<ServiceError> {
     let document: Value = serde_json::from_slice(body).ok()?;
     service_error(&messages_in(&document))

@@ -19,7 +19,7 @@
 //! - [`RequestResult::decode_body`](types::RequestResult::decode_body): the original reply's body decoded into the
 //!   type the caller names, with a [`BodyError`] saying why when it is a string or of another shape;
 //! - GoldenGate's error messages (severity `ERROR`, codes `OGG-nnnnn`) in the [`Error`] value: its
-//!   [`service_error`](Error::service_error) and `Display` show the first one, [`ErrorDocumentExt::error_document`]
+//!   [`service_error`](Error::service_error) and `Display` show the first one, [`OggErrorDocument::ogg_error_document`]
 //!   gives the whole envelope.
 //!
 //! Timestamps (`startTime`, `endTime`, `issued`) are [`Timestamp`]s: every form Oracle's pattern allows (a space or
@@ -34,7 +34,7 @@
 //!
 //! use sdk_ogg::types::StandardResponse;
 //! use sdk_ogg::wait::{Lifecycle, WaitPolicy};
-//! use sdk_ogg::{Address, Client, Envelope, ErrorDocumentExt, Microservice};
+//! use sdk_ogg::{Address, Client, Envelope, OggErrorDocument, Microservice};
 //!
 //! #[tokio::main]
 //! async fn main() -> Result<(), sdk_ogg::Error> {
@@ -72,7 +72,7 @@
 //!     // GoldenGate's errors (messages of severity ERROR) are in the error value, with their OGG-nnnnn code.
 //!     if let Err(e) = client.get_request().request(1).send().await {
 //!         eprintln!("{e}"); // OGG 404 OGG-nnnnn: <title> (get_request GET /services/EAST/adminsrvr/v2/requests/1)
-//!         if let Some(envelope) = e.error_document() {
+//!         if let Some(envelope) = e.ogg_error_document() {
 //!             for message in envelope.messages() {
 //!                 eprintln!("{:?} {:?}: {:?}", message.severity, message.code, message.title);
 //!             }
@@ -104,8 +104,12 @@ pub use sdk_runtime::{
 
 /// The GoldenGate service as the runtime sees it: its name in errors and traces (`OGG`), and its error-body parser,
 /// which reads the standard response envelope's messages of severity `ERROR`.
-pub const SERVICE: sdk_runtime::Service = sdk_runtime::Service::new("OGG", errors::parse_error);
+const SERVICE: sdk_runtime::Service = sdk_runtime::Service::new("OGG", errors::parse_error);
 
 sdk_runtime::wire_client!(Client, SERVICE);
 
-sdk_runtime::error_document_ext!(types::StandardResponse, errors::parse_error);
+sdk_runtime::error_document_ext!(
+    /// Reads GoldenGate's standard response envelope, with its `ERROR` messages, from an error of this crate.
+    OggErrorDocument::ogg_error_document -> types::StandardResponse,
+    SERVICE
+);

@@ -18,17 +18,27 @@
 //!
 //! # Example
 //!
-//! Every SDK crate wires its generated `Client` to this runtime with [`wire_client!`]; a user only sees the
-//! builder and the error type:
+//! Every SDK crate wires its generated `Client` to this runtime with [`wire_client!`], so a user of `sdk-ess`
+//! only meets the builder and [`Error`]. The runtime's own types are the same in the three crates:
 //!
-//! ```no_run
-//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-//! # mod sdk_ess { pub type Client = (); }
-//! // let client = sdk_ess::Client::builder("https://host/ess/rest/scheduler/v1")
-//! //     .basic_auth("user", "password")
-//! //     .build()?;
-//! // let job = client.get_request().request_id(42).send().await?; // the error is sdk_runtime::Error
-//! # Ok(()) }
+//! ```
+//! use std::time::Duration;
+//!
+//! use sdk_runtime::{RetryPolicy, Secret, Timestamp};
+//!
+//! // Passwords and tokens never print.
+//! let password = Secret::from("s3cret");
+//! assert!(!format!("{password:?}").contains("s3cret"));
+//!
+//! // Timestamps as Oracle writes them (`+0000`, no `T`, six-digit fractions) keep their text and read as UTC.
+//! let submitted: Timestamp = "2024-03-05 10:15:00.123456+0000".parse().unwrap_or_else(|never| match never {});
+//! assert_eq!(submitted.to_string(), "2024-03-05 10:15:00.123456+0000");
+//! assert!(submitted.to_datetime().is_some());
+//!
+//! // Retries: at most 5 attempts within 30 s; a POST is still never repeated unless asked for.
+//! let policy = RetryPolicy::default().max_attempts(5).budget(Duration::from_secs(30));
+//! assert_eq!(policy.attempt_limit(), 5);
+//! // Then, with a service crate: `sdk_ess::Client::builder(url).retry_policy(policy).build()?`.
 //! ```
 
 mod auth;
@@ -102,34 +112,42 @@ macro_rules! wire_client {
     };
 }
 
-/// Declares `ErrorDocumentExt` in an SDK crate: the one way, the same in every crate, to read the service's own
-/// typed error document from an error (`error.error_document()`).
+/// Declares a service crate's error-document trait: the one way, the same in every crate, to read the service's own
+/// typed error document from an error.
 ///
-/// `$document` is the generated type; `$parse` is the crate's error-body parser (the `Service::parse_error`), which
-/// decides whether a body is such a document at all (an HTML page from a proxy is not).
+/// Each crate names its trait and method after its service (`sdk_ess::EssErrorDocument::ess_error_document`,
+/// `sdk_ogg::OggErrorDocument::ogg_error_document`, `sdk_workrequests::OacErrorDocument::oac_error_document`):
+/// the three crates share one [`Error`] type, so a common name would make `error.error_document()` ambiguous in
+/// a crate that uses two services. The document is only read from an error of its own service: an ESS error never
+/// yields a GoldenGate envelope.
+///
+/// `$document` is the generated type; `$service` the crate's [`Service`], whose parser decides whether a body is
+/// such a document at all (an HTML page from a proxy is not).
 #[macro_export]
 macro_rules! error_document_ext {
-    ($document:ty, $parse:path) => {
-        /// Reads the service's own typed error document from an error of this crate.
-        pub trait ErrorDocumentExt {
-            /// The error document the server sent, when the error body is one (not for an HTML page from a proxy,
-            /// an empty body, or a success reply with a broken body).
-            fn error_document(&self) -> ::std::option::Option<$document>;
+    ($(#[$meta:meta])* $trait_name:ident :: $method:ident -> $document:ty, $service:expr) => {
+        $(#[$meta])*
+        pub trait $trait_name {
+            /// The error document the server sent, when the error came from this crate's service and its body is
+            /// one (not for an HTML page from a proxy, an empty body, a success reply with a broken body, or an
+            /// error of another service).
+            fn $method(&self) -> ::std::option::Option<$document>;
         }
 
-        impl ErrorDocumentExt for $crate::ApiError {
-            fn error_document(&self) -> ::std::option::Option<$document> {
-                if self.body_error().is_some() {
+        impl $trait_name for $crate::ApiError {
+            fn $method(&self) -> ::std::option::Option<$document> {
+                let service: $crate::Service = $service;
+                if self.service() != service.name || self.body_error().is_some() {
                     return ::std::option::Option::None;
                 }
-                $parse(self.body())?;
+                (service.parse_error)(self.body())?;
                 self.body_as()
             }
         }
 
-        impl ErrorDocumentExt for $crate::Error {
-            fn error_document(&self) -> ::std::option::Option<$document> {
-                self.api()?.error_document()
+        impl $trait_name for $crate::Error {
+            fn $method(&self) -> ::std::option::Option<$document> {
+                self.api()?.$method()
             }
         }
     };

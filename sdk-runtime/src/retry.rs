@@ -68,7 +68,9 @@ impl RetryPolicy {
         self
     }
 
-    /// The largest delay between two attempts.
+    /// The largest delay the client's own backoff picks between two attempts. It does not cap a server's
+    /// `Retry-After`: that is waited for as sent, as long as it ends within the [`budget`](Self::budget) (and the
+    /// call's total timeout); a longer one ends the call with the reply that asked for it.
     pub fn max_delay(mut self, delay: Duration) -> Self {
         self.max_delay = delay;
         self

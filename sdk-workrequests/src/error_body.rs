@@ -3,9 +3,9 @@
 //! Oracle documents `Error {code, message}`. Real servers also send other members and other shapes: the REST
 //! servlet's own failure `{"servlet": "PublicAPIJerseyServlet", "message": "Server Error"}` (a 500), and
 //! `{"error": "Failed to create the connection. ..."}` (a 400). The error's `Display` shows the server's own text
-//! whichever member holds it; the typed document is `error.error_document()` ([`ErrorDocumentExt`]).
+//! whichever member holds it; the typed document is `error.oac_error_document()` ([`OacErrorDocument`]).
 //!
-//! [`ErrorDocumentExt`]: crate::ErrorDocumentExt
+//! [`OacErrorDocument`]: crate::OacErrorDocument
 
 use sdk_runtime::ServiceError;
 use serde_json::{Map, Value};

@@ -18,7 +18,7 @@
 //! - the shared runtime: base URL taken whole, bearer tokens or a refreshable [`TokenSource`], retries, tracing,
 //!   and one [`Error`] type, which every call returns, whose `Display` shows the status and the server's own code
 //!   and text (whether it sent Oracle's `{code, message}`, `{"servlet": ..., "message": ...}` or
-//!   `{"error": ...}`); [`ErrorDocumentExt`] gives the typed [`types::Error`] document.
+//!   `{"error": ...}`); [`OacErrorDocument`] gives the typed [`types::Error`] document.
 //!
 //! Work request bodies are read leniently: no member is required and `null` reads as absent; unknown statuses,
 //! operation types and resource types become `Unknown(..)` values (a data-flow run's operation type is not
@@ -34,7 +34,7 @@
 //! use std::time::Duration;
 //!
 //! use sdk_workrequests::wait::{Lifecycle, WaitPolicy};
-//! use sdk_workrequests::{Client, ErrorDocumentExt, ObjectId, Secret, TokenError};
+//! use sdk_workrequests::{Client, OacErrorDocument, ObjectId, Secret, TokenError};
 //!
 //! /// Asks the identity domain for a fresh user-context access token (e.g. with a refresh token).
 //! async fn access_token() -> Result<Secret, TokenError> {
@@ -70,7 +70,7 @@
 //! // Errors show the status and the server's own text; the typed document is there too.
 //! if let Err(e) = client.get_work_request().id("lfc-cc:0-unknown").send().await {
 //!     eprintln!("{e}"); // OAC 404 WorkRequestNotFound: ... (get_work_request GET /api/20210901/workRequests/...)
-//!     if let Some(document) = e.error_document() {
+//!     if let Some(document) = e.oac_error_document() {
 //!         eprintln!("code {:?}, message {:?}", document.code, document.message);
 //!     }
 //! }
@@ -138,8 +138,12 @@ pub use work_request_id::{OA_WORK_REQUEST_ID, WorkRequestId, WorkRequestIdError,
 
 /// The Oracle Analytics service as the runtime sees it: its name in errors and traces (`OAC`), and its
 /// error-body parser, which reads Oracle's `Error {code, message}` and the other shapes real servers send.
-pub const SERVICE: sdk_runtime::Service = sdk_runtime::Service::new("OAC", error_body::parse_error);
+const SERVICE: sdk_runtime::Service = sdk_runtime::Service::new("OAC", error_body::parse_error);
 
 sdk_runtime::wire_client!(Client, SERVICE);
 
-sdk_runtime::error_document_ext!(types::Error, error_body::parse_error);
+sdk_runtime::error_document_ext!(
+    /// Reads Oracle Analytics' own error document, `Error {code, message}`, from an error of this crate.
+    OacErrorDocument::oac_error_document -> types::Error,
+    SERVICE
+);

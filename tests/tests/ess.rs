@@ -8,7 +8,7 @@
 use contract_tests::harness::{self, Operation, Success, contract_client};
 use contract_tests::{block_on, ensure, json_reply, received, serve};
 use libtest_mimic::{Failed, Trial};
-use sdk_ess::{Client, ClientBuilder, Error, ErrorDocumentExt, types};
+use sdk_ess::{Client, ClientBuilder, Error, EssErrorDocument, types};
 use serde_json::{Value, json};
 use wiremock::ResponseTemplate;
 
@@ -36,7 +36,7 @@ impl harness::Service for Ess {
     }
 
     fn check_error(op: &Operation<Self>, status: u16, error: &Error) -> Result<(), Failed> {
-        let detail = error.error_document().ok_or("no SimpleExceptionDetail")?;
+        let detail = error.ess_error_document().ok_or("no SimpleExceptionDetail")?;
         let code = format!("ESS-{status:05}");
         ensure(detail.error_code.as_deref() == Some(code.as_str()), || {
             format!("{detail:?}")
@@ -632,7 +632,7 @@ fn extra_trials() -> Vec<Trial> {
                     .err()
                     .ok_or("502 gave Ok")?;
                 ensure(error.status().map(|s| s.as_u16()) == Some(502), || format!("{error:?}"))?;
-                ensure(error.error_document().is_none(), || {
+                ensure(error.ess_error_document().is_none(), || {
                     "HTML parsed as an ESS error".into()
                 })?;
                 ensure(error.body().map(|b| b.as_ref()) == Some(page.as_bytes()), || {
@@ -680,7 +680,7 @@ fn extra_trials() -> Vec<Trial> {
                     .await
                     .err()
                     .ok_or("418 gave Ok")?;
-                let detail = error.error_document().ok_or("no detail")?;
+                let detail = error.ess_error_document().ok_or("no detail")?;
                 ensure(detail.error_code.as_deref() == Some("ESS-00418"), || {
                     format!("{detail:?}")
                 })

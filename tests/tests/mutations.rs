@@ -3,6 +3,7 @@
 //! success bodies and its error parser. Whatever the mutation, nothing panics, and a body that parses serialises back.
 
 use proptest::prelude::*;
+use sdk_runtime::ServiceClient;
 use serde_json::{Map, Value, json};
 
 /// An example body and the operation (snake_case) of the client whose reply it is.
@@ -178,9 +179,9 @@ fn decode(service: &str, operation: &str, body: &[u8]) -> Option<Result<(), serd
 /// the service's error parser.
 fn exercise(example: &Example, body: &[u8]) {
     let service = match example.service {
-        "ESS" => sdk_ess::SERVICE,
-        "OGG" => sdk_ogg::SERVICE,
-        _ => sdk_workrequests::SERVICE,
+        "ESS" => <sdk_ess::Client as ServiceClient>::SERVICE,
+        "OGG" => <sdk_ogg::Client as ServiceClient>::SERVICE,
+        _ => <sdk_workrequests::Client as ServiceClient>::SERVICE,
     };
     // The outcome may be anything; reaching the next line without a panic is the property.
     let _checked = decode(example.service, example.operation, body);

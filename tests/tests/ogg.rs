@@ -17,7 +17,7 @@ use libtest_mimic::{Failed, Trial};
 use sdk_ogg::types::{self, LinkRelation, MessageSeverity, RequestProgress};
 use sdk_ogg::wait::{Lifecycle, Outcome, WaitError, WaitPolicy};
 use sdk_ogg::{
-    Address, BodyError, Client, ClientBuilder, ConfigError, Envelope, Error, ErrorDocumentExt, Microservice,
+    Address, BodyError, Client, ClientBuilder, ConfigError, Envelope, Error, Microservice, OggErrorDocument,
     RetryPolicy,
 };
 use serde_json::{Map, Value, json};
@@ -84,7 +84,7 @@ impl harness::Service for Ogg {
             service_error.details == ["OGG-12029: The item with name '425988415' does not exist."],
             || format!("the INFO message or the second error is misplaced: {service_error:?}"),
         )?;
-        let document = error.error_document().ok_or("no standard response envelope")?;
+        let document = error.ogg_error_document().ok_or("no standard response envelope")?;
         let messages = document.messages();
         ensure(messages.len() == 3, || format!("{messages:?}"))?;
         ensure(messages[0].severity == Some(MessageSeverity::Info), || {
@@ -458,7 +458,9 @@ fn extra_trials() -> Vec<Trial> {
                 ensure(error.service_error().is_none(), || {
                     "HTML read as a GoldenGate error".into()
                 })?;
-                ensure(error.error_document().is_none(), || "HTML read as an envelope".into())?;
+                ensure(error.ogg_error_document().is_none(), || {
+                    "HTML read as an envelope".into()
+                })?;
                 ensure(error.body().map(|b| b.as_ref()) == Some(PROXY_401.as_bytes()), || {
                     "raw body lost".into()
                 })?;
@@ -489,7 +491,7 @@ fn extra_trials() -> Vec<Trial> {
                 ]});
                 let error = get_status_error(json_reply(500, "application/json", &body)).await?;
                 ensure(error.service_error().is_none(), || format!("{error:?}"))?;
-                ensure(error.error_document().is_none(), || {
+                ensure(error.ogg_error_document().is_none(), || {
                     "an envelope without an ERROR message is no error document".into()
                 })?;
                 let kept = error.body().map(|b| String::from_utf8_lossy(b).into_owned());
@@ -1209,7 +1211,7 @@ fn real_reply_trials() -> Vec<Trial> {
                     ),
                     || shown.clone(),
                 )?;
-                let document = error.error_document().ok_or("no error document")?;
+                let document = error.ogg_error_document().ok_or("no error document")?;
                 ensure(
                     document.schema.is_none()
                         && document.links.as_ref().is_some_and(Vec::is_empty)

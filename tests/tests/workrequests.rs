@@ -20,7 +20,7 @@ use futures::future::BoxFuture;
 use libtest_mimic::{Failed, Trial};
 use sdk_workrequests::wait::{Lifecycle, Outcome, WaitError, WaitPolicy};
 use sdk_workrequests::{
-    Client, ClientBuilder, Error, ErrorDocumentExt, OA_WORK_REQUEST_ID, ObjectId, RetryPolicy, Secret, TokenError,
+    Client, ClientBuilder, Error, OA_WORK_REQUEST_ID, OacErrorDocument, ObjectId, RetryPolicy, Secret, TokenError,
     WorkRequestId, WorkRequestIdExt, types,
 };
 use serde_json::{Value, json};
@@ -75,7 +75,7 @@ impl harness::Service for Oac {
     }
 
     fn check_error(op: &Operation<Self>, status: u16, error: &Error) -> Result<(), Failed> {
-        let document = error.error_document().ok_or("no Error {code, message}")?;
+        let document = error.oac_error_document().ok_or("no Error {code, message}")?;
         let code = format!("OAC-{status}");
         ensure(document.code.as_deref() == Some(code.as_str()), || {
             format!("{document:?}")
@@ -480,7 +480,7 @@ async fn run_202_without_id(op: &'static Operation<Oac>) -> Result<(), Failed> {
                 && shown.contains(&format!("({operation} POST ")),
             || shown.clone(),
         )?;
-        ensure(error.error_document().is_none(), || format!("{error:?}"))?;
+        ensure(error.oac_error_document().is_none(), || format!("{error:?}"))?;
         // The same reply through `send()`: a success whose id cannot be read (the empty body of a snapshot
         // creation is not its documented JSON, so `send()` itself fails there).
         let through_send = id_through_send(&client(&server.uri())?, op.id).await;
@@ -809,7 +809,7 @@ fn extra_trials() -> Vec<Trial> {
                     .err()
                     .ok_or("502 gave Ok")?;
                 ensure(error.status().map(|s| s.as_u16()) == Some(502), || format!("{error:?}"))?;
-                ensure(error.error_document().is_none(), || {
+                ensure(error.oac_error_document().is_none(), || {
                     "HTML parsed as an Analytics error".into()
                 })?;
                 ensure(error.body().map(|b| b.as_ref()) == Some(page.as_bytes()), || {
@@ -841,7 +841,7 @@ fn extra_trials() -> Vec<Trial> {
                         ),
                     || shown.clone(),
                 )?;
-                let document = error.error_document().ok_or("no error document")?;
+                let document = error.oac_error_document().ok_or("no error document")?;
                 ensure(
                     document.code.is_none()
                         && document.message.is_none()
@@ -1281,7 +1281,7 @@ fn real_reply_trials() -> Vec<Trial> {
                 shown == format!("OAC 500: Server Error (get_work_request GET {PREFIX}/workRequests/{REAL_ID})"),
                 || shown.clone(),
             )?;
-            let document = error.error_document().ok_or("no error document")?;
+            let document = error.oac_error_document().ok_or("no error document")?;
             ensure(
                 document.code.is_none()
                     && document.message.as_deref() == Some("Server Error")
