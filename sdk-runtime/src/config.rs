@@ -1,30 +1,5 @@
 //! Building a client: base URL, credentials, timeouts, retries, and how the network is reached: TLS trust and
 //! identity, proxies, or an HTTP client configured by the caller.
-//!
-//! # Reaching a deployment
-//!
-//! - **Trust.** The platform's trust store is used by default. A server whose certificate comes from a company CA,
-//!   or a GoldenGate deployment with its own self-signed CA, is reached by adding that CA:
-//!   [`add_root_certificate_pem`](ClientBuilder::add_root_certificate_pem) or
-//!   [`add_root_certificate_file`](ClientBuilder::add_root_certificate_file) (one certificate or a bundle). To
-//!   trust only the CAs added, call [`platform_trust_store(false)`](ClientBuilder::platform_trust_store).
-//! - **No verification.** [`danger_accept_invalid_certificates`](ClientBuilder::danger_accept_invalid_certificates)
-//!   turns certificate verification off. It is logged as a warning when the client is built, and refused when
-//!   credentials would go to a host that is not this machine, unless
-//!   [`danger_send_credentials_without_verification`](ClientBuilder::danger_send_credentials_without_verification)
-//!   says so too.
-//! - **Mutual TLS.** [`client_certificate_pem`](ClientBuilder::client_certificate_pem) or
-//!   [`client_certificate_files`](ClientBuilder::client_certificate_files): the certificate chain and its key.
-//! - **Proxies.** `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` from the environment are honoured by
-//!   default; [`no_env_proxy`](ClientBuilder::no_env_proxy) ignores them. [`proxy`](ClientBuilder::proxy) names a
-//!   proxy explicitly (the environment is then ignored), with credentials from
-//!   [`proxy_basic_auth`](ClientBuilder::proxy_basic_auth) and exceptions from
-//!   [`no_proxy_for`](ClientBuilder::no_proxy_for).
-//! - **Anything else** (a local address to bind, DNS overrides, another TLS setup):
-//!   [`http_client`](ClientBuilder::http_client) builds the client on a `reqwest::Client` the caller configured.
-//!
-//! Bad PEM, an unreadable file or a bad proxy URL are [`ConfigError`]s that name the setting and the file, returned
-//! by [`build`](ClientBuilder::build).
 
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
@@ -192,6 +167,37 @@ impl NetworkSettings {
 }
 
 /// Configures and builds a client of one of the SDK crates.
+///
+/// # Reaching a deployment
+///
+/// - **Trust.** The platform's trust store is used by default. A server whose certificate comes from a company CA,
+///   or a GoldenGate deployment with its own self-signed CA, is reached by adding that CA:
+///   [`add_root_certificate_pem`](ClientBuilder::add_root_certificate_pem) or
+///   [`add_root_certificate_file`](ClientBuilder::add_root_certificate_file) (one certificate or a bundle). To
+///   trust only the CAs added, call [`platform_trust_store(false)`](ClientBuilder::platform_trust_store).
+/// - **No verification.** [`danger_accept_invalid_certificates`](ClientBuilder::danger_accept_invalid_certificates)
+///   turns certificate verification off. It is logged as a warning when the client is built, and refused when
+///   credentials would go to a host that is not this machine, unless
+///   [`danger_send_credentials_without_verification`](ClientBuilder::danger_send_credentials_without_verification)
+///   says so too.
+/// - **Mutual TLS.** [`client_certificate_pem`](ClientBuilder::client_certificate_pem) or
+///   [`client_certificate_files`](ClientBuilder::client_certificate_files): the certificate chain and its key.
+/// - **Proxies.** `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` from the environment are honoured by
+///   default; [`no_env_proxy`](ClientBuilder::no_env_proxy) ignores them. [`proxy`](ClientBuilder::proxy) names a
+///   proxy explicitly (the environment is then ignored), with credentials from
+///   [`proxy_basic_auth`](ClientBuilder::proxy_basic_auth) and exceptions from
+///   [`no_proxy_for`](ClientBuilder::no_proxy_for).
+/// - **Anything else** (a local address to bind, DNS overrides, another TLS setup):
+///   [`http_client`](ClientBuilder::http_client) builds the client on a `reqwest::Client` the caller configured.
+/// - **When the network fails**, a call's [`Error::Transport`](crate::Error::Transport) names the service, the call
+///   and the cause in words (certificate not trusted, name mismatch, expired, connection refused, DNS failure, proxy
+///   refused, timeout, reset); [`TransportErrorKind`](crate::TransportErrorKind) tells it to code. Only what can
+///   succeed on a second try is retried: never a certificate, name, client-certificate or proxy-credential failure.
+///
+/// Bad PEM, an unreadable file or a bad proxy URL are [`ConfigError`]s that name the setting and the file, returned
+/// by [`build`](ClientBuilder::build).
+///
+/// # Example
 ///
 /// ```
 /// use std::time::Duration;
@@ -770,5 +776,106 @@ mod tests {
                 "{local}"
             );
         }
+    }
+
+    fn ok(builder: ClientBuilder<Probe>) -> bool {
+        builder.build().is_ok()
+    }
+
+    #[test]
+    fn unverified_certificates_with_remote_credentials_need_a_second_consent() {
+        let remote =
+            || ClientBuilder::<Probe>::new("https://ogg.example.com/services/v2").danger_accept_invalid_certificates();
+        let refused = remote().basic_auth("oggadmin", "pw").build().map(|p| p.0);
+        assert!(
+            matches!(&refused, Err(ConfigError::UnverifiedCredentials { host }) if host == "ogg.example.com"),
+            "{refused:?}"
+        );
+        assert!(ok(remote()
+            .basic_auth("oggadmin", "pw")
+            .danger_send_credentials_without_verification()));
+        assert!(ok(remote()), "no credentials, nothing to leak");
+        assert!(ok(ClientBuilder::<Probe>::new("https://localhost:9443")
+            .basic_auth("oggadmin", "pw")
+            .danger_accept_invalid_certificates()));
+    }
+
+    fn error(builder: ClientBuilder<Probe>) -> ConfigError {
+        match builder.build() {
+            Ok(_) => panic!("the configuration was accepted"),
+            Err(error) => error,
+        }
+    }
+
+    #[test]
+    fn proxy_settings_are_checked_and_never_show_a_password() {
+        let base = || ClientBuilder::<Probe>::new("https://ogg.example.com");
+        let e = error(base().proxy("http://user:hunter2@proxy.example.com:3128"));
+        assert!(matches!(e, ConfigError::InvalidProxy { .. }), "{e:?}");
+        assert!(!e.to_string().contains("hunter2"), "{e}");
+        assert!(e.to_string().contains("proxy_basic_auth"), "{e}");
+        let e = error(base().proxy_basic_auth("user", "hunter2"));
+        assert!(e.to_string().contains("without proxy(url)"), "{e}");
+        let e = error(base().no_proxy_for(["internal.example.com"]));
+        assert!(e.to_string().contains("NO_PROXY"), "{e}");
+        let e = error(base().proxy("socks5://proxy.example.com:1080"));
+        assert!(matches!(e, ConfigError::InvalidProxy { .. }), "{e:?}");
+        assert!(ok(base()
+            .proxy("http://proxy.example.com:3128")
+            .proxy_basic_auth("user", "hunter2")
+            .no_proxy_for(["localhost", ".internal.example.com", "10.0.0.0/8"])));
+        assert!(ok(base().no_env_proxy()));
+    }
+
+    #[test]
+    fn a_given_http_client_refuses_the_settings_it_would_ignore() {
+        let e = error(
+            ClientBuilder::<Probe>::new("https://ogg.example.com")
+                .timeout(Duration::from_secs(5))
+                .proxy("http://proxy.example.com:3128")
+                .http_client(reqwest::Client::new()),
+        );
+        assert!(
+            matches!(&e, ConfigError::HttpClientConflict { settings } if settings == &["timeout", "proxy"]),
+            "{e:?}"
+        );
+        // The base URL and the credentials are still checked.
+        let e = error(
+            ClientBuilder::<Probe>::new("http://ogg.example.com")
+                .bearer_token("t")
+                .http_client(reqwest::Client::new()),
+        );
+        assert!(matches!(e, ConfigError::InsecureCredentials { .. }), "{e:?}");
+        assert!(ok(ClientBuilder::<Probe>::new("https://ogg.example.com")
+            .bearer_token("t")
+            .total_timeout(Duration::from_secs(5))
+            .http_client(reqwest::Client::new())));
+    }
+
+    #[test]
+    fn bad_pem_is_explained_with_its_origin() {
+        let base = || ClientBuilder::<Probe>::new("https://ogg.example.com");
+        let e = error(base().add_root_certificate_pem("no PEM here"));
+        assert!(
+            matches!(&e, ConfigError::InvalidPem { what: "CA certificate", origin, .. } if origin.contains("add_root_certificate_pem")),
+            "{e:?}"
+        );
+        let e =
+            error(base().add_root_certificate_pem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"));
+        assert!(e.to_string().contains("not valid X.509"), "{e}");
+        let e = error(base().platform_trust_store(false));
+        assert!(e.to_string().contains("at least one CA certificate"), "{e}");
+        let e = error(base().client_certificate_files("/nonexistent/client.pem", "/nonexistent/client.key"));
+        assert!(
+            matches!(
+                &e,
+                ConfigError::ReadFile {
+                    what: "client certificate",
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("/nonexistent/client.pem"), "{e}");
     }
 }
