@@ -771,4 +771,72 @@ mod tests {
         assert!(text.ends_with("(/ess/rest/scheduler/v1/requests/42)"), "{text}");
         assert!(!text.contains("secret"), "{text}");
     }
+
+    fn client() -> reqwest::Client {
+        reqwest::Client::builder()
+            .no_proxy()
+            .timeout(std::time::Duration::from_millis(300))
+            .build()
+            .expect("client")
+    }
+
+    #[tokio::test]
+    async fn a_name_that_does_not_resolve_is_a_dns_failure() {
+        // `.invalid` never resolves (RFC 6761).
+        let error = client()
+            .get("https://ogg.invalid/services/v2/requests")
+            .send()
+            .await
+            .expect_err("no such name");
+        let error = TransportError::new(error);
+        assert_eq!(error.kind(), TransportErrorKind::DnsFailure, "{error:?}");
+        assert!(
+            error.to_string().contains("ogg.invalid could not be resolved"),
+            "{error}"
+        );
+        assert!(error.is_retryable());
+    }
+
+    #[tokio::test]
+    async fn a_server_that_never_replies_times_out_and_one_that_hangs_up_closes() {
+        let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = silent.local_addr().expect("address");
+        let held = tokio::spawn(async move {
+            // Accepts, then holds the connection without a reply.
+            let (stream, _) = silent.accept().await.expect("accept");
+            std::future::pending::<()>().await;
+            drop(stream);
+        });
+        let error = client()
+            .get(format!("http://{address}/"))
+            .send()
+            .await
+            .expect_err("no reply");
+        let error = TransportError::new(error);
+        assert_eq!(error.kind(), TransportErrorKind::Timeout, "{error:?}");
+        assert!(error.is_timeout() && error.is_retryable());
+        held.abort();
+
+        let rude = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = rude.local_addr().expect("address");
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = rude.accept().await {
+                drop(stream);
+            }
+        });
+        let error = client()
+            .get(format!("http://{address}/"))
+            .send()
+            .await
+            .expect_err("hung up");
+        let error = TransportError::new(error);
+        assert!(
+            matches!(
+                error.kind(),
+                TransportErrorKind::ConnectionClosed | TransportErrorKind::ConnectionReset
+            ),
+            "{error:?}"
+        );
+        assert!(error.is_retryable());
+    }
 }

@@ -385,11 +385,57 @@ async fn a_refused_connection_is_named_as_such_and_retried() {
 async fn certificate_verification_can_be_turned_off_for_this_machine() {
     let ca = Ca::new("Example Corp Root CA");
     let (_backend, front) = deployment(&ca.localhost()).await;
-    let client = client(front.base("localhost"))
-        .danger_accept_invalid_certificates()
-        .build()
-        .expect("loopback: credentials stay on this machine");
+    let logs = Logs::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_ansi(false)
+        .finish();
+    let client = tracing::subscriber::with_default(subscriber, || {
+        client(front.base("localhost"))
+            .danger_accept_invalid_certificates()
+            .build()
+    })
+    .expect("loopback: credentials stay on this machine");
+    let logged = logs.text();
+    assert!(
+        logged.contains("WARN") && logged.contains("certificate verification is OFF"),
+        "{logged}"
+    );
     get_request(&client).await.expect("reached without verification");
+}
+
+/// Log lines written by a test's subscriber.
+#[derive(Clone, Default)]
+struct Logs(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Logs {
+    fn text(&self) -> String {
+        self.0
+            .lock()
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+            .unwrap_or_default()
+    }
+}
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut bytes) = self.0.lock() {
+            bytes.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
+    type Writer = Logs;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
 }
 
 #[tokio::test]
