@@ -592,6 +592,38 @@ async fn wrong_proxy_credentials_are_refused_with_a_clear_error_and_not_retried(
 }
 
 #[tokio::test]
+async fn a_proxy_that_forbids_the_tunnel_is_named_and_not_retried() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    let asked = Arc::new(AtomicUsize::new(0));
+    let counted = asked.clone();
+    tokio::spawn(async move {
+        while let Ok((mut tcp, _)) = listener.accept().await {
+            if read_head(&mut tcp).await.is_some() {
+                counted.fetch_add(1, Ordering::SeqCst);
+                let _ = tcp
+                    .write_all(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n")
+                    .await;
+            }
+        }
+    });
+    let client = client("https://ogg.example.com/services/v2".to_owned())
+        .proxy(format!("http://127.0.0.1:{port}"))
+        .build()
+        .expect("client");
+    let error = get_request(&client).await.expect_err("forbidden");
+    assert_eq!(transport_kind(&error), TransportErrorKind::ProxyRefused);
+    assert!(
+        error
+            .to_string()
+            .contains("proxy refused the tunnel to ogg.example.com"),
+        "{error}"
+    );
+    assert!(!error.is_retryable());
+    assert_eq!(asked.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
 async fn a_server_requiring_a_client_certificate_gets_it_and_refuses_without() {
     let ca = Ca::new("Example Corp Root CA");
     let clients_ca = Ca::new("Example Corp Client CA");
