@@ -5,7 +5,6 @@
 //! and the raw body.
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -182,9 +181,11 @@ pub enum Error {
     /// The server replied with a non-success status.
     #[error("{0}")]
     Api(Box<ApiError>),
-    /// No usable reply: connection refused or reset, TLS failure, timeout.
-    #[error("transport error: {}", with_causes(&**.0))]
-    Transport(#[source] Arc<reqwest::Error>),
+    /// No usable reply: connection refused or reset, TLS failure, proxy refusal, timeout. Its `Display` names the
+    /// service, the call and the cause in words; [`TransportError::kind`](crate::TransportError::kind) tells the
+    /// cause to code, and the whole chain stays reachable through `source()`.
+    #[error(transparent)]
+    Transport(Box<crate::TransportError>),
     /// A success status whose body is not the operation's documented type: not JSON at all (truncated, an HTML
     /// page, empty, cut off by a timeout) or JSON of another shape. The status, the call and the raw body are
     /// kept; [`ApiError::body_error`] says what is wrong.
@@ -255,7 +256,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Api(api) => api.is_retryable(),
-            Self::Transport(e) => crate::retry::is_retryable_transport(e),
+            Self::Transport(e) => e.is_retryable(),
             _ => false,
         }
     }
@@ -264,7 +265,7 @@ impl Error {
 impl Error {
     /// The error of a call that got no usable reply.
     pub fn transport(error: reqwest::Error) -> Self {
-        Self::Transport(Arc::new(error))
+        Self::Transport(Box::new(crate::TransportError::new(error)))
     }
 }
 

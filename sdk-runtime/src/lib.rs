@@ -51,6 +51,7 @@ pub mod retry;
 mod runtime;
 mod secret;
 mod timestamp;
+mod transport;
 pub mod wait;
 
 pub use auth::{Auth, CachedTokenSource, TokenError, TokenFuture, TokenSource};
@@ -61,6 +62,7 @@ pub use retry::RetryPolicy;
 pub use runtime::{Runtime, Service};
 pub use secret::Secret;
 pub use timestamp::Timestamp;
+pub use transport::{TransportError, TransportErrorKind};
 
 /// Re-exports used by the macros of this crate; not part of the public interface.
 #[doc(hidden)]

@@ -141,10 +141,15 @@ pub fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
 }
 
-/// The one definition of a retryable transport failure: the connection could not be opened, the request could
-/// not be sent whole, or it timed out.
+/// The one definition of a retryable transport failure, used by the retry policy and by [`Error::is_retryable`]:
+/// a refused, reset or timed-out connection, a failed name lookup, a reply cut off. Never a certificate the client
+/// cannot verify, a host name the certificate does not cover, a client certificate the server refuses or proxy
+/// credentials it rejects: a second try meets the same refusal (see [`TransportErrorKind`]).
+///
+/// [`Error::is_retryable`]: crate::Error::is_retryable
+/// [`TransportErrorKind`]: crate::TransportErrorKind
 pub fn is_retryable_transport(error: &reqwest::Error) -> bool {
-    error.is_connect() || error.is_timeout() || error.is_request()
+    crate::transport::is_retryable(crate::transport::classify(error).0, error)
 }
 
 /// Reads `Retry-After` in either form: delay seconds, or an HTTP date (relative to `now`).
