@@ -53,7 +53,7 @@ pub mod wait;
 pub use generated::*;
 pub use sdk_runtime::{
     ApiError, Auth, ClientBuilder, ConfigError, Error, RetryPolicy, Secret, ServiceError, Timestamp, TokenError,
-    TokenSource,
+    TokenSource, TransportError, TransportErrorKind,
 };
 
 /// The ESS service as the runtime sees it: its name in errors and traces, and its error-body parser.
