@@ -3,7 +3,11 @@
 //! The SDK crates are generated from OpenAPI files by progenitor; what generated code cannot do lives here, once:
 //!
 //! - [`ClientBuilder`]: base URL taken whole, credentials ([`Auth`]: basic, bearer, refreshable [`TokenSource`]),
-//!   timeouts, and a refusal to send credentials over plain `http://` to a remote host;
+//!   timeouts, and a refusal to send credentials over plain `http://` to a remote host; the network a deployment
+//!   needs: extra CA certificates (a self-signed GoldenGate, a company CA), a client certificate, a proxy, or a
+//!   `reqwest::Client` of the caller's own;
+//! - [`TransportError`]: a network failure named in words (certificate not trusted, connection refused, DNS, proxy,
+//!   timeout), retried only when a second try can succeed;
 //! - [`Runtime`]: the one path every generated call takes: `Authorization`, retries of transient failures under a
 //!   [`RetryPolicy`] that never repeats a POST unless asked, `Retry-After`, one tracing span per call, the success
 //!   body decoded once into its documented type, and error bodies captured;
