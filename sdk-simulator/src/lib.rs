@@ -122,7 +122,6 @@ pub mod ess;
 pub mod faults;
 pub mod ogg;
 pub mod operation;
-mod query;
 pub mod recorder;
 mod reply;
 pub mod scenario;

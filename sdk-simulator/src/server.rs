@@ -91,8 +91,8 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
         let mut g = shared.lock();
         let record = RecordedRequest {
             seq: 0,
-            service: op.service.name().to_owned(),
-            operation_id: op.id.to_owned(),
+            service: op.service().name().to_owned(),
+            operation_id: op.id().to_owned(),
             method: parts.method.to_string(),
             path: path.clone(),
             query: parts.uri.query().map(str::to_owned),
@@ -116,7 +116,7 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
             .auth
             .check(ctx.headers.get("authorization").map(String::as_str), ctx.now);
         let fault = if auth.is_ok() {
-            g.faults.pick(op.service.name(), op.id)
+            g.faults.pick(op.service().name(), op.id())
         } else {
             None
         };
@@ -154,10 +154,10 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
     }
     let reply = {
         let mut g = shared.lock();
-        match op.service {
-            Service::Ess => g.ess.handle(&op, &ctx),
-            Service::Ogg => g.ogg.handle(&op, &ctx),
-            Service::Analytics => g.oac.handle(&op, &ctx),
+        match &op {
+            Operation::Ess(o) => g.ess.handle(o, &ctx),
+            Operation::Ogg(o, address) => g.ogg.handle(o, address, &ctx),
+            Operation::Analytics(o) => g.oac.handle(o, &ctx),
         }
     };
     finish(Some(reply.status), fault.as_ref());
@@ -189,8 +189,8 @@ fn not_found(service: Option<Service>, ctx: &Ctx, path: &str) -> Reply {
 }
 
 fn unauthorized(op: &Operation, ctx: &Ctx, path: &str, message: &str) -> Reply {
-    let reply = service_error(op.service, 401, ctx, path, message);
-    match op.service {
+    let reply = service_error(op.service(), 401, ctx, path, message);
+    match op.service() {
         Service::Ess => reply.header("www-authenticate", "Basic realm=\"ESS\""),
         Service::Ogg => reply.header("www-authenticate", "Basic realm=\"Oracle GoldenGate\""),
         Service::Analytics => reply.header("www-authenticate", "Bearer error=\"invalid_session\""),
@@ -200,18 +200,18 @@ fn unauthorized(op: &Operation, ctx: &Ctx, path: &str, message: &str) -> Reply {
 fn fault_reply(fault: &Fault, op: &Operation, ctx: &Ctx, path: &str) -> Reply {
     match fault {
         Fault::TooManyRequests { retry_after } => {
-            service_error(op.service, 429, ctx, path, "Too many requests; retry later.")
+            service_error(op.service(), 429, ctx, path, "Too many requests; retry later.")
                 .header("retry-after", retry_after.to_string())
         }
         Fault::Unavailable { retry_after } => {
-            service_error(op.service, 503, ctx, path, "The service is unavailable; retry later.")
+            service_error(op.service(), 503, ctx, path, "The service is unavailable; retry later.")
                 .header("retry-after", retry_after.to_string())
         }
-        Fault::InternalError => service_error(op.service, 500, ctx, path, "Internal server error (injected)."),
+        Fault::InternalError => service_error(op.service(), 500, ctx, path, "Internal server error (injected)."),
         Fault::BadGateway => Reply::bytes(502, "text/html", BAD_GATEWAY_HTML),
-        Fault::Status { status } => service_error(op.service, *status, ctx, path, "Injected error."),
+        Fault::Status { status } => service_error(op.service(), *status, ctx, path, "Injected error."),
         Fault::Slow { .. } | Fault::DropConnection | Fault::TruncatedBody => {
-            service_error(op.service, 500, ctx, path, "Injected error.")
+            service_error(op.service(), 500, ctx, path, "Injected error.")
         }
     }
 }
