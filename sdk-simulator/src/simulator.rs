@@ -62,10 +62,14 @@ impl OggAddressing {
 }
 
 /// Configures a [`Simulator`] before it starts.
+///
+/// Every setting is kept as given and applied only by [`SimulatorBuilder::start`], so the order of the calls
+/// never matters (a clock speed set before the start time is kept); a setting given twice keeps the last value.
 #[derive(Debug)]
 pub struct SimulatorBuilder {
     addr: SocketAddr,
-    clock: VirtualClock,
+    start_time: Option<DateTime<Utc>>,
+    clock_speed: f64,
     inner: Inner,
 }
 
@@ -73,7 +77,8 @@ impl Default for SimulatorBuilder {
     fn default() -> Self {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            clock: VirtualClock::default(),
+            start_time: None,
+            clock_speed: 0.0,
             inner: Inner::default(),
         }
     }
@@ -99,13 +104,14 @@ impl SimulatorBuilder {
 
     /// Starts the virtual clock at `start` (default: the wall-clock time, whole seconds).
     pub fn start_time(mut self, start: DateTime<Utc>) -> Self {
-        self.clock = VirtualClock::starting_at(start);
+        self.start_time = Some(start);
         self
     }
 
-    /// Lets the virtual clock run by itself at `speed` virtual seconds per second of tokio time.
-    pub fn clock_speed(self, speed: f64) -> Self {
-        self.clock.set_speed(speed);
+    /// Lets the virtual clock run by itself at `speed` virtual seconds per second of tokio time, from the
+    /// moment the simulator starts (default 0: the clock moves only when told).
+    pub fn clock_speed(mut self, speed: f64) -> Self {
+        self.clock_speed = speed;
         self
     }
 
@@ -181,7 +187,12 @@ impl SimulatorBuilder {
             addr: self.addr,
             source,
         })?;
-        let shared = Arc::new(Shared::new(self.clock, self.inner));
+        let clock = match self.start_time {
+            Some(start) => VirtualClock::starting_at(start),
+            None => VirtualClock::default(),
+        };
+        clock.set_speed(self.clock_speed);
+        let shared = Arc::new(Shared::new(clock, self.inner));
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(crate::server::serve(listener, shared.clone(), stopped));
         Ok(Simulator {
