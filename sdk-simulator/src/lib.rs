@@ -5,7 +5,9 @@
 //! `specs/ogg.yaml` and `specs/workrequests.yaml` as Oracle's documentation describes them, with:
 //!
 //! - requests that move through their states on a **virtual clock** ([`VirtualClock`]): a two-hour job ends
-//!   as soon as the test advances the clock by two hours;
+//!   as soon as the test advances the clock by two hours; every reply's `Date` header is that virtual time
+//!   (RFC 7231 IMF-fixdate), so a client judges time rules such as the ESS 30-minute force cancel by the
+//!   server's clock;
 //! - **scenarios** ([`EssScenario`], [`OggScenario`], [`OacScenario`]) per job definition, per Analytics
 //!   object or starting operation, and per GoldenGate request: the path of states, how long each lasts, and
 //!   the ending (failure cause and message included);

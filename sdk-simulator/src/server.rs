@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use http::{Request, Response, StatusCode};
 use http_body_util::BodyExt as _;
 use hyper::body::Incoming;
@@ -17,7 +18,7 @@ use tower::ServiceExt as _;
 use crate::faults::Fault;
 use crate::operation::{Operation, Service, identify, service_of};
 use crate::recorder::{RecordedRequest, redact_body, redact_header};
-use crate::reply::{BAD_GATEWAY_HTML, Ctx, Reply, parse_query};
+use crate::reply::{BAD_GATEWAY_HTML, Ctx, Reply, http_date, parse_query};
 use crate::state::Shared;
 use crate::{analytics, ess, ogg};
 
@@ -57,10 +58,14 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
     let path = parts.uri.path().to_owned();
     if path == "/_simulator" || path.starts_with("/_simulator/") {
         let req = Request::from_parts(parts, Body::new(body));
-        return match admin.oneshot(req).await {
+        let mut response = match admin.oneshot(req).await {
             Ok(r) => r,
             Err(never) => match never {},
         };
+        if let Ok(date) = http::HeaderValue::from_str(&http_date(shared.clock.now())) {
+            response.headers_mut().insert(http::header::DATE, date);
+        }
+        return response;
     }
     let bytes = match body.collect().await {
         Ok(c) => c.to_bytes(),
@@ -85,7 +90,7 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
         now: shared.clock.now(),
     };
     let Some(op) = identify(&parts.method, &path) else {
-        return to_response(not_found(service_of(&path), &ctx, &path), false);
+        return to_response(not_found(service_of(&path), &ctx, &path), ctx.now, false);
     };
     let (seq, auth, fault) = {
         let mut g = shared.lock();
@@ -131,7 +136,7 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
     if let Err(refusal) = auth {
         let reply = unauthorized(&op, &ctx, &path, refusal.message());
         finish(Some(reply.status), None);
-        return to_response(reply, false);
+        return to_response(reply, ctx.now, false);
     }
     let mut truncate = false;
     match &fault {
@@ -148,7 +153,7 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
         Some(f) => {
             let reply = fault_reply(f, &op, &ctx, &path);
             finish(Some(reply.status), fault.as_ref());
-            return to_response(reply, false);
+            return to_response(reply, ctx.now, false);
         }
         None => {}
     }
@@ -161,7 +166,7 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
         }
     };
     finish(Some(reply.status), fault.as_ref());
-    to_response(reply, truncate)
+    to_response(reply, ctx.now, truncate)
 }
 
 /// A reply in the service's own error format.
@@ -216,7 +221,10 @@ fn fault_reply(fault: &Fault, op: &Operation, ctx: &Ctx, path: &str) -> Reply {
     }
 }
 
-fn to_response(reply: Reply, truncate: bool) -> Response<Body> {
+/// The reply as written to the connection, dated `now` (the virtual time of the request): the `Date` header
+/// is the server's clock as a client sees it, e.g. to judge the ESS 30-minute force-cancel rule against the
+/// times in the request's own details.
+fn to_response(reply: Reply, now: DateTime<Utc>, truncate: bool) -> Response<Body> {
     let len = reply.body.len();
     let body = if truncate {
         // Half the body, a pause so that it is flushed to the client, then an error that closes the connection.
@@ -240,7 +248,9 @@ fn to_response(reply: Reply, truncate: bool) -> Response<Body> {
     } else {
         Body::from(reply.body)
     };
-    let mut builder = Response::builder().status(reply.status);
+    let mut builder = Response::builder()
+        .status(reply.status)
+        .header(http::header::DATE, http_date(now));
     for (k, v) in &reply.headers {
         builder = builder.header(k.as_str(), v.as_str());
     }
