@@ -136,10 +136,7 @@ pub use auth::{AuthConfig, Credential};
 pub use clock::VirtualClock;
 pub use error::Error;
 pub use faults::{Fault, FaultRate};
-pub use ogg::OggTarget;
+pub use ogg::{DEFAULT_DEPLOYMENT, OggTarget};
 pub use recorder::RecordedRequest;
 pub use scenario::{EssScenario, OacScenario, OggResult, OggScenario, Step};
 pub use simulator::{OggAddressing, Simulator, SimulatorBuilder};
-
-/// Name of the default GoldenGate deployment (reached by the direct and OCI URL forms).
-pub const DEFAULT_DEPLOYMENT: &str = "Local";

@@ -8,7 +8,7 @@
 //!   Manager is `/services/ServiceManager/v2/...`);
 //! - Oracle's NGINX reverse proxy: `/services/{deployment}/{service}/v2/requests...`.
 //!
-//! Links in a reply use the form of the request's URL. With [`crate::SimulatorBuilder::ogg_multi_deployment`]
+//! Links in a reply use the form of the request's URL. With [`crate::simulator::SimulatorBuilder::ogg_multi_deployment`]
 //! the direct and OCI forms (Service Manager excepted) answer 404 with the `OGG-12031` error envelope a real
 //! multi-deployment proxy sent.
 //!
@@ -27,6 +27,8 @@ use crate::operation::{OggAddress, OggOperation};
 use crate::reply::{Ctx, Reply, rfc3339_millis, rfc3339_secs};
 use crate::scenario::OggScenario;
 
+/// Name of the default GoldenGate deployment (reached by the direct and OCI URL forms).
+pub const DEFAULT_DEPLOYMENT: &str = "Local";
 /// GoldenGate services that carry background requests (besides the Service Manager).
 pub const OGG_SERVICES: &[&str] = &["adminsrvr", "distsrvr", "recvsrvr", "pmsrvr"];
 /// Name of the Service Manager in paths.
@@ -45,7 +47,7 @@ pub struct OggTarget {
 impl OggTarget {
     /// The Administration Service of the default deployment (what `/services/v2` reaches).
     pub fn admin() -> Self {
-        Self::new(crate::DEFAULT_DEPLOYMENT, "adminsrvr")
+        Self::new(DEFAULT_DEPLOYMENT, "adminsrvr")
     }
 
     /// A service of a deployment.
@@ -119,7 +121,7 @@ impl Default for OggState {
             next_id: FIRST_ID,
             requests: HashMap::new(),
             multi_deployment: false,
-            deployments: vec![crate::DEFAULT_DEPLOYMENT.to_owned()],
+            deployments: vec![DEFAULT_DEPLOYMENT.to_owned()],
         }
     }
 }
@@ -208,7 +210,7 @@ impl OggState {
     }
 
     fn resolve(&self, a: &OggAddress) -> Result<OggTarget, ()> {
-        let default = crate::DEFAULT_DEPLOYMENT;
+        let default = DEFAULT_DEPLOYMENT;
         match (&a.deployment, &a.service) {
             (None, None) if !self.multi_deployment => Ok(OggTarget::new(default, "adminsrvr")),
             (None, Some(s)) if s == SERVICE_MANAGER => Ok(OggTarget::service_manager()),

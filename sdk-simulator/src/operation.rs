@@ -1,8 +1,8 @@
 //! Which operation of which service a request is for: method and path mapped to one typed operation per
-//! service ([`EssOperation`], [`OggOperation`], [`AnalyticsOperation`]), each variant carrying its decoded
-//! path parameters. The services match these enums exhaustively, so an operation added here that a service
-//! does not answer is a compile error, not a 404 at run time. The specs' `operationId` of each variant
-//! ([`Operation::id`]) names it in faults, counts and recordings.
+//! service (`EssOperation`, `OggOperation`, `AnalyticsOperation`), each variant carrying its decoded path
+//! parameters. The services match these enums exhaustively, so an operation added here that a service does
+//! not answer is a compile error, not a 404 at run time. The specs' `operationId` of each variant names it in
+//! faults, counts and recordings.
 
 use http::Method;
 

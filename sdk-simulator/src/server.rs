@@ -20,11 +20,11 @@ use crate::operation::{Operation, Service, identify, service_of};
 use crate::recorder::{RecordedRequest, redact_body, redact_header};
 use crate::reply::{BAD_GATEWAY_HTML, Ctx, Reply, http_date, parse_query};
 use crate::state::Shared;
-use crate::{analytics, ess, ogg};
+use crate::{admin, analytics, ess, ogg};
 
 /// Accepts connections until `shutdown` turns true.
 pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
-    let admin = crate::admin::router(shared.clone());
+    let admin = admin::router(shared.clone());
     loop {
         let accepted = tokio::select! {
             a = listener.accept() => a,

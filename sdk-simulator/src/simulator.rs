@@ -13,10 +13,11 @@ use crate::auth::AuthConfig;
 use crate::clock::VirtualClock;
 use crate::error::Error;
 use crate::faults::{Fault, FaultRate};
-use crate::ogg::OggTarget;
+use crate::ogg::{DEFAULT_DEPLOYMENT, OggTarget};
 use crate::operation::{ANALYTICS_PREFIX, ESS_PREFIX};
 use crate::recorder::RecordedRequest;
 use crate::scenario::{EssScenario, OacScenario, OggScenario};
+use crate::server;
 use crate::state::{Inner, Shared};
 
 /// How a GoldenGate service is addressed (the URL forms of `reference/real-replies/README.md`).
@@ -45,7 +46,7 @@ impl OggAddressing {
     pub fn target(&self) -> OggTarget {
         match self {
             OggAddressing::Direct => OggTarget::admin(),
-            OggAddressing::Oci { service } => OggTarget::new(crate::DEFAULT_DEPLOYMENT, service.clone()),
+            OggAddressing::Oci { service } => OggTarget::new(DEFAULT_DEPLOYMENT, service.clone()),
             OggAddressing::Proxy { deployment, service } => OggTarget::new(deployment.clone(), service.clone()),
             OggAddressing::ServiceManager => OggTarget::service_manager(),
         }
@@ -194,7 +195,7 @@ impl SimulatorBuilder {
         clock.set_speed(self.clock_speed);
         let shared = Arc::new(Shared::new(clock, self.inner));
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(crate::server::serve(listener, shared.clone(), stopped));
+        let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
         Ok(Simulator {
             addr,
             shared,

@@ -1,4 +1,4 @@
-//! The state shared by the server, the admin endpoints and the [`crate::Simulator`] handle.
+//! The state shared by the server, the admin endpoints and the [`crate::simulator::Simulator`] handle.
 
 use std::sync::{Mutex, MutexGuard};
 
