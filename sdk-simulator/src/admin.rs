@@ -184,14 +184,15 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-async fn index(headers: axum::http::HeaderMap) -> Json<Value> {
+async fn index(State(s): S, headers: axum::http::HeaderMap) -> Json<Value> {
     let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    let root = format!("{}://{host}", s.scheme);
     let admin: Vec<String> = AdminEndpoint::ALL.iter().map(|e| e.line()).collect();
     Json(json!({
-        "ess": format!("http://{host}{ESS_PREFIX}"),
-        "ogg": format!("http://{host}/services/v2"),
-        "oggProxyExample": format!("http://{host}/services/{DEFAULT_DEPLOYMENT}/adminsrvr/v2"),
-        "analytics": format!("http://{host}{ANALYTICS_PREFIX}"),
+        "ess": format!("{root}{ESS_PREFIX}"),
+        "ogg": format!("{root}/services/v2"),
+        "oggProxyExample": format!("{root}/services/{DEFAULT_DEPLOYMENT}/adminsrvr/v2"),
+        "analytics": format!("{root}{ANALYTICS_PREFIX}"),
         "admin": admin,
     }))
 }

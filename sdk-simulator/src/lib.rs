@@ -130,6 +130,7 @@ pub mod scenario;
 mod server;
 mod simulator;
 mod state;
+pub mod tls;
 
 pub use analytics::WorkRequestIds;
 pub use auth::{AuthConfig, Credential};
@@ -140,3 +141,4 @@ pub use ogg::{DEFAULT_DEPLOYMENT, OggTarget};
 pub use recorder::RecordedRequest;
 pub use scenario::{EssScenario, OacScenario, OggResult, OggScenario, Step};
 pub use simulator::{OggAddressing, Simulator, SimulatorBuilder};
+pub use tls::{CaCertificate, TlsIdentity};

@@ -13,6 +13,7 @@ use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt as _;
 
 use crate::faults::Fault;
@@ -22,8 +23,14 @@ use crate::reply::{BAD_GATEWAY_HTML, Ctx, Reply, http_date, parse_query};
 use crate::state::Shared;
 use crate::{admin, analytics, ess, ogg};
 
-/// Accepts connections until `shutdown` turns true.
-pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+/// Accepts connections until `shutdown` turns true; with `tls`, each connection's TLS handshake comes first
+/// (a client that does not trust the certificate ends its connection there).
+pub(crate) async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    tls: Option<TlsAcceptor>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let admin = admin::router(shared.clone());
     loop {
         let accepted = tokio::select! {
@@ -34,22 +41,42 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdo
         let shared = shared.clone();
         let admin = admin.clone();
         let mut shutdown = shutdown.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let kill = Arc::new(Notify::new());
-            let k = kill.clone();
-            let svc = hyper::service::service_fn(move |req: Request<Incoming>| {
-                let shared = shared.clone();
-                let admin = admin.clone();
-                let kill = k.clone();
-                async move { Ok::<_, Infallible>(handle(shared, admin, kill, req).await) }
-            });
-            let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
-            tokio::select! {
-                _ = conn => {}
-                _ = kill.notified() => {}
-                _ = shutdown.changed() => {}
+            match tls {
+                None => connection(TokioIo::new(stream), shared, admin, shutdown).await,
+                Some(acceptor) => {
+                    let handshake = tokio::select! {
+                        h = acceptor.accept(stream) => h,
+                        _ = shutdown.changed() => return,
+                    };
+                    if let Ok(stream) = handshake {
+                        connection(TokioIo::new(stream), shared, admin, shutdown).await;
+                    }
+                }
             }
         });
+    }
+}
+
+/// Serves the requests of one connection until it closes, a fault drops it or the server stops.
+async fn connection<I>(io: I, shared: Arc<Shared>, admin: axum::Router, mut shutdown: watch::Receiver<bool>)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let kill = Arc::new(Notify::new());
+    let k = kill.clone();
+    let svc = hyper::service::service_fn(move |req: Request<Incoming>| {
+        let shared = shared.clone();
+        let admin = admin.clone();
+        let kill = k.clone();
+        async move { Ok::<_, Infallible>(handle(shared, admin, kill, req).await) }
+    });
+    let conn = hyper::server::conn::http1::Builder::new().serve_connection(io, svc);
+    tokio::select! {
+        _ = conn => {}
+        _ = kill.notified() => {}
+        _ = shutdown.changed() => {}
     }
 }
 
@@ -81,7 +108,11 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
             )
         })
         .collect();
-    let origin = format!("http://{}", headers.get("host").map_or("127.0.0.1", String::as_str));
+    let origin = format!(
+        "{}://{}",
+        shared.scheme,
+        headers.get("host").map_or("127.0.0.1", String::as_str)
+    );
     let mut ctx = Ctx {
         origin,
         query: parse_query(parts.uri.query()),

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,6 +20,7 @@ use crate::recorder::RecordedRequest;
 use crate::scenario::{EssScenario, OacScenario, OggScenario};
 use crate::server;
 use crate::state::{Inner, Shared};
+use crate::tls::{self, CaCertificate, TempDir, TlsIdentity};
 
 /// How a GoldenGate service is addressed (the URL forms of `reference/real-replies/README.md`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,6 +73,8 @@ pub struct SimulatorBuilder {
     addr: SocketAddr,
     start_time: Option<DateTime<Utc>>,
     clock_speed: f64,
+    tls: Option<TlsIdentity>,
+    ca_path: Option<PathBuf>,
     inner: Inner,
 }
 
@@ -80,6 +84,8 @@ impl Default for SimulatorBuilder {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             start_time: None,
             clock_speed: 0.0,
+            tls: None,
+            ca_path: None,
             inner: Inner::default(),
         }
     }
@@ -113,6 +119,21 @@ impl SimulatorBuilder {
     /// moment the simulator starts (default 0: the clock moves only when told).
     pub fn clock_speed(mut self, speed: f64) -> Self {
         self.clock_speed = speed;
+        self
+    }
+
+    /// Serves HTTPS instead of HTTP, with a certificate made at start ([`TlsIdentity::SelfSigned`]) or read
+    /// from PEM files ([`TlsIdentity::PemFiles`]). The URLs then start with `https://`, and
+    /// [`Simulator::ca_certificate`] gives the CA certificate a client trusts.
+    pub fn tls(mut self, identity: TlsIdentity) -> Self {
+        self.tls = Some(identity);
+        self
+    }
+
+    /// Writes the CA certificate (PEM) to `path` when serving HTTPS (default: `ca.pem` in a fresh temporary
+    /// directory, removed when the simulator stops). A file there is replaced.
+    pub fn tls_ca_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_path = Some(path.into());
         self
     }
 
@@ -188,19 +209,30 @@ impl SimulatorBuilder {
             addr: self.addr,
             source,
         })?;
+        let tls = match &self.tls {
+            Some(identity) => Some(tls::prepare(identity, addr.ip(), self.ca_path.as_deref())?),
+            None => None,
+        };
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let (acceptor, ca, temp_dir) = match tls {
+            Some(t) => (Some(t.acceptor), Some(t.ca), t.temp_dir),
+            None => (None, None, None),
+        };
         let clock = match self.start_time {
             Some(start) => VirtualClock::starting_at(start),
             None => VirtualClock::default(),
         };
         clock.set_speed(self.clock_speed);
-        let shared = Arc::new(Shared::new(clock, self.inner));
+        let shared = Arc::new(Shared::new(clock, scheme, self.inner));
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(server::serve(listener, shared.clone(), stopped));
+        let task = tokio::spawn(server::serve(listener, shared.clone(), acceptor, stopped));
         Ok(Simulator {
             addr,
             shared,
+            ca,
             stop,
             task: Some(task),
+            _temp_dir: temp_dir,
         })
     }
 }
@@ -210,8 +242,12 @@ impl SimulatorBuilder {
 pub struct Simulator {
     addr: SocketAddr,
     shared: Arc<Shared>,
+    /// The CA certificate clients trust, when serving HTTPS.
+    ca: Option<CaCertificate>,
     stop: watch::Sender<bool>,
     task: Option<tokio::task::JoinHandle<()>>,
+    /// Where the CA certificate was written when no path was given; removed with the simulator.
+    _temp_dir: Option<TempDir>,
 }
 
 impl Drop for Simulator {
@@ -247,9 +283,15 @@ impl Simulator {
         self.addr
     }
 
-    /// `http://127.0.0.1:<port>`: the server's root.
+    /// `http://127.0.0.1:<port>` (`https://` when serving HTTPS): the server's root.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.shared.scheme, self.addr)
+    }
+
+    /// The CA certificate a client trusts to reach the simulator over HTTPS (its PEM text and the file that
+    /// holds it); `None` when serving plain HTTP.
+    pub fn ca_certificate(&self) -> Option<&CaCertificate> {
+        self.ca.as_ref()
     }
 
     /// The ESS service URL, `http://127.0.0.1:<port>/ess/rest/scheduler/v1`.
