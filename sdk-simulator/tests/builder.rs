@@ -6,7 +6,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use sdk_simulator::{AuthConfig, EssScenario, OacScenario, Simulator, SimulatorBuilder, Step, WorkRequestIds};
+use sdk_simulator::{
+    AuthConfig, EssScenario, OacScenario, Simulator, SimulatorBuilder, Step, TlsIdentity, WorkRequestIds,
+};
 
 const USER: &str = "u";
 const PASSWORD: &str = "p";
@@ -28,9 +30,10 @@ enum Setting {
     WorkRequestIds,
     OggMultiDeployment,
     OggDeployment,
+    Tls,
 }
 
-const ALL: [Setting; 12] = [
+const ALL: [Setting; 13] = [
     Setting::Auth,
     Setting::StartTime,
     Setting::ClockSpeed,
@@ -43,6 +46,7 @@ const ALL: [Setting; 12] = [
     Setting::WorkRequestIds,
     Setting::OggMultiDeployment,
     Setting::OggDeployment,
+    Setting::Tls,
 ];
 
 fn start_time() -> DateTime<Utc> {
@@ -76,6 +80,7 @@ impl Setting {
             Setting::WorkRequestIds => b.work_request_ids(WorkRequestIds::Template("wr-{n}".into())),
             Setting::OggMultiDeployment => b.ogg_multi_deployment(true),
             Setting::OggDeployment => b.ogg_deployment("Extra"),
+            Setting::Tls => b.tls(TlsIdentity::SelfSigned),
         }
     }
 
@@ -141,6 +146,14 @@ impl Setting {
                 let status = get(url).await.map_err(|e| e.to_string())?.status();
                 expect(status == 200, format!("deployment Extra answered {status}"))
             }
+            Setting::Tls => {
+                expect(sim.ca_certificate().is_some(), "no CA certificate".into())?;
+                let status = get(sim.ess_url()).await.map_err(|e| e.to_string())?.status();
+                expect(
+                    sim.ess_url().starts_with("https://") && status == 200,
+                    format!("{} answered {status}", sim.ess_url()),
+                )
+            }
         }
     }
 }
@@ -198,9 +211,17 @@ async fn expect_operation_type(
     expect(view["operationType"] == want, format!("work request {view}"))
 }
 
+/// A client for the simulator: trusting its CA when it serves HTTPS.
+fn client_for(sim: &Simulator) -> reqwest::Client {
+    let mut builder = reqwest::Client::builder();
+    if let Some(ca) = sim.ca_certificate() {
+        builder = builder.add_root_certificate(reqwest::Certificate::from_pem(ca.pem().as_bytes()).expect("PEM"));
+    }
+    builder.build().expect("client")
+}
+
 #[tokio::test]
 async fn every_pair_of_settings_is_kept_in_both_orders() {
-    let http = reqwest::Client::new();
     let mut failures = Vec::new();
     for (i, first) in ALL.iter().enumerate() {
         for second in &ALL[i + 1..] {
@@ -210,6 +231,7 @@ async fn every_pair_of_settings_is_kept_in_both_orders() {
                     .start()
                     .await
                     .expect("simulator starts");
+                let http = client_for(&sim);
                 for setting in [a, b] {
                     if let Err(why) = setting.check(&sim, &http).await {
                         failures.push(format!("{a:?} then {b:?}: {setting:?} lost ({why})"));
@@ -234,4 +256,23 @@ async fn every_check_fails_without_its_setting() {
         );
         sim.shutdown().await;
     }
+}
+
+/// The CA's path is kept whether it is set before or after HTTPS is asked for.
+#[tokio::test]
+async fn the_ca_path_is_kept_in_both_orders() {
+    let dir = std::env::temp_dir().join(format!("sdk-simulator-test-builder-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("scratch directory");
+    let path = dir.join("ca.pem");
+    let orders: [fn(SimulatorBuilder, &std::path::Path) -> SimulatorBuilder; 2] = [
+        |b, p| b.tls(TlsIdentity::SelfSigned).tls_ca_path(p),
+        |b, p| b.tls_ca_path(p).tls(TlsIdentity::SelfSigned),
+    ];
+    for order in orders {
+        let sim = order(Simulator::builder(), &path).start().await.expect("start");
+        let ca = sim.ca_certificate().expect("serving HTTPS");
+        assert_eq!(ca.path(), path);
+        assert_eq!(std::fs::read_to_string(&path).expect("written"), ca.pem());
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
