@@ -1,27 +1,9 @@
 //! The admin endpoints under `/_simulator/...`: the same controls as the Rust API, for tests in any language.
 //! They need no credentials and are never faulted or recorded.
 //!
-//! | method and path | body | effect |
-//! |---|---|---|
-//! | `GET /_simulator` | | the service URLs and this list |
-//! | `GET /_simulator/clock` | | `{"now": "...", "speed": 0.0}` |
-//! | `POST /_simulator/clock/advance` | `{"seconds": 7200}` | moves the virtual time forward |
-//! | `POST /_simulator/clock/set` | `{"time": "2026-01-01T00:00:00Z"}` | sets the virtual time |
-//! | `POST /_simulator/clock/speed` | `{"speed": 3600}` | virtual seconds per real second (0 stops) |
-//! | `POST /_simulator/scenarios/ess` | `{"jobDefinitionId": "...", "scenario": {...}}` | scenario of a job definition (without `jobDefinitionId`: the default) |
-//! | `POST /_simulator/scenarios/analytics` | `{"objectId": "..."}` or `{"operationId": "..."}`, `"scenario"` | scenario of an object or a starting operation (neither: the default) |
-//! | `POST /_simulator/ogg/requests` | `{"deployment": "Local", "service": "adminsrvr", "id": 7, "scenario": {...}}` (all optional) | creates a background request, answers `{"id": n}` |
-//! | `POST /_simulator/ogg/multi-deployment` | `{"enabled": true}` | `/services/v2/...` answers OGG-12031 |
-//! | `POST /_simulator/ess/quiesce` | `{"state": "QUIESCED"}` | quiesce state reported by `getQuiesceState` |
-//! | `POST /_simulator/faults` | `{"operationId": "getRequest", "next": [fault...], "rate": [{"fault": {...}, "probability": 0.1}], "seed": 1}` | adds faults |
-//! | `DELETE /_simulator/faults` | | removes every fault |
-//! | `POST /_simulator/force` | `{"service": "ess", "id": 300000012345680, "state": "ERROR", "cause": "...", "message": "..."}`; GoldenGate adds `deployment`/`ogg_service` | forces a state |
-//! | `GET /_simulator/state/{service}/{id}` | | `{"state": "..."}` (GoldenGate: `?deployment=&service=`) |
-//! | `GET /_simulator/requests` | | recorded requests (secrets redacted) |
-//! | `GET /_simulator/counts` | | requests per `operationId` |
-//! | `DELETE /_simulator/requests` | | forgets recorded requests and counts |
-//! | `PUT /_simulator/auth` | `{"accepted": [{"kind": "basic", "user": "u", "password": "p"}, {"kind": "bearer", "token": "t", "expiresAt": "..."}]}` | accepted credentials (`[]`: none checked) |
-//! | `POST /_simulator/reset` | | forgets requests, scenarios, faults and recordings (keeps auth, clock, configuration) |
+//! The endpoints are the variants of [`AdminEndpoint`], each written once with its method, path, body and
+//! effect; the router, the listing `GET /_simulator` answers and the table of the crate's README all derive
+//! from that one list (a test holds the README's table to it).
 //!
 //! A fault is `{"kind": "tooManyRequests", "retryAfter": 2}`, `{"kind": "unavailable", "retryAfter": 2}`,
 //! `{"kind": "internalError"}`, `{"kind": "badGateway"}`, `{"kind": "slow", "seconds": 3}`,
@@ -34,7 +16,7 @@ use std::time::Duration;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodFilter, MethodRouter, on};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -42,9 +24,145 @@ use serde_json::{Value, json};
 
 use crate::auth::AuthConfig;
 use crate::faults::{Fault, FaultRate};
+use crate::ogg::DEFAULT_DEPLOYMENT;
 use crate::ogg::OggTarget;
+use crate::operation::{ANALYTICS_PREFIX, ESS_PREFIX};
 use crate::scenario::{EssScenario, OacScenario, OggScenario};
 use crate::state::Shared;
+
+/// An optional literal, or the empty string.
+macro_rules! or_empty {
+    () => {
+        ""
+    };
+    ($text:literal) => {
+        $text
+    };
+}
+
+/// Declares [`AdminEndpoint`] from the one list of endpoints: each line is
+/// `Variant: METHOD "path"[, body "example"] => "effect";`.
+macro_rules! admin_endpoints {
+    ($($variant:ident: $method:ident $path:literal $(, body $body:literal)? => $effect:literal;)*) => {
+        /// An admin endpoint (method and path under the server's root).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum AdminEndpoint {
+            $(
+                #[doc = concat!("`", stringify!($method), " ", $path, "`: ", $effect, ".")]
+                $(#[doc = ""] #[doc = concat!("Body: ", $body, ".")])?
+                $variant,
+            )*
+        }
+
+        impl AdminEndpoint {
+            /// Every admin endpoint, in the order of the documentation.
+            pub const ALL: &'static [AdminEndpoint] = &[$(AdminEndpoint::$variant),*];
+
+            /// The HTTP method.
+            pub fn method(self) -> http::Method {
+                match self {
+                    $(AdminEndpoint::$variant => http::Method::$method,)*
+                }
+            }
+
+            /// The path, with `{name}` for a path parameter.
+            pub fn path(self) -> &'static str {
+                match self {
+                    $(AdminEndpoint::$variant => $path,)*
+                }
+            }
+
+            /// An example body, in Markdown (empty when the endpoint takes none).
+            pub fn body(self) -> &'static str {
+                match self {
+                    $(AdminEndpoint::$variant => or_empty!($($body)?),)*
+                }
+            }
+
+            /// What the endpoint does or answers, in Markdown.
+            pub fn effect(self) -> &'static str {
+                match self {
+                    $(AdminEndpoint::$variant => $effect,)*
+                }
+            }
+
+            fn filter(self) -> MethodFilter {
+                match self {
+                    $(AdminEndpoint::$variant => MethodFilter::$method,)*
+                }
+            }
+        }
+    };
+}
+
+admin_endpoints! {
+    Index: GET "/_simulator" => "the service URLs and the list of endpoints";
+    Clock: GET "/_simulator/clock" => r#"`{"now": "...", "speed": 0.0}`"#;
+    AdvanceClock: POST "/_simulator/clock/advance", body r#"`{"seconds": 7200}`"# => "moves the virtual time forward";
+    SetClock: POST "/_simulator/clock/set", body r#"`{"time": "2026-01-01T00:00:00Z"}`"# => "sets the virtual time";
+    ClockSpeed: POST "/_simulator/clock/speed", body r#"`{"speed": 3600}`"# => "virtual seconds per real second (0 stops)";
+    EssScenario: POST "/_simulator/scenarios/ess", body r#"`{"jobDefinitionId": "...", "scenario": {...}}`"# => "scenario of a job definition (without `jobDefinitionId`: the default)";
+    AnalyticsScenario: POST "/_simulator/scenarios/analytics", body r#"`{"objectId": "..."}` or `{"operationId": "..."}`, plus `"scenario"`"# => "scenario of an object or a starting operation (neither: the default)";
+    CreateOggRequest: POST "/_simulator/ogg/requests", body r#"`{"deployment": "Local", "service": "adminsrvr", "id": 7, "scenario": {...}}` (all optional)"# => r#"creates a background request; answers `{"id": n}`"#;
+    OggMultiDeployment: POST "/_simulator/ogg/multi-deployment", body r#"`{"enabled": true}`"# => "`/services/v2/...` answers OGG-12031";
+    EssQuiesce: POST "/_simulator/ess/quiesce", body r#"`{"state": "QUIESCED"}`"# => "quiesce state reported by `getQuiesceState`";
+    AddFaults: POST "/_simulator/faults", body r#"`{"operationId": "ess.getRequest", "next": [fault, ...], "rate": [{"fault": fault, "probability": 0.1}], "seed": 1}`"# => "adds faults";
+    ClearFaults: DELETE "/_simulator/faults" => "removes every fault";
+    Force: POST "/_simulator/force", body r#"`{"service": "ess", "id": 300000012345680, "state": "ERROR", "cause": "PROCESS_ERROR", "message": "..."}` (GoldenGate also `deployment`, `ogg_service`)"# => "forces a state";
+    State: GET "/_simulator/state/{service}/{id}" => r#"`{"state": "..."}` (GoldenGate: `?deployment=&service=`)"#;
+    Requests: GET "/_simulator/requests" => "recorded requests, secrets redacted";
+    Counts: GET "/_simulator/counts" => "requests per `operationId`";
+    ClearRequests: DELETE "/_simulator/requests" => "forgets recorded requests and counts";
+    Auth: PUT "/_simulator/auth", body r#"`{"accepted": [{"kind": "basic", "user": "u", "password": "p"}, {"kind": "bearer", "token": "t", "expiresAt": "2026-01-01T01:00:00Z"}]}`"# => "accepted credentials (`[]`: none checked)";
+    Reset: POST "/_simulator/reset" => "forgets requests, scenarios, faults and recordings; keeps credentials, clock and configuration";
+}
+
+impl AdminEndpoint {
+    /// The endpoint's handler, on its method.
+    fn route(self) -> MethodRouter<Arc<Shared>> {
+        let m = self.filter();
+        match self {
+            AdminEndpoint::Index => on(m, index),
+            AdminEndpoint::Clock => on(m, clock),
+            AdminEndpoint::AdvanceClock => on(m, advance),
+            AdminEndpoint::SetClock => on(m, set_clock),
+            AdminEndpoint::ClockSpeed => on(m, speed),
+            AdminEndpoint::EssScenario => on(m, ess_scenario),
+            AdminEndpoint::AnalyticsScenario => on(m, oac_scenario),
+            AdminEndpoint::CreateOggRequest => on(m, ogg_request),
+            AdminEndpoint::OggMultiDeployment => on(m, multi),
+            AdminEndpoint::EssQuiesce => on(m, quiesce),
+            AdminEndpoint::AddFaults => on(m, faults),
+            AdminEndpoint::ClearFaults => on(m, clear_faults),
+            AdminEndpoint::Force => on(m, force),
+            AdminEndpoint::State => on(m, state),
+            AdminEndpoint::Requests => on(m, requests),
+            AdminEndpoint::Counts => on(m, counts),
+            AdminEndpoint::ClearRequests => on(m, clear_requests),
+            AdminEndpoint::Auth => on(m, auth),
+            AdminEndpoint::Reset => on(m, reset),
+        }
+    }
+
+    /// `METHOD path`, as the listing shows it.
+    fn line(self) -> String {
+        format!("{} {}", self.method(), self.path())
+    }
+
+    /// The endpoints as a Markdown table (method and path, body, effect), as the crate's README shows them.
+    #[cfg(test)]
+    fn markdown_table() -> String {
+        let mut table = String::from("| method and path | body | effect |\n|---|---|---|\n");
+        for e in Self::ALL {
+            let body = match e.body() {
+                "" => " ".to_owned(),
+                body => format!(" {body} "),
+            };
+            table.push_str(&format!("| `{}` |{body}| {} |\n", e.line(), e.effect()));
+        }
+        table
+    }
+}
 
 type S = State<Arc<Shared>>;
 
@@ -52,26 +170,11 @@ fn bad(status: StatusCode, msg: impl Into<String>) -> Response {
     (status, Json(json!({"error": msg.into()}))).into_response()
 }
 
-/// The admin router.
+/// The admin router: one route per [`AdminEndpoint`].
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
-        .route("/_simulator", get(index))
-        .route("/_simulator/clock", get(clock))
-        .route("/_simulator/clock/advance", post(advance))
-        .route("/_simulator/clock/set", post(set_clock))
-        .route("/_simulator/clock/speed", post(speed))
-        .route("/_simulator/scenarios/ess", post(ess_scenario))
-        .route("/_simulator/scenarios/analytics", post(oac_scenario))
-        .route("/_simulator/ogg/requests", post(ogg_request))
-        .route("/_simulator/ogg/multi-deployment", post(multi))
-        .route("/_simulator/ess/quiesce", post(quiesce))
-        .route("/_simulator/faults", post(faults).delete(clear_faults))
-        .route("/_simulator/force", post(force))
-        .route("/_simulator/state/{service}/{id}", get(state))
-        .route("/_simulator/requests", get(requests).delete(clear_requests))
-        .route("/_simulator/counts", get(counts))
-        .route("/_simulator/auth", axum::routing::put(auth))
-        .route("/_simulator/reset", post(reset))
+    AdminEndpoint::ALL
+        .iter()
+        .fold(Router::new(), |router, e| router.route(e.path(), e.route()))
         .fallback(|| async {
             bad(
                 StatusCode::NOT_FOUND,
@@ -81,21 +184,16 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-async fn index(headers: axum::http::HeaderMap) -> Json<Value> {
+async fn index(State(s): S, headers: axum::http::HeaderMap) -> Json<Value> {
     let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    let root = format!("{}://{host}", s.scheme);
+    let admin: Vec<String> = AdminEndpoint::ALL.iter().map(|e| e.line()).collect();
     Json(json!({
-        "ess": format!("http://{host}{}", crate::operation::ESS_PREFIX),
-        "ogg": format!("http://{host}/services/v2"),
-        "oggProxyExample": format!("http://{host}/services/{}/adminsrvr/v2", crate::DEFAULT_DEPLOYMENT),
-        "analytics": format!("http://{host}{}", crate::operation::ANALYTICS_PREFIX),
-        "admin": [
-            "GET /_simulator/clock", "POST /_simulator/clock/advance", "POST /_simulator/clock/set",
-            "POST /_simulator/clock/speed", "POST /_simulator/scenarios/ess", "POST /_simulator/scenarios/analytics",
-            "POST /_simulator/ogg/requests", "POST /_simulator/ogg/multi-deployment", "POST /_simulator/ess/quiesce", "POST /_simulator/faults",
-            "DELETE /_simulator/faults", "POST /_simulator/force", "GET /_simulator/state/{service}/{id}",
-            "GET /_simulator/requests", "GET /_simulator/counts", "DELETE /_simulator/requests",
-            "PUT /_simulator/auth", "POST /_simulator/reset",
-        ],
+        "ess": format!("{root}{ESS_PREFIX}"),
+        "ogg": format!("{root}/services/v2"),
+        "oggProxyExample": format!("{root}/services/{DEFAULT_DEPLOYMENT}/adminsrvr/v2"),
+        "analytics": format!("{root}{ANALYTICS_PREFIX}"),
+        "admin": admin,
     }))
 }
 
@@ -188,7 +286,7 @@ struct OggRequestBody {
 
 async fn ogg_request(State(s): S, Json(b): Json<OggRequestBody>) -> Json<Value> {
     let target = OggTarget::new(
-        b.deployment.unwrap_or_else(|| crate::DEFAULT_DEPLOYMENT.to_owned()),
+        b.deployment.unwrap_or_else(|| DEFAULT_DEPLOYMENT.to_owned()),
         b.service.unwrap_or_else(|| "adminsrvr".to_owned()),
     );
     let now = s.clock.now();
@@ -274,7 +372,7 @@ async fn force(State(s): S, Json(b): Json<ForceBody>) -> Response {
         "ogg" => match id.parse::<i64>() {
             Ok(n) => {
                 let t = OggTarget::new(
-                    b.deployment.unwrap_or_else(|| crate::DEFAULT_DEPLOYMENT.to_owned()),
+                    b.deployment.unwrap_or_else(|| DEFAULT_DEPLOYMENT.to_owned()),
                     b.ogg_service.unwrap_or_else(|| "adminsrvr".to_owned()),
                 );
                 g.ogg.force(&t, n, &b.state, now)
@@ -309,7 +407,7 @@ async fn state(State(s): S, Path((service, id)): Path<(String, String)>, Query(q
         "ess" => id.parse::<i64>().ok().and_then(|n| g.ess.state_of(n, now)),
         "ogg" => {
             let t = OggTarget::new(
-                q.deployment.unwrap_or_else(|| crate::DEFAULT_DEPLOYMENT.to_owned()),
+                q.deployment.unwrap_or_else(|| DEFAULT_DEPLOYMENT.to_owned()),
                 q.service.unwrap_or_else(|| "adminsrvr".to_owned()),
             );
             id.parse::<i64>().ok().and_then(|n| g.ogg.progress_of(&t, n, now))
@@ -344,4 +442,27 @@ async fn auth(State(s): S, Json(b): Json<AuthConfig>) -> Json<Value> {
 async fn reset(State(s): S) -> Json<Value> {
     s.reset();
     Json(json!({"ok": true}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's table of admin endpoints is the one this module declares.
+    #[test]
+    fn readme_lists_the_declared_endpoints() {
+        let readme = include_str!("../README.md");
+        let table = AdminEndpoint::markdown_table();
+        assert!(
+            readme.contains(&table),
+            "sdk-simulator/README.md must hold this table of admin endpoints:\n{table}"
+        );
+    }
+
+    #[test]
+    fn every_endpoint_is_routed_once() {
+        let lines: std::collections::HashSet<String> = AdminEndpoint::ALL.iter().map(|e| e.line()).collect();
+        assert_eq!(lines.len(), AdminEndpoint::ALL.len());
+        assert!(AdminEndpoint::ALL.iter().all(|e| e.path().starts_with("/_simulator")));
+    }
 }

@@ -23,7 +23,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::operation::Operation;
+use crate::operation::{AnalyticsOperation, StartOperation};
 use crate::reply::{Ctx, Reply, rfc3339_millis};
 use crate::scenario::OacScenario;
 
@@ -235,54 +235,60 @@ impl OacState {
     }
 
     /// Handles one Analytics operation.
-    pub(crate) fn handle(&mut self, op: &Operation, ctx: &Ctx) -> Reply {
-        let first = op.params.first().cloned().unwrap_or_default();
-        if op.id == "getWorkRequest" {
-            return match self.work_requests.get(&first) {
+    pub(crate) fn handle(&mut self, op: &AnalyticsOperation, ctx: &Ctx) -> Reply {
+        match op {
+            AnalyticsOperation::GetWorkRequest { id } => match self.work_requests.get(id) {
                 Some(w) => Reply::json(200, &w.view(ctx.now)),
-                None => error(404, "NotFound", &format!("Work request {first} was not found.")),
-            };
+                None => error(404, "NotFound", &format!("Work request {id} was not found.")),
+            },
+            AnalyticsOperation::DownloadWorkbookExport { workbook, export } => self.download(workbook, export, ctx),
+            AnalyticsOperation::Start(start) => self.start(start, ctx),
         }
-        if op.id == "downloadWorkbookExport" {
-            let export = op.params.get(1).cloned().unwrap_or_default();
-            let found = self
-                .work_requests
-                .get(&export)
-                .filter(|w| w.operation_type == "CREATE_WORKBOOK_EXPORT" && w.object_id == first);
-            let Some(w) = found else {
-                return error(
-                    404,
-                    "NotFound",
-                    &format!("Export {export} of workbook {first} was not found."),
-                );
-            };
-            if w.status(ctx.now).0 != "SUCCEEDED" {
-                return error(
-                    404,
-                    "NotFound",
-                    &format!("Export {export} is not finished; nothing to download yet."),
-                );
-            }
-            return if w.export_format.as_deref() == Some("png") {
-                Reply::bytes(200, "image/png", PNG.to_vec())
-            } else {
-                Reply::bytes(200, "application/pdf", PDF.as_bytes().to_vec())
-            };
+    }
+
+    /// The file of a finished workbook export.
+    fn download(&self, workbook: &str, export: &str, ctx: &Ctx) -> Reply {
+        let found = self
+            .work_requests
+            .get(export)
+            .filter(|w| w.operation_type == "CREATE_WORKBOOK_EXPORT" && w.object_id == workbook);
+        let Some(w) = found else {
+            return error(
+                404,
+                "NotFound",
+                &format!("Export {export} of workbook {workbook} was not found."),
+            );
+        };
+        if w.status(ctx.now).0 != "SUCCEEDED" {
+            return error(
+                404,
+                "NotFound",
+                &format!("Export {export} is not finished; nothing to download yet."),
+            );
         }
+        if w.export_format.as_deref() == Some("png") {
+            Reply::bytes(200, "image/png", PNG.to_vec())
+        } else {
+            Reply::bytes(200, "application/pdf", PDF.as_bytes().to_vec())
+        }
+    }
+
+    /// Starts a work request: `202` with its id in `oa-work-request-id`.
+    fn start(&mut self, op: &StartOperation, ctx: &Ctx) -> Reply {
         let body = match ctx.json_body() {
             Ok(b) => b,
             Err(e) => return error(400, "BadRequest", &e),
         };
-        let (operation_type, resource_type, object_id, format) = match op.id {
-            "reloadDataset" => ("RELOAD_DATASET", Some("DATASET"), first, None),
-            "runDataFlow" => {
+        let (operation_type, resource_type, object_id, format) = match op {
+            StartOperation::ReloadDataset { dataset } => ("RELOAD_DATASET", Some("DATASET"), dataset.clone(), None),
+            StartOperation::RunDataFlow { dataflow } => {
                 if body.as_ref().is_some_and(|b| !b.is_object()) {
                     return error(400, "BadRequest", "The body must be a JSON object.");
                 }
-                ("RELOAD_DATASET", None, first, None)
+                ("RELOAD_DATASET", None, dataflow.clone(), None)
             }
-            "runSequence" => ("RELOAD_DATASET", None, first, None),
-            "restoreSnapshot" => {
+            StartOperation::RunSequence { sequence } => ("RELOAD_DATASET", None, sequence.clone(), None),
+            StartOperation::RestoreSnapshot => {
                 let snap = object(&body, "snapshot");
                 let id = snap.and_then(|s| s.get("id")).and_then(Value::as_str);
                 let pw = snap.and_then(|s| s.get("password")).and_then(Value::as_str);
@@ -291,11 +297,11 @@ impl OacState {
                 };
                 ("RESTORE_SNAPSHOT", Some("SYSTEM"), id.to_owned(), None)
             }
-            "createSnapshot" => {
+            StartOperation::CreateSnapshot => {
                 let name = object(&body, "name").and_then(Value::as_str).unwrap_or("snapshot");
                 ("CREATE_SNAPSHOT", Some("SNAPSHOT"), name.to_owned(), None)
             }
-            "createWorkbookExport" => {
+            StartOperation::CreateWorkbookExport { workbook } => {
                 let format = object(&body, "format").and_then(Value::as_str);
                 let canvases = object(&body, "canvasIds").and_then(Value::as_array);
                 let (Some(format), Some(canvases)) = (format, canvases) else {
@@ -314,18 +320,17 @@ impl OacState {
                 (
                     "CREATE_WORKBOOK_EXPORT",
                     Some("WORKBOOK_EXPORT"),
-                    first,
+                    workbook.clone(),
                     Some(format.to_owned()),
                 )
             }
-            _ => return error(404, "NotFound", "Unknown operation."),
         };
         let decoded = base64url_text(&object_id);
         let scenario = self
             .scenarios
             .get(&object_id)
             .or_else(|| decoded.as_ref().and_then(|d| self.scenarios.get(d)))
-            .or_else(|| self.operation_scenarios.get(op.id))
+            .or_else(|| self.operation_scenarios.get(op.id()))
             .cloned()
             .unwrap_or_else(|| self.default_scenario.clone());
         if scenario.not_found {
@@ -349,7 +354,7 @@ impl OacState {
                 export_format: format,
             },
         );
-        let reply = if op.id == "createSnapshot" {
+        let reply = if *op == StartOperation::CreateSnapshot {
             Reply::json(202, &json!({"workRequestId": id}))
         } else {
             Reply::empty(202)

@@ -20,4 +20,19 @@ pub enum Error {
         /// The id asked for.
         id: String,
     },
+    /// HTTPS could not be set up: a certificate or key that cannot be made, read or used.
+    #[error("cannot serve HTTPS: {message}")]
+    Tls {
+        /// What went wrong, naming the file when one is at fault.
+        message: String,
+    },
+    /// The CA certificate could not be written where clients are told to find it.
+    #[error("cannot write the CA certificate to {path}: {source}")]
+    CaFile {
+        /// The file or directory.
+        path: std::path::PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
 }

@@ -5,7 +5,9 @@
 //! `specs/ogg.yaml` and `specs/workrequests.yaml` as Oracle's documentation describes them, with:
 //!
 //! - requests that move through their states on a **virtual clock** ([`VirtualClock`]): a two-hour job ends
-//!   as soon as the test advances the clock by two hours;
+//!   as soon as the test advances the clock by two hours; every reply's `Date` header is that virtual time
+//!   (RFC 7231 IMF-fixdate), so a client judges time rules such as the ESS 30-minute force cancel by the
+//!   server's clock;
 //! - **scenarios** ([`EssScenario`], [`OggScenario`], [`OacScenario`]) per job definition, per Analytics
 //!   object or starting operation, and per GoldenGate request: the path of states, how long each lasts, and
 //!   the ending (failure cause and message included);
@@ -16,7 +18,9 @@
 //! - a **recording** of every request ([`RecordedRequest`], secrets redacted) and a count per `operationId`,
 //!   so a test can assert that a starting POST was sent once;
 //! - the same controls over HTTP under `/_simulator/...` (see the [`admin`] module), and a standalone binary:
-//!   `cargo run -p sdk-simulator -- --port 8080`.
+//!   `cargo run -p sdk-simulator -- --port 8080`;
+//! - **HTTPS** on demand ([`SimulatorBuilder::tls`], `--tls`), with a CA certificate made at start that a
+//!   client trusts (see [HTTPS](#https)); plain HTTP by default.
 //!
 //! # Example: a two-hour ESS job, in milliseconds
 //!
@@ -102,6 +106,39 @@
 //! }
 //! ```
 //!
+//! # HTTPS
+//!
+//! Real deployments are reached over HTTPS, often with a certificate of their own CA: a GoldenGate deployment
+//! created with self-signed certificates has a CA and a server certificate signed by it. The simulator does the
+//! same with [`TlsIdentity::SelfSigned`]: at start it makes a CA and a certificate for `localhost`,
+//! `127.0.0.1` and `::1` signed by that CA, and [`Simulator::ca_certificate`] gives the CA (its PEM text, and
+//! the file it is written to: [`SimulatorBuilder::tls_ca_path`], or a temporary file removed with the
+//! simulator). A client that trusts that CA reaches the simulator; any other is refused at the handshake.
+//! [`TlsIdentity::PemFiles`] serves a given certificate chain and key instead (its last certificate is reported
+//! as the CA). The standalone binary takes `--tls` (or `--tls-cert FILE --tls-key FILE`, and
+//! `--tls-ca-file FILE`) and prints the CA file's path with the URLs.
+//!
+//! ```
+//! use sdk_simulator::{Simulator, TlsIdentity};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let sim = Simulator::builder().tls(TlsIdentity::SelfSigned).start().await?;
+//! let ca = sim.ca_certificate().ok_or("serving HTTPS, so there is a CA")?;
+//! assert!(sim.ess_url().starts_with("https://127.0.0.1:"));
+//!
+//! // A client that trusts the simulator's CA (as it would trust a deployment's) reaches it ...
+//! let trusted = reqwest::Client::builder()
+//!     .add_root_certificate(reqwest::Certificate::from_pem(ca.pem().as_bytes())?)
+//!     .build()?;
+//! assert_eq!(trusted.get(sim.ess_url()).send().await?.status(), 200);
+//!
+//! // ... and one that does not is refused: the certificate's issuer is unknown to it.
+//! assert!(reqwest::Client::new().get(sim.ess_url()).send().await.is_err());
+//! println!("clients in other languages trust {}", ca.path().display());
+//! # Ok(()) }
+//! ```
+//!
 //! # Where the simulator goes beyond Oracle's documentation
 //!
 //! Oracle documents states, transitions and bodies; how long a state lasts, which ids are handed out and a
@@ -122,23 +159,21 @@ pub mod ess;
 pub mod faults;
 pub mod ogg;
 pub mod operation;
-mod query;
 pub mod recorder;
 mod reply;
 pub mod scenario;
 mod server;
 mod simulator;
 mod state;
+pub mod tls;
 
 pub use analytics::WorkRequestIds;
 pub use auth::{AuthConfig, Credential};
 pub use clock::VirtualClock;
 pub use error::Error;
 pub use faults::{Fault, FaultRate};
-pub use ogg::OggTarget;
+pub use ogg::{DEFAULT_DEPLOYMENT, OggTarget};
 pub use recorder::RecordedRequest;
 pub use scenario::{EssScenario, OacScenario, OggResult, OggScenario, Step};
 pub use simulator::{OggAddressing, Simulator, SimulatorBuilder};
-
-/// Name of the default GoldenGate deployment (reached by the direct and OCI URL forms).
-pub const DEFAULT_DEPLOYMENT: &str = "Local";
+pub use tls::{CaCertificate, TlsIdentity};

@@ -1,15 +1,17 @@
 //! The standalone simulator: `cargo run -p sdk-simulator -- --port 8080`.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use sdk_simulator::{AuthConfig, OggAddressing, Simulator};
+use sdk_simulator::{AuthConfig, OggAddressing, Simulator, TlsIdentity};
 
 const USAGE: &str = "\
 sdk-simulator: a simulator of Oracle ESS, GoldenGate background requests and Analytics work requests
 
 USAGE: sdk-simulator [--port N] [--host ADDR] [--basic USER:PASSWORD] [--bearer TOKEN] [--clock-speed X]
                      [--ogg-multi-deployment] [--ogg-deployment NAME]...
+                     [--tls | --tls-cert FILE --tls-key FILE] [--tls-ca-file FILE]
 
   --port N                 port to listen on (default 8080; 0 picks a free one)
   --host ADDR              address to listen on (default 127.0.0.1)
@@ -18,7 +20,13 @@ USAGE: sdk-simulator [--port N] [--host ADDR] [--basic USER:PASSWORD] [--bearer 
   --clock-speed X          virtual seconds per real second (default 0: the clock moves only when told)
   --ogg-multi-deployment   answer /services/v2/... with OGG-12031 (a multi-deployment proxy)
   --ogg-deployment NAME    another GoldenGate deployment for /services/NAME/{service}/v2
-Without --basic or --bearer no credentials are checked. Controls: GET /_simulator.";
+  --tls                    serve HTTPS with a CA and a server certificate for localhost/127.0.0.1 made at start
+  --tls-cert FILE          serve HTTPS with this PEM certificate chain (with --tls-key); its last certificate
+                           is reported as the CA
+  --tls-key FILE           the PEM private key of --tls-cert
+  --tls-ca-file FILE       write the CA certificate there (default: a temporary file, removed at exit)
+Without --basic or --bearer no credentials are checked. With HTTPS the CA certificate's path is printed at
+start; clients trust it. Controls: GET /_simulator.";
 
 fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -37,6 +45,9 @@ async fn run() -> ExitCode {
     let mut host = IpAddr::V4(Ipv4Addr::LOCALHOST);
     let mut auth = AuthConfig::none();
     let mut builder = Simulator::builder();
+    let mut self_signed = false;
+    let mut cert: Option<PathBuf> = None;
+    let mut key: Option<PathBuf> = None;
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         let step = match arg.as_str() {
@@ -62,6 +73,13 @@ async fn run() -> ExitCode {
             "--ogg-deployment" => {
                 value("--ogg-deployment").map(|d| builder = std::mem::take(&mut builder).ogg_deployment(d))
             }
+            "--tls" => {
+                self_signed = true;
+                Ok(())
+            }
+            "--tls-cert" => value("--tls-cert").map(|f| cert = Some(f.into())),
+            "--tls-key" => value("--tls-key").map(|f| key = Some(f.into())),
+            "--tls-ca-file" => value("--tls-ca-file").map(|f| builder = std::mem::take(&mut builder).tls_ca_path(f)),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -69,9 +87,18 @@ async fn run() -> ExitCode {
             other => Err(format!("unknown argument {other}")),
         };
         if let Err(e) = step {
-            eprintln!("{e}\n\n{USAGE}");
-            return ExitCode::from(2);
+            return usage_error(&e);
         }
+    }
+    let identity = match (self_signed, cert, key) {
+        (false, None, None) => None,
+        (true, None, None) => Some(TlsIdentity::SelfSigned),
+        (false, Some(cert_chain), Some(key)) => Some(TlsIdentity::PemFiles { cert_chain, key }),
+        (true, _, _) => return usage_error("--tls makes its own certificate: leave out --tls-cert and --tls-key"),
+        _ => return usage_error("--tls-cert and --tls-key go together"),
+    };
+    if let Some(identity) = identity {
+        builder = builder.tls(identity);
     }
     let sim = match builder.bind(SocketAddr::new(host, port)).auth(auth).start().await {
         Ok(s) => s,
@@ -91,7 +118,16 @@ async fn run() -> ExitCode {
     );
     println!("Analytics  {}", sim.analytics_url());
     println!("Admin      {}", sim.admin_url());
+    if let Some(ca) = sim.ca_certificate() {
+        println!("CA cert    {}", ca.path().display());
+    }
     let _ = tokio::signal::ctrl_c().await;
     sim.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// A wrong command line: the reason and the usage, exit code 2.
+fn usage_error(reason: &str) -> ExitCode {
+    eprintln!("{reason}\n\n{USAGE}");
+    ExitCode::from(2)
 }

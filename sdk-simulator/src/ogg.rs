@@ -8,7 +8,7 @@
 //!   Manager is `/services/ServiceManager/v2/...`);
 //! - Oracle's NGINX reverse proxy: `/services/{deployment}/{service}/v2/requests...`.
 //!
-//! Links in a reply use the form of the request's URL. With [`crate::SimulatorBuilder::ogg_multi_deployment`]
+//! Links in a reply use the form of the request's URL. With [`crate::simulator::SimulatorBuilder::ogg_multi_deployment`]
 //! the direct and OCI forms (Service Manager excepted) answer 404 with the `OGG-12031` error envelope a real
 //! multi-deployment proxy sent.
 //!
@@ -23,10 +23,12 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
-use crate::operation::{OggAddress, Operation};
+use crate::operation::{OggAddress, OggOperation};
 use crate::reply::{Ctx, Reply, rfc3339_millis, rfc3339_secs};
 use crate::scenario::OggScenario;
 
+/// Name of the default GoldenGate deployment (reached by the direct and OCI URL forms).
+pub const DEFAULT_DEPLOYMENT: &str = "Local";
 /// GoldenGate services that carry background requests (besides the Service Manager).
 pub const OGG_SERVICES: &[&str] = &["adminsrvr", "distsrvr", "recvsrvr", "pmsrvr"];
 /// Name of the Service Manager in paths.
@@ -45,7 +47,7 @@ pub struct OggTarget {
 impl OggTarget {
     /// The Administration Service of the default deployment (what `/services/v2` reaches).
     pub fn admin() -> Self {
-        Self::new(crate::DEFAULT_DEPLOYMENT, "adminsrvr")
+        Self::new(DEFAULT_DEPLOYMENT, "adminsrvr")
     }
 
     /// A service of a deployment.
@@ -119,7 +121,7 @@ impl Default for OggState {
             next_id: FIRST_ID,
             requests: HashMap::new(),
             multi_deployment: false,
-            deployments: vec![crate::DEFAULT_DEPLOYMENT.to_owned()],
+            deployments: vec![DEFAULT_DEPLOYMENT.to_owned()],
         }
     }
 }
@@ -208,7 +210,7 @@ impl OggState {
     }
 
     fn resolve(&self, a: &OggAddress) -> Result<OggTarget, ()> {
-        let default = crate::DEFAULT_DEPLOYMENT;
+        let default = DEFAULT_DEPLOYMENT;
         match (&a.deployment, &a.service) {
             (None, None) if !self.multi_deployment => Ok(OggTarget::new(default, "adminsrvr")),
             (None, Some(s)) if s == SERVICE_MANAGER => Ok(OggTarget::service_manager()),
@@ -223,44 +225,19 @@ impl OggState {
     }
 
     /// Handles one GoldenGate operation.
-    pub(crate) fn handle(&self, op: &Operation, ctx: &Ctx) -> Reply {
+    pub(crate) fn handle(&self, op: &OggOperation, addr: &OggAddress, ctx: &Ctx) -> Reply {
         let now = ctx.now;
-        let Some(addr) = &op.ogg else { return ogg_12031(now) };
         let Ok(target) = self.resolve(addr) else {
             return ogg_12031(now);
         };
         let base = format!("{}{}", ctx.origin, addr.base_path);
         let list = format!("{base}/requests");
         let requests = self.requests.get(&target);
-        if op.id == "listRequests" {
-            let items: Vec<Value> = requests
-                .map(|m| {
-                    m.keys()
-                        .map(|id| {
-                            json!({
-                                "$schema": "ogg:collectionItem",
-                                "links": [link("parent", list.clone(), "application/json"), link("canonical", format!("{list}/{id}"), "application/json")],
-                                "name": id.to_string(),
-                            })
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            return Reply::json(
-                200,
-                &json!({
-                    "$schema": "api:standardResponse",
-                    "links": [
-                        link("canonical", list.clone(), "application/json"),
-                        link("self", list.clone(), "application/json"),
-                        link("describedby", format!("{base}/metadata-catalog/requests"), "application/schema+json"),
-                    ],
-                    "messages": [],
-                    "response": {"$schema": "ogg:collection", "items": items},
-                }),
-            );
-        }
-        let raw = op.params.first().cloned().unwrap_or_default();
+        let (raw, want_result) = match op {
+            OggOperation::ListRequests => return list_reply(requests, &base, &list),
+            OggOperation::GetRequest { request } => (request, false),
+            OggOperation::GetRequestResult { request } => (request, true),
+        };
         let href = format!("{list}/{raw}");
         let Ok(id) = raw.parse::<i64>() else {
             return error(
@@ -282,7 +259,7 @@ impl OggState {
         };
         let (progress, since) = r.current(now);
         let done = terminal(&progress);
-        if op.id == "getRequest" {
+        if !want_result {
             let mut doc = json!({
                 "$schema": "ogg:request",
                 "completed": done,
@@ -346,4 +323,34 @@ impl OggState {
             }),
         )
     }
+}
+
+/// The list of a service's background requests.
+fn list_reply(requests: Option<&BTreeMap<i64, OggRequest>>, base: &str, list: &str) -> Reply {
+    let items: Vec<Value> = requests
+            .map(|m| {
+                m.keys()
+                    .map(|id| {
+                        json!({
+                            "$schema": "ogg:collectionItem",
+                            "links": [link("parent", list.to_owned(), "application/json"), link("canonical", format!("{list}/{id}"), "application/json")],
+                            "name": id.to_string(),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+    Reply::json(
+        200,
+        &json!({
+            "$schema": "api:standardResponse",
+            "links": [
+                link("canonical", list.to_owned(), "application/json"),
+                link("self", list.to_owned(), "application/json"),
+                link("describedby", format!("{base}/metadata-catalog/requests"), "application/schema+json"),
+            ],
+            "messages": [],
+            "response": {"$schema": "ogg:collection", "items": items},
+        }),
+    )
 }

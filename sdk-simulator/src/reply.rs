@@ -1,9 +1,12 @@
 //! A reply built by a simulated service, before it is written to the connection.
 
+use std::collections::HashMap;
+
 use bytes::Bytes;
 use chrono::{DateTime, SecondsFormat, Utc};
 use http::StatusCode;
-use std::collections::HashMap;
+
+use crate::operation::percent_decode;
 
 /// A reply: status, headers and body.
 #[derive(Clone, Debug)]
@@ -95,12 +98,18 @@ pub(crate) fn rfc3339_secs(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// An HTTP date in the IMF-fixdate form of RFC 7231 section 7.1.1.1 (`Sun, 06 Nov 1994 08:49:37 GMT`), as the
+/// `Date` header carries it.
+pub(crate) fn http_date(t: DateTime<Utc>) -> String {
+    t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
 /// Parses a query string into decoded pairs (`+` is a space).
 pub(crate) fn parse_query(q: Option<&str>) -> HashMap<String, String> {
     let mut out = HashMap::new();
     for pair in q.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let dec = |s: &str| crate::operation::percent_decode(&s.replace('+', " "));
+        let dec = |s: &str| percent_decode(&s.replace('+', " "));
         out.insert(dec(k), dec(v));
     }
     out
@@ -108,3 +117,16 @@ pub(crate) fn parse_query(q: Option<&str>) -> HashMap<String, String> {
 
 /// The HTML page a reverse proxy answers with when the service behind it is down.
 pub(crate) const BAD_GATEWAY_HTML: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_date_is_imf_fixdate() {
+        let t = DateTime::from_timestamp(784_111_777, 0).unwrap_or_default();
+        assert_eq!(http_date(t), "Sun, 06 Nov 1994 08:49:37 GMT");
+        let t = DateTime::from_timestamp(978_312_605, 500_000_000).unwrap_or_default();
+        assert_eq!(http_date(t), "Mon, 01 Jan 2001 01:30:05 GMT");
+    }
+}

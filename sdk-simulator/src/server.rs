@@ -6,24 +6,32 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use http::{Request, Response, StatusCode};
 use http_body_util::BodyExt as _;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt as _;
 
 use crate::faults::Fault;
 use crate::operation::{Operation, Service, identify, service_of};
 use crate::recorder::{RecordedRequest, redact_body, redact_header};
-use crate::reply::{BAD_GATEWAY_HTML, Ctx, Reply, parse_query};
+use crate::reply::{BAD_GATEWAY_HTML, Ctx, Reply, http_date, parse_query};
 use crate::state::Shared;
-use crate::{analytics, ess, ogg};
+use crate::{admin, analytics, ess, ogg};
 
-/// Accepts connections until `shutdown` turns true.
-pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
-    let admin = crate::admin::router(shared.clone());
+/// Accepts connections until `shutdown` turns true; with `tls`, each connection's TLS handshake comes first
+/// (a client that does not trust the certificate ends its connection there).
+pub(crate) async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    tls: Option<TlsAcceptor>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let admin = admin::router(shared.clone());
     loop {
         let accepted = tokio::select! {
             a = listener.accept() => a,
@@ -33,22 +41,42 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdo
         let shared = shared.clone();
         let admin = admin.clone();
         let mut shutdown = shutdown.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let kill = Arc::new(Notify::new());
-            let k = kill.clone();
-            let svc = hyper::service::service_fn(move |req: Request<Incoming>| {
-                let shared = shared.clone();
-                let admin = admin.clone();
-                let kill = k.clone();
-                async move { Ok::<_, Infallible>(handle(shared, admin, kill, req).await) }
-            });
-            let conn = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(stream), svc);
-            tokio::select! {
-                _ = conn => {}
-                _ = kill.notified() => {}
-                _ = shutdown.changed() => {}
+            match tls {
+                None => connection(TokioIo::new(stream), shared, admin, shutdown).await,
+                Some(acceptor) => {
+                    let handshake = tokio::select! {
+                        h = acceptor.accept(stream) => h,
+                        _ = shutdown.changed() => return,
+                    };
+                    if let Ok(stream) = handshake {
+                        connection(TokioIo::new(stream), shared, admin, shutdown).await;
+                    }
+                }
             }
         });
+    }
+}
+
+/// Serves the requests of one connection until it closes, a fault drops it or the server stops.
+async fn connection<I>(io: I, shared: Arc<Shared>, admin: axum::Router, mut shutdown: watch::Receiver<bool>)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let kill = Arc::new(Notify::new());
+    let k = kill.clone();
+    let svc = hyper::service::service_fn(move |req: Request<Incoming>| {
+        let shared = shared.clone();
+        let admin = admin.clone();
+        let kill = k.clone();
+        async move { Ok::<_, Infallible>(handle(shared, admin, kill, req).await) }
+    });
+    let conn = hyper::server::conn::http1::Builder::new().serve_connection(io, svc);
+    tokio::select! {
+        _ = conn => {}
+        _ = kill.notified() => {}
+        _ = shutdown.changed() => {}
     }
 }
 
@@ -57,10 +85,14 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
     let path = parts.uri.path().to_owned();
     if path == "/_simulator" || path.starts_with("/_simulator/") {
         let req = Request::from_parts(parts, Body::new(body));
-        return match admin.oneshot(req).await {
+        let mut response = match admin.oneshot(req).await {
             Ok(r) => r,
             Err(never) => match never {},
         };
+        if let Ok(date) = http::HeaderValue::from_str(&http_date(shared.clock.now())) {
+            response.headers_mut().insert(http::header::DATE, date);
+        }
+        return response;
     }
     let bytes = match body.collect().await {
         Ok(c) => c.to_bytes(),
@@ -76,7 +108,11 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
             )
         })
         .collect();
-    let origin = format!("http://{}", headers.get("host").map_or("127.0.0.1", String::as_str));
+    let origin = format!(
+        "{}://{}",
+        shared.scheme,
+        headers.get("host").map_or("127.0.0.1", String::as_str)
+    );
     let mut ctx = Ctx {
         origin,
         query: parse_query(parts.uri.query()),
@@ -85,14 +121,14 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
         now: shared.clock.now(),
     };
     let Some(op) = identify(&parts.method, &path) else {
-        return to_response(not_found(service_of(&path), &ctx, &path), false);
+        return to_response(not_found(service_of(&path), &ctx, &path), ctx.now, false);
     };
     let (seq, auth, fault) = {
         let mut g = shared.lock();
         let record = RecordedRequest {
             seq: 0,
-            service: op.service.name().to_owned(),
-            operation_id: op.id.to_owned(),
+            service: op.service().name().to_owned(),
+            operation_id: op.id().to_owned(),
             method: parts.method.to_string(),
             path: path.clone(),
             query: parts.uri.query().map(str::to_owned),
@@ -116,7 +152,7 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
             .auth
             .check(ctx.headers.get("authorization").map(String::as_str), ctx.now);
         let fault = if auth.is_ok() {
-            g.faults.pick(op.service.name(), op.id)
+            g.faults.pick(op.service().name(), op.id())
         } else {
             None
         };
@@ -131,7 +167,7 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
     if let Err(refusal) = auth {
         let reply = unauthorized(&op, &ctx, &path, refusal.message());
         finish(Some(reply.status), None);
-        return to_response(reply, false);
+        return to_response(reply, ctx.now, false);
     }
     let mut truncate = false;
     match &fault {
@@ -148,20 +184,20 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
         Some(f) => {
             let reply = fault_reply(f, &op, &ctx, &path);
             finish(Some(reply.status), fault.as_ref());
-            return to_response(reply, false);
+            return to_response(reply, ctx.now, false);
         }
         None => {}
     }
     let reply = {
         let mut g = shared.lock();
-        match op.service {
-            Service::Ess => g.ess.handle(&op, &ctx),
-            Service::Ogg => g.ogg.handle(&op, &ctx),
-            Service::Analytics => g.oac.handle(&op, &ctx),
+        match &op {
+            Operation::Ess(o) => g.ess.handle(o, &ctx),
+            Operation::Ogg(o, address) => g.ogg.handle(o, address, &ctx),
+            Operation::Analytics(o) => g.oac.handle(o, &ctx),
         }
     };
     finish(Some(reply.status), fault.as_ref());
-    to_response(reply, truncate)
+    to_response(reply, ctx.now, truncate)
 }
 
 /// A reply in the service's own error format.
@@ -189,8 +225,8 @@ fn not_found(service: Option<Service>, ctx: &Ctx, path: &str) -> Reply {
 }
 
 fn unauthorized(op: &Operation, ctx: &Ctx, path: &str, message: &str) -> Reply {
-    let reply = service_error(op.service, 401, ctx, path, message);
-    match op.service {
+    let reply = service_error(op.service(), 401, ctx, path, message);
+    match op.service() {
         Service::Ess => reply.header("www-authenticate", "Basic realm=\"ESS\""),
         Service::Ogg => reply.header("www-authenticate", "Basic realm=\"Oracle GoldenGate\""),
         Service::Analytics => reply.header("www-authenticate", "Bearer error=\"invalid_session\""),
@@ -200,23 +236,26 @@ fn unauthorized(op: &Operation, ctx: &Ctx, path: &str, message: &str) -> Reply {
 fn fault_reply(fault: &Fault, op: &Operation, ctx: &Ctx, path: &str) -> Reply {
     match fault {
         Fault::TooManyRequests { retry_after } => {
-            service_error(op.service, 429, ctx, path, "Too many requests; retry later.")
+            service_error(op.service(), 429, ctx, path, "Too many requests; retry later.")
                 .header("retry-after", retry_after.to_string())
         }
         Fault::Unavailable { retry_after } => {
-            service_error(op.service, 503, ctx, path, "The service is unavailable; retry later.")
+            service_error(op.service(), 503, ctx, path, "The service is unavailable; retry later.")
                 .header("retry-after", retry_after.to_string())
         }
-        Fault::InternalError => service_error(op.service, 500, ctx, path, "Internal server error (injected)."),
+        Fault::InternalError => service_error(op.service(), 500, ctx, path, "Internal server error (injected)."),
         Fault::BadGateway => Reply::bytes(502, "text/html", BAD_GATEWAY_HTML),
-        Fault::Status { status } => service_error(op.service, *status, ctx, path, "Injected error."),
+        Fault::Status { status } => service_error(op.service(), *status, ctx, path, "Injected error."),
         Fault::Slow { .. } | Fault::DropConnection | Fault::TruncatedBody => {
-            service_error(op.service, 500, ctx, path, "Injected error.")
+            service_error(op.service(), 500, ctx, path, "Injected error.")
         }
     }
 }
 
-fn to_response(reply: Reply, truncate: bool) -> Response<Body> {
+/// The reply as written to the connection, dated `now` (the virtual time of the request): the `Date` header
+/// is the server's clock as a client sees it, e.g. to judge the ESS 30-minute force-cancel rule against the
+/// times in the request's own details.
+fn to_response(reply: Reply, now: DateTime<Utc>, truncate: bool) -> Response<Body> {
     let len = reply.body.len();
     let body = if truncate {
         // Half the body, a pause so that it is flushed to the client, then an error that closes the connection.
@@ -240,7 +279,9 @@ fn to_response(reply: Reply, truncate: bool) -> Response<Body> {
     } else {
         Body::from(reply.body)
     };
-    let mut builder = Response::builder().status(reply.status);
+    let mut builder = Response::builder()
+        .status(reply.status)
+        .header(http::header::DATE, http_date(now));
     for (k, v) in &reply.headers {
         builder = builder.header(k.as_str(), v.as_str());
     }

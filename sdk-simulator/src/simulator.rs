@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,11 +14,13 @@ use crate::auth::AuthConfig;
 use crate::clock::VirtualClock;
 use crate::error::Error;
 use crate::faults::{Fault, FaultRate};
-use crate::ogg::OggTarget;
+use crate::ogg::{DEFAULT_DEPLOYMENT, OggTarget};
 use crate::operation::{ANALYTICS_PREFIX, ESS_PREFIX};
 use crate::recorder::RecordedRequest;
 use crate::scenario::{EssScenario, OacScenario, OggScenario};
+use crate::server;
 use crate::state::{Inner, Shared};
+use crate::tls::{self, CaCertificate, TempDir, TlsIdentity};
 
 /// How a GoldenGate service is addressed (the URL forms of `reference/real-replies/README.md`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,7 +48,7 @@ impl OggAddressing {
     pub fn target(&self) -> OggTarget {
         match self {
             OggAddressing::Direct => OggTarget::admin(),
-            OggAddressing::Oci { service } => OggTarget::new(crate::DEFAULT_DEPLOYMENT, service.clone()),
+            OggAddressing::Oci { service } => OggTarget::new(DEFAULT_DEPLOYMENT, service.clone()),
             OggAddressing::Proxy { deployment, service } => OggTarget::new(deployment.clone(), service.clone()),
             OggAddressing::ServiceManager => OggTarget::service_manager(),
         }
@@ -62,10 +65,16 @@ impl OggAddressing {
 }
 
 /// Configures a [`Simulator`] before it starts.
+///
+/// Every setting is kept as given and applied only by [`SimulatorBuilder::start`], so the order of the calls
+/// never matters (a clock speed set before the start time is kept); a setting given twice keeps the last value.
 #[derive(Debug)]
 pub struct SimulatorBuilder {
     addr: SocketAddr,
-    clock: VirtualClock,
+    start_time: Option<DateTime<Utc>>,
+    clock_speed: f64,
+    tls: Option<TlsIdentity>,
+    ca_path: Option<PathBuf>,
     inner: Inner,
 }
 
@@ -73,7 +82,10 @@ impl Default for SimulatorBuilder {
     fn default() -> Self {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            clock: VirtualClock::default(),
+            start_time: None,
+            clock_speed: 0.0,
+            tls: None,
+            ca_path: None,
             inner: Inner::default(),
         }
     }
@@ -99,13 +111,29 @@ impl SimulatorBuilder {
 
     /// Starts the virtual clock at `start` (default: the wall-clock time, whole seconds).
     pub fn start_time(mut self, start: DateTime<Utc>) -> Self {
-        self.clock = VirtualClock::starting_at(start);
+        self.start_time = Some(start);
         self
     }
 
-    /// Lets the virtual clock run by itself at `speed` virtual seconds per second of tokio time.
-    pub fn clock_speed(self, speed: f64) -> Self {
-        self.clock.set_speed(speed);
+    /// Lets the virtual clock run by itself at `speed` virtual seconds per second of tokio time, from the
+    /// moment the simulator starts (default 0: the clock moves only when told).
+    pub fn clock_speed(mut self, speed: f64) -> Self {
+        self.clock_speed = speed;
+        self
+    }
+
+    /// Serves HTTPS instead of HTTP, with a certificate made at start ([`TlsIdentity::SelfSigned`]) or read
+    /// from PEM files ([`TlsIdentity::PemFiles`]). The URLs then start with `https://`, and
+    /// [`Simulator::ca_certificate`] gives the CA certificate a client trusts.
+    pub fn tls(mut self, identity: TlsIdentity) -> Self {
+        self.tls = Some(identity);
+        self
+    }
+
+    /// Writes the CA certificate (PEM) to `path` when serving HTTPS (default: `ca.pem` in a fresh temporary
+    /// directory, removed when the simulator stops). A file there is replaced.
+    pub fn tls_ca_path(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ca_path = Some(path.into());
         self
     }
 
@@ -181,14 +209,30 @@ impl SimulatorBuilder {
             addr: self.addr,
             source,
         })?;
-        let shared = Arc::new(Shared::new(self.clock, self.inner));
+        let tls = match &self.tls {
+            Some(identity) => Some(tls::prepare(identity, addr.ip(), self.ca_path.as_deref())?),
+            None => None,
+        };
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let (acceptor, ca, temp_dir) = match tls {
+            Some(t) => (Some(t.acceptor), Some(t.ca), t.temp_dir),
+            None => (None, None, None),
+        };
+        let clock = match self.start_time {
+            Some(start) => VirtualClock::starting_at(start),
+            None => VirtualClock::default(),
+        };
+        clock.set_speed(self.clock_speed);
+        let shared = Arc::new(Shared::new(clock, scheme, self.inner));
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(crate::server::serve(listener, shared.clone(), stopped));
+        let task = tokio::spawn(server::serve(listener, shared.clone(), acceptor, stopped));
         Ok(Simulator {
             addr,
             shared,
+            ca,
             stop,
             task: Some(task),
+            _temp_dir: temp_dir,
         })
     }
 }
@@ -198,8 +242,12 @@ impl SimulatorBuilder {
 pub struct Simulator {
     addr: SocketAddr,
     shared: Arc<Shared>,
+    /// The CA certificate clients trust, when serving HTTPS.
+    ca: Option<CaCertificate>,
     stop: watch::Sender<bool>,
     task: Option<tokio::task::JoinHandle<()>>,
+    /// Where the CA certificate was written when no path was given; removed with the simulator.
+    _temp_dir: Option<TempDir>,
 }
 
 impl Drop for Simulator {
@@ -235,9 +283,15 @@ impl Simulator {
         self.addr
     }
 
-    /// `http://127.0.0.1:<port>`: the server's root.
+    /// `http://127.0.0.1:<port>` (`https://` when serving HTTPS): the server's root.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.shared.scheme, self.addr)
+    }
+
+    /// The CA certificate a client trusts to reach the simulator over HTTPS (its PEM text and the file that
+    /// holds it); `None` when serving plain HTTP.
+    pub fn ca_certificate(&self) -> Option<&CaCertificate> {
+        self.ca.as_ref()
     }
 
     /// The ESS service URL, `http://127.0.0.1:<port>/ess/rest/scheduler/v1`.

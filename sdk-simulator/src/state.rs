@@ -1,4 +1,4 @@
-//! The state shared by the server, the admin endpoints and the [`crate::Simulator`] handle.
+//! The state shared by the server, the admin endpoints and the [`crate::simulator::Simulator`] handle.
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -25,13 +25,16 @@ pub(crate) struct Inner {
 #[derive(Debug)]
 pub(crate) struct Shared {
     pub clock: VirtualClock,
+    /// `http` or `https`, for the links of replies.
+    pub scheme: &'static str,
     inner: Mutex<Inner>,
 }
 
 impl Shared {
-    pub(crate) fn new(clock: VirtualClock, inner: Inner) -> Self {
+    pub(crate) fn new(clock: VirtualClock, scheme: &'static str, inner: Inner) -> Self {
         Self {
             clock,
+            scheme,
             inner: Mutex::new(inner),
         }
     }
