@@ -4,7 +4,8 @@
 //!
 //! - [`ClientBuilder`]: base URL taken whole, credentials ([`Auth`]: basic, bearer, refreshable [`TokenSource`]),
 //!   timeouts, and a refusal to send credentials over plain `http://` to a remote host;
-//! - [`Runtime`]: the one path every generated call takes: `Authorization`, retries of transient failures under a
+//! - [`call`]: the one contract between generated code and the runtime; [`Runtime`]: the state behind it, the one
+//!   path every generated call takes: `Authorization`, retries of transient failures under a
 //!   [`RetryPolicy`] that never repeats a POST unless asked, `Retry-After`, one tracing span per call, the success
 //!   body decoded once into its documented type, and error bodies captured;
 //! - [`Error`]: the error every generated call returns, with the HTTP status, the service's code and message, the
@@ -32,11 +33,13 @@
 //! ```
 
 mod auth;
+pub mod call;
 mod config;
 mod error;
 mod open_enum;
 mod optional_members;
 mod path;
+mod reply;
 pub mod retry;
 mod runtime;
 mod secret;
@@ -46,7 +49,6 @@ pub mod wait;
 pub use auth::{Auth, CachedTokenSource, TokenError, TokenFuture, TokenSource};
 pub use config::{ClientBuilder, ConfigError, ServiceClient, parse_base_url};
 pub use error::{ApiError, Error, ServiceError};
-pub use path::PathSegment;
 pub use retry::RetryPolicy;
 pub use runtime::{Runtime, Service};
 pub use secret::Secret;
@@ -56,7 +58,6 @@ pub use timestamp::Timestamp;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::open_enum::OpenEnumVisitor;
-    pub use crate::optional_members::ReadMembers;
     pub use reqwest;
     pub use serde;
 }

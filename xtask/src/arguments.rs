@@ -31,6 +31,13 @@ struct BorrowedErrors {
 }
 
 impl VisitMut for BorrowedErrors {
+    /// `send` is written from the operation ([`crate::send`]) and takes either form of error.
+    fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
+        if function.sig.ident != "send" {
+            syn::visit_mut::visit_impl_item_fn_mut(self, function);
+        }
+    }
+
     fn visit_field_mut(&mut self, field: &mut syn::Field) {
         if let Some(error) = result_error_type(&mut field.ty)
             && is_string(error)
@@ -143,7 +150,8 @@ mod tests {
             r#"Err(::std::borrow::Cow::Borrowed("request_idwasnotinitialized"),)"#,
             r#"map_err(|_|::std::borrow::Cow::Borrowed("conversionto`i64`forrequest_idfailed",))"#,
             "map_err(|s|::std::borrow::Cow::Owned(format!(",
-            "map_err(|e|::std::borrow::Cow::Owned(e.to_string()))",
+            // `send` is written from the operation and left alone.
+            "map_err(|e|e.to_string())",
             // A string made for anything but an argument's error is left alone.
             "letheader=value.to_string();",
         ] {

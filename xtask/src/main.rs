@@ -6,9 +6,10 @@ mod arguments;
 mod enums;
 mod generate;
 mod members;
+mod model;
 mod normalize;
 mod readme;
-mod seam;
+mod send;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
