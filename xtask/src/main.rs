@@ -4,6 +4,8 @@
 
 mod arguments;
 mod enums;
+#[cfg(test)]
+mod fixture_test;
 mod generate;
 mod members;
 mod model;
