@@ -17,7 +17,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, anyhow, bail};
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
@@ -56,7 +56,6 @@ fn settings(target: &Target, open_enums: &[enums::OpenEnum]) -> GenerationSettin
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_inner_type(quote!(::sdk_runtime::Runtime))
-        .with_hooks(HooksMode::Expected)
         .with_derive("PartialEq");
     for e in open_enums {
         settings.with_replacement(

@@ -361,11 +361,9 @@ pub fn reduce_client_surface(file: &mut syn::File) -> Result<()> {
     let mut constructor = false;
     file.items.retain_mut(|item| match item {
         syn::Item::Impl(block) => {
-            if block
-                .trait_
-                .as_ref()
-                .is_some_and(|(_, path, _)| path.segments.last().is_some_and(|s| s.ident == "ClientInfo"))
-            {
+            // `impl ClientInfo<..> for Client` and `impl ClientHooks<..> for &Client`: calls do not use them.
+            let trait_name = block.trait_.as_ref().and_then(|(_, path, _)| path.segments.last());
+            if trait_name.is_some_and(|s| s.ident == "ClientInfo" || s.ident == "ClientHooks") {
                 return false;
             }
             if block.trait_.is_none() && is_type(&block.self_ty, &format_ident!("Client")) {
@@ -601,6 +599,7 @@ mod tests {
                 pub fn new_with_client(baseurl: &str) -> Self { Self { baseurl: baseurl.to_string() } }
             }
             impl ClientInfo<()> for Client { fn api_version() -> &'static str { "v1" } }
+            impl ClientHooks<()> for &Client {}
             const _: () = { fn assert_client_hooks() where Client: ClientHooks<()> {} };
             pub mod builder { use super::{ByteStream, ClientHooks, ClientInfo, Error, ResponseValue}; }
             pub mod prelude { pub use self::super::Client; }
