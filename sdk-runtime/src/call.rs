@@ -17,7 +17,7 @@
 //!
 //! - arguments: a builder's missing or invalid argument becomes [`Error::InvalidRequest`] through
 //!   [`invalid_argument`];
-//! - the request: [`url`] joins the operation's path (path parameters written through [`PathSegment`], integers as
+//! - the request: [`url()`] joins the operation's path (path parameters written through [`PathSegment`], integers as
 //!   they are) to the base URL parsed once; [`query`] appends a query parameter (an optional one only when set);
 //!   [`header`] adds a header argument; [`build`] finishes the request;
 //! - the exchange: [`send_json`] (then [`JsonReply::decode`], or [`JsonReply::decode_in_place`] for the large

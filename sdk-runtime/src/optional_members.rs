@@ -11,7 +11,7 @@
 //! derive. A boxed value (an earlier form of this macro) saved the copies too, but a 1.6 KB block is above glibc's
 //! per-thread cache and took `malloc`'s slow path twice per call.
 
-/// What [`optional_members!`] implements besides `Deserialize`: reading a JSON object's members into a value that
+/// What [`optional_members!`](crate::optional_members!) implements besides `Deserialize`: reading a JSON object's members into a value that
 /// is `Default::default()`, so that a reply can be decoded straight into the place the caller receives it
 /// ([`JsonReply::decode_in_place`](crate::call::JsonReply::decode_in_place), chosen by the generator for these structs) with no copy of it at all.
 ///
