@@ -11,7 +11,7 @@ use syn::visit_mut::VisitMut;
 
 /// Rewrites the argument errors of every operation builder in the `builder` module.
 pub fn borrow_argument_errors(file: &mut syn::File) -> Result<()> {
-    let builders = crate::generate::module_items(file, "builder")?;
+    let builders = crate::syntax::module_items(file, "builder")?;
     let mut pass = BorrowedErrors::default();
     for item in builders.iter_mut() {
         pass.visit_item_mut(item);
@@ -77,7 +77,7 @@ impl VisitMut for BorrowedErrors {
 
 /// The `E` of a type written `Result<T, E>`.
 fn result_error_type(ty: &mut syn::Type) -> Option<&mut syn::Type> {
-    let [_, error] = crate::generate::type_arguments_mut(ty, "Result")?.try_into().ok()?;
+    let [_, error] = crate::syntax::type_arguments_mut(ty, "Result")?.try_into().ok()?;
     Some(error)
 }
 

@@ -12,6 +12,7 @@ mod model;
 mod normalize;
 mod readme;
 mod send;
+mod syntax;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -20,7 +20,7 @@ const LARGE: usize = 16;
 /// the operations replying with one decode it in place (`decode_in_place` instead of `decode`: no copy from parser
 /// to reply; see [`crate::send`]).
 pub fn decode_large_replies(file: &mut syn::File) -> Result<HashSet<String>> {
-    let types = crate::generate::module_items(file, "types")?;
+    let types = crate::syntax::module_items(file, "types")?;
     let mut rewritten = Vec::with_capacity(types.len());
     let mut large = HashSet::new();
     for mut item in std::mem::take(types) {

@@ -27,8 +27,8 @@ use proc_macro2::{Literal, Span};
 use quote::{format_ident, quote};
 use syn::ext::IdentExt as _;
 
-use crate::generate::{module_items, type_arguments_mut};
 use crate::model::{Location, Operation, Parameter, Reply};
+use crate::syntax::{module_items, type_arguments_mut};
 
 /// Writes the `send` of every operation into the builder of that operation.
 ///
