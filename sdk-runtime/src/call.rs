@@ -37,12 +37,11 @@ use serde::Serialize;
 use crate::error::{Error, with_causes};
 use crate::runtime::{Expect, Runtime};
 
+pub use crate::runtime::BuildRequest;
+
 pub use crate::optional_members::ReadMembers;
 pub use crate::path::PathSegment;
 pub use crate::reply::JsonReply;
-
-/// What a generated call hands the runtime: the function that builds its request, called once per attempt.
-pub type BuildRequest<'a> = dyn Fn() -> Result<reqwest::Request, Error> + Sync + 'a;
 
 /// The error for a missing or invalid argument of a generated builder, from the builder's message (borrowed when
 /// fixed, so that a builder allocates nothing for the errors it never reports).

@@ -4,8 +4,8 @@
 //!
 //! - [`ClientBuilder`]: base URL taken whole, credentials ([`Auth`]: basic, bearer, refreshable [`TokenSource`]),
 //!   timeouts, and a refusal to send credentials over plain `http://` to a remote host;
-//! - [`call`]: the one contract between generated code and the runtime; [`Runtime`]: the state behind it, the one
-//!   path every generated call takes: `Authorization`, retries of transient failures under a
+//! - [`call`]: the one contract between generated code and the runtime, and [`Runtime`], the state behind it: the
+//!   one path every generated call takes, with `Authorization`, retries of transient failures under a
 //!   [`RetryPolicy`] that never repeats a POST unless asked, `Retry-After`, one tracing span per call, the success
 //!   body decoded once into its documented type, and error bodies captured;
 //! - [`Error`]: the error every generated call returns, with the HTTP status, the service's code and message, the

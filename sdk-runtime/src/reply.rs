@@ -10,10 +10,9 @@ use http::{HeaderMap, Method};
 use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
 
-use crate::error::{ApiError, Error, request_id};
+use crate::error::{ApiError, Error, ServiceError, request_id};
 use crate::optional_members::ReadMembers;
 use crate::retry;
-use crate::runtime::Service;
 
 /// How much of an error body is kept: enough for any Oracle error document, bounded for a runaway proxy page.
 const MAX_ERROR_BODY: usize = 1024 * 1024;
@@ -201,7 +200,8 @@ pub(crate) fn unreadable_success(
 
 /// Reads the body of a non-success reply (at most [`MAX_ERROR_BODY`]) and describes the reply.
 pub(crate) async fn capture_error(
-    service: Service,
+    service: &'static str,
+    parse_error: fn(&[u8]) -> Option<ServiceError>,
     mut response: reqwest::Response,
     operation: &'static str,
     method: Method,
@@ -232,13 +232,13 @@ pub(crate) async fn capture_error(
     }
     let body: Bytes = body.freeze();
     ApiError {
-        service: service.name,
+        service,
         operation,
         method,
         path,
         status,
         request_id: request_id(&headers),
-        service_error: (service.parse_error)(&body),
+        service_error: parse_error(&body),
         retry_after: retry::retry_after(&headers, SystemTime::now()),
         headers,
         body,

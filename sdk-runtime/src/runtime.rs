@@ -14,10 +14,12 @@ use tracing::instrument::Instrumented;
 use tracing::{Instrument, field};
 
 use crate::auth::Auth;
-use crate::call::BuildRequest;
 use crate::error::{Error, ServiceError};
 use crate::reply::{JsonReply, capture_error, read_success_body, unreadable_success};
 use crate::retry::{self, RetryPolicy};
+
+/// What a generated call hands the runtime: the function that builds its request, called once per attempt.
+pub type BuildRequest<'a> = dyn Fn() -> Result<reqwest::Request, Error> + Sync + 'a;
 
 /// What the runtime needs to know about a service.
 #[derive(Clone, Copy, Debug)]
@@ -173,7 +175,14 @@ impl Runtime {
             }
             if !status.is_success() {
                 return Err(Error::Api(Box::new(
-                    Box::pin(capture_error(self.shared.service, response, operation, method)).await,
+                    Box::pin(capture_error(
+                        self.shared.service.name,
+                        self.shared.service.parse_error,
+                        response,
+                        operation,
+                        method,
+                    ))
+                    .await,
                 )));
             }
             match expect {
@@ -208,7 +217,14 @@ impl Runtime {
                     body: Bytes::new(),
                 }),
                 Expect::Statuses(documented) => {
-                    let mut api = Box::pin(capture_error(self.shared.service, response, operation, method)).await;
+                    let mut api = Box::pin(capture_error(
+                        self.shared.service.name,
+                        self.shared.service.parse_error,
+                        response,
+                        operation,
+                        method,
+                    ))
+                    .await;
                     api.service_error = None;
                     api.body_error = Some(format!(
                         "status {} is not a documented reply of this operation (documented: {documented:?})",
