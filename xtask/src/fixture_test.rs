@@ -68,9 +68,6 @@ fn a_fourth_service_is_a_spec_and_a_few_lines() {
     let root = crate::workspace_root().expect("the workspace");
     let spec = std::fs::read_to_string(root.join(FIXTURE.spec)).expect("the fixture spec");
     let code = crate::generate::generate(&FIXTURE, &spec).expect("generated");
-    for call in ["get_item", "create_item", "delete_item", "download_label"] {
-        assert!(code.contains(&format!("\"{call}\"")), "{call} is not sent:\n{code}");
-    }
 
     let dir = root.join("target").join("xtask-fixture");
     let krate = dir.join("sdk-inventory");

@@ -492,25 +492,62 @@ mod tests {
     fn send_is_written_from_the_operation() {
         let mut file = progenitor_output();
         write_sends(&mut file, &[full()], &HashSet::new()).expect("written");
-        let code = written(&file);
-        for expected in [
-            "///Sendsa`POST`request.",
-            "->Result<ResponseValue<types::Page>,::sdk_runtime::Error>",
-            "letSelf{client,request_id,name,fields,tenant,body}=self;",
-            "letrequest_id=request_id.map_err(::sdk_runtime::call::invalid_argument)?;",
-            "letbody=body.and_then(|v|{types::Query::try_from(v).map_err(|e|e.to_string().into())}).map_err(::sdk_runtime::call::invalid_argument)?;",
-            "letrequest_id=&request_id;",
-            "letbuild=move||->::std::result::Result<::reqwest::Request,::sdk_runtime::Error,>{",
-            "::sdk_runtime::call::url(&client.inner,format_args!(\"/requests/{}/{}\",request_id,::sdk_runtime::call::PathSegment(name)),)?;",
-            "letmutrequest=client.client.post(url).header(::reqwest::header::ACCEPT,",
-            "ifletSome(value)=fields{request=::sdk_runtime::call::query(request,\"fields\",value);}",
-            "ifletSome(value)=tenant{request=::sdk_runtime::call::header(request,\"tenant\",value)?;}",
-            "request=request.json(body);::sdk_runtime::call::build(request)};",
-            "::sdk_runtime::call::send_json(&client.inner,&client.client,&build,\"query_requests\",).await?.decode()",
-        ] {
-            assert!(code.contains(expected), "{expected} not in\n{code}");
-        }
-        assert!(!code.contains("unimplemented"));
+        let expected: syn::ImplItemFn = syn::parse_quote! {
+            /// Sends a `POST` request.
+            pub async fn send(self) -> Result<ResponseValue<types::Page>, ::sdk_runtime::Error> {
+                let Self { client, request_id, name, fields, tenant, body } = self;
+                let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
+                let name = name.map_err(::sdk_runtime::call::invalid_argument)?;
+                let fields = fields.map_err(::sdk_runtime::call::invalid_argument)?;
+                let tenant = tenant.map_err(::sdk_runtime::call::invalid_argument)?;
+                let body = body
+                    .and_then(|v| types::Query::try_from(v).map_err(|e| e.to_string().into()))
+                    .map_err(::sdk_runtime::call::invalid_argument)?;
+                let request_id = &request_id;
+                let name = &name;
+                let fields = &fields;
+                let tenant = &tenant;
+                let body = &body;
+                let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                    let url = ::sdk_runtime::call::url(
+                        &client.inner,
+                        format_args!("/requests/{}/{}", request_id, ::sdk_runtime::call::PathSegment(name))
+                    )?;
+                    let mut request = client.client.post(url)
+                        .header(::reqwest::header::ACCEPT, ::reqwest::header::HeaderValue::from_static("application/json"));
+                    if let Some(value) = fields {
+                        request = ::sdk_runtime::call::query(request, "fields", value);
+                    }
+                    if let Some(value) = tenant {
+                        request = ::sdk_runtime::call::header(request, "tenant", value)?;
+                    }
+                    request = request.json(body);
+                    ::sdk_runtime::call::build(request)
+                };
+                ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "query_requests").await?.decode()
+            }
+        };
+        let Some(syn::Item::Mod(builder)) = file.items.first() else {
+            panic!("the builder module")
+        };
+        let written = builder.content.as_ref().and_then(|(_, items)| {
+            items.iter().find_map(|item| match item {
+                syn::Item::Impl(block) => block.items.iter().find_map(|member| match member {
+                    syn::ImplItem::Fn(function) => Some(function.clone()),
+                    _ => None,
+                }),
+                _ => None,
+            })
+        });
+        let print = |function: syn::ImplItemFn| {
+            let item: syn::Item = syn::parse_quote! { impl S { #function } };
+            prettyplease::unparse(&syn::File {
+                shebang: None,
+                attrs: Vec::new(),
+                items: vec![item],
+            })
+        };
+        assert_eq!(print(written.expect("a send")), print(expected));
     }
 
     #[test]
