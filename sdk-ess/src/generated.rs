@@ -12,9 +12,7 @@
     rustdoc::invalid_html_tags
 )]
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
-#[allow(unused_imports)]
-use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+pub use progenitor_client::{ByteStream, ResponseValue};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -3834,20 +3832,6 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::sdk_runtime::Runtime> for Client {
-    fn api_version() -> &'static str {
-        "v1"
-    }
-    fn baseurl(&self) -> &str {
-        self.baseurl.as_str()
-    }
-    fn client(&self) -> &reqwest::Client {
-        &self.client
-    }
-    fn inner(&self) -> &::sdk_runtime::Runtime {
-        &self.inner
-    }
-}
 impl Client {
     /// List the resources
     ///
@@ -4217,7 +4201,7 @@ impl Client {
 pub mod builder {
     use super::types;
     #[allow(unused_imports)]
-    use super::{ByteStream, ClientHooks, ClientInfo, OperationInfo, RequestBuilderExt, ResponseValue, encode_path};
+    use super::{ByteStream, ResponseValue};
     /// Builder for [`Client::get_root`]
     ///
     /// [`Client::get_root`]: super::Client::get_root
@@ -4233,22 +4217,14 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<types::RootResource>, ::sdk_runtime::Error> {
             let Self { client } = self;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/"))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/"))?;
+                let request = client.client.get(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "get_root")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_root")
                 .await?
                 .decode()
         }
@@ -4345,12 +4321,12 @@ pub mod builder {
                 page_index,
                 q,
             } = self;
-            let application = application.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let exclude_fields = exclude_fields.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let fields = fields.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let order_by = order_by.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let page_index = page_index.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let q = q.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let application = application.map_err(::sdk_runtime::call::invalid_argument)?;
+            let exclude_fields = exclude_fields.map_err(::sdk_runtime::call::invalid_argument)?;
+            let fields = fields.map_err(::sdk_runtime::call::invalid_argument)?;
+            let order_by = order_by.map_err(::sdk_runtime::call::invalid_argument)?;
+            let page_index = page_index.map_err(::sdk_runtime::call::invalid_argument)?;
+            let q = q.map_err(::sdk_runtime::call::invalid_argument)?;
             let application = &application;
             let exclude_fields = &exclude_fields;
             let fields = &fields;
@@ -4358,41 +4334,32 @@ pub mod builder {
             let page_index = &page_index;
             let q = &q;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!(
-                    "/query/{}/requests",
-                    ::sdk_runtime::PathSegment(application)
-                ))?;
-                #[allow(unused_mut)]
-                let mut request_builder = client.client.get(url).header(
+                let url = ::sdk_runtime::call::url(
+                    &client.inner,
+                    format_args!("/query/{}/requests", ::sdk_runtime::call::PathSegment(application)),
+                )?;
+                let mut request = client.client.get(url).header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 );
-                if exclude_fields.is_some() {
-                    request_builder =
-                        request_builder.query(&progenitor_client::QueryParam::new("excludeFields", &exclude_fields));
+                if let Some(value) = exclude_fields {
+                    request = ::sdk_runtime::call::query(request, "excludeFields", value);
                 }
-                if fields.is_some() {
-                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("fields", &fields));
+                if let Some(value) = fields {
+                    request = ::sdk_runtime::call::query(request, "fields", value);
                 }
-                if order_by.is_some() {
-                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("orderBy", &order_by));
+                if let Some(value) = order_by {
+                    request = ::sdk_runtime::call::query(request, "orderBy", value);
                 }
-                if page_index.is_some() {
-                    request_builder =
-                        request_builder.query(&progenitor_client::QueryParam::new("pageIndex", &page_index));
+                if let Some(value) = page_index {
+                    request = ::sdk_runtime::call::query(request, "pageIndex", value);
                 }
-                if q.is_some() {
-                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("q", &q));
+                if let Some(value) = q {
+                    request = ::sdk_runtime::call::query(request, "q", value);
                 }
-                #[allow(unused_mut)]
-                let mut request = request_builder
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "query_application_requests")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "query_application_requests")
                 .await?
                 .decode()
         }
@@ -4477,48 +4444,40 @@ pub mod builder {
                 order_by,
                 q,
             } = self;
-            let exclude_fields = exclude_fields.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let fields = fields.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let id = id.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let order_by = order_by.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let q = q.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let exclude_fields = exclude_fields.map_err(::sdk_runtime::call::invalid_argument)?;
+            let fields = fields.map_err(::sdk_runtime::call::invalid_argument)?;
+            let id = id.map_err(::sdk_runtime::call::invalid_argument)?;
+            let order_by = order_by.map_err(::sdk_runtime::call::invalid_argument)?;
+            let q = q.map_err(::sdk_runtime::call::invalid_argument)?;
             let exclude_fields = &exclude_fields;
             let fields = &fields;
             let id = &id;
             let order_by = &order_by;
             let q = &q;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/requests"))?;
-                #[allow(unused_mut)]
-                let mut request_builder = client.client.get(url).header(
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests"))?;
+                let mut request = client.client.get(url).header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 );
-                if exclude_fields.is_some() {
-                    request_builder =
-                        request_builder.query(&progenitor_client::QueryParam::new("excludeFields", &exclude_fields));
+                if let Some(value) = exclude_fields {
+                    request = ::sdk_runtime::call::query(request, "excludeFields", value);
                 }
-                if fields.is_some() {
-                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("fields", &fields));
+                if let Some(value) = fields {
+                    request = ::sdk_runtime::call::query(request, "fields", value);
                 }
-                if id.is_some() {
-                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("id", &id));
+                if let Some(value) = id {
+                    request = ::sdk_runtime::call::query(request, "id", value);
                 }
-                if order_by.is_some() {
-                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("orderBy", &order_by));
+                if let Some(value) = order_by {
+                    request = ::sdk_runtime::call::query(request, "orderBy", value);
                 }
-                if q.is_some() {
-                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("q", &q));
+                if let Some(value) = q {
+                    request = ::sdk_runtime::call::query(request, "q", value);
                 }
-                #[allow(unused_mut)]
-                let mut request = request_builder
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "query_requests")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "query_requests")
                 .await?
                 .decode()
         }
@@ -4559,27 +4518,19 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<types::SubmitResponse>, ::sdk_runtime::Error> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::SubmitRequest::try_from(v).map_err(|e| ::std::borrow::Cow::Owned(e.to_string())))
-                .map_err(::sdk_runtime::Error::invalid_argument)?;
+                .and_then(|v| types::SubmitRequest::try_from(v).map_err(|e| e.to_string().into()))
+                .map_err(::sdk_runtime::call::invalid_argument)?;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/requests"))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests"))?;
+                let mut request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                request = request.json(body);
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "submit_request")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "submit_request")
                 .await?
                 .decode()
         }
@@ -4663,45 +4614,37 @@ pub mod builder {
                 order_by,
                 q,
             } = self;
-            let page_index = page_index.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let exclude_fields = exclude_fields.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let fields = fields.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let order_by = order_by.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let q = q.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let page_index = page_index.map_err(::sdk_runtime::call::invalid_argument)?;
+            let exclude_fields = exclude_fields.map_err(::sdk_runtime::call::invalid_argument)?;
+            let fields = fields.map_err(::sdk_runtime::call::invalid_argument)?;
+            let order_by = order_by.map_err(::sdk_runtime::call::invalid_argument)?;
+            let q = q.map_err(::sdk_runtime::call::invalid_argument)?;
             let page_index = &page_index;
             let exclude_fields = &exclude_fields;
             let fields = &fields;
             let order_by = &order_by;
             let q = &q;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/requests/search/{}", page_index))?;
-                #[allow(unused_mut)]
-                let mut request_builder = client.client.get(url).header(
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/search/{}", page_index))?;
+                let mut request = client.client.get(url).header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 );
-                if exclude_fields.is_some() {
-                    request_builder =
-                        request_builder.query(&progenitor_client::QueryParam::new("excludeFields", &exclude_fields));
+                if let Some(value) = exclude_fields {
+                    request = ::sdk_runtime::call::query(request, "excludeFields", value);
                 }
-                if fields.is_some() {
-                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("fields", &fields));
+                if let Some(value) = fields {
+                    request = ::sdk_runtime::call::query(request, "fields", value);
                 }
-                if order_by.is_some() {
-                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("orderBy", &order_by));
+                if let Some(value) = order_by {
+                    request = ::sdk_runtime::call::query(request, "orderBy", value);
                 }
-                if q.is_some() {
-                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("q", &q));
+                if let Some(value) = q {
+                    request = ::sdk_runtime::call::query(request, "q", value);
                 }
-                #[allow(unused_mut)]
-                let mut request = request_builder
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "search_requests")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "search_requests")
                 .await?
                 .decode()
         }
@@ -4743,27 +4686,19 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<types::StepArgsReply>, ::sdk_runtime::Error> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| types::StepArgs::try_from(v).map_err(|e| ::std::borrow::Cow::Owned(e.to_string())))
-                .map_err(::sdk_runtime::Error::invalid_argument)?;
+                .and_then(|v| types::StepArgs::try_from(v).map_err(|e| e.to_string().into()))
+                .map_err(::sdk_runtime::call::invalid_argument)?;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/requests/submitArgs"))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/submitArgs"))?;
+                let mut request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                request = request.json(body);
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "set_step_args")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "set_step_args")
                 .await?
                 .decode()
         }
@@ -4834,40 +4769,32 @@ pub mod builder {
                 fields,
                 links,
             } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let exclude_fields = exclude_fields.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let fields = fields.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let links = links.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
+            let exclude_fields = exclude_fields.map_err(::sdk_runtime::call::invalid_argument)?;
+            let fields = fields.map_err(::sdk_runtime::call::invalid_argument)?;
+            let links = links.map_err(::sdk_runtime::call::invalid_argument)?;
             let request_id = &request_id;
             let exclude_fields = &exclude_fields;
             let fields = &fields;
             let links = &links;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/requests/{}", request_id))?;
-                #[allow(unused_mut)]
-                let mut request_builder = client.client.get(url).header(
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}", request_id))?;
+                let mut request = client.client.get(url).header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 );
-                if exclude_fields.is_some() {
-                    request_builder =
-                        request_builder.query(&progenitor_client::QueryParam::new("excludeFields", &exclude_fields));
+                if let Some(value) = exclude_fields {
+                    request = ::sdk_runtime::call::query(request, "excludeFields", value);
                 }
-                if fields.is_some() {
-                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("fields", &fields));
+                if let Some(value) = fields {
+                    request = ::sdk_runtime::call::query(request, "fields", value);
                 }
-                if links.is_some() {
-                    request_builder = request_builder.query(&progenitor_client::QueryParam::new("links", &links));
+                if let Some(value) = links {
+                    request = ::sdk_runtime::call::query(request, "links", value);
                 }
-                #[allow(unused_mut)]
-                let mut request = request_builder
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "get_request")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_request")
                 .await?
                 .decode_in_place()
         }
@@ -4899,22 +4826,14 @@ pub mod builder {
         ///Sends a `DELETE` request to `/requests/{requestId}`
         pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let request_id = &request_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/requests/{}", request_id))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}", request_id))?;
+                let request = client.client.delete(url);
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_empty(&client.client, &build, "delete_request", &[204u16])
-                .await
+            ::sdk_runtime::call::send_empty(&client.inner, &client.client, &build, "delete_request", &[204u16]).await
         }
     }
     /// Builder for [`Client::update_request`]
@@ -4967,32 +4886,22 @@ pub mod builder {
                 request_id,
                 body,
             } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let body = body
-                .and_then(|v| {
-                    types::UpdateRequestBody::try_from(v).map_err(|e| ::std::borrow::Cow::Owned(e.to_string()))
-                })
-                .map_err(::sdk_runtime::Error::invalid_argument)?;
+                .and_then(|v| types::UpdateRequestBody::try_from(v).map_err(|e| e.to_string().into()))
+                .map_err(::sdk_runtime::call::invalid_argument)?;
             let request_id = &request_id;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/requests/{}", request_id))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .patch(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}", request_id))?;
+                let mut request = client.client.patch(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                request = request.json(body);
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "update_request")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "update_request")
                 .await?
                 .decode()
         }
@@ -5024,25 +4933,17 @@ pub mod builder {
         ///Sends a `POST` request to `/requests/{requestId}/cancel`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let request_id = &request_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/requests/{}/cancel", request_id))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}/cancel", request_id))?;
+                let request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "cancel_request")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "cancel_request")
                 .await?
                 .decode()
         }
@@ -5097,34 +4998,25 @@ pub mod builder {
                 request_id,
                 body,
             } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let body = body
-                .and_then(|v| {
-                    types::CheckInCancellingBody::try_from(v).map_err(|e| ::std::borrow::Cow::Owned(e.to_string()))
-                })
-                .map_err(::sdk_runtime::Error::invalid_argument)?;
+                .and_then(|v| types::CheckInCancellingBody::try_from(v).map_err(|e| e.to_string().into()))
+                .map_err(::sdk_runtime::call::invalid_argument)?;
             let request_id = &request_id;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client
-                    .inner
-                    .url(format_args!("/requests/{}/checkInCancelling", request_id))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url = ::sdk_runtime::call::url(
+                    &client.inner,
+                    format_args!("/requests/{}/checkInCancelling", request_id),
+                )?;
+                let mut request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                request = request.json(body);
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "check_in_cancelling")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "check_in_cancelling")
                 .await?
                 .decode()
         }
@@ -5179,34 +5071,23 @@ pub mod builder {
                 request_id,
                 body,
             } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let body = body
-                .and_then(|v| {
-                    types::ExecutionStatusUpdate::try_from(v).map_err(|e| ::std::borrow::Cow::Owned(e.to_string()))
-                })
-                .map_err(::sdk_runtime::Error::invalid_argument)?;
+                .and_then(|v| types::ExecutionStatusUpdate::try_from(v).map_err(|e| e.to_string().into()))
+                .map_err(::sdk_runtime::call::invalid_argument)?;
             let request_id = &request_id;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client
-                    .inner
-                    .url(format_args!("/requests/{}/executionStatus", request_id))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url =
+                    ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}/executionStatus", request_id))?;
+                let mut request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                request = request.json(body);
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "update_execution_status")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "update_execution_status")
                 .await?
                 .decode()
         }
@@ -5238,25 +5119,18 @@ pub mod builder {
         ///Sends a `POST` request to `/requests/{requestId}/forceCancel`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let request_id = &request_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/requests/{}/forceCancel", request_id))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url =
+                    ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}/forceCancel", request_id))?;
+                let request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "force_cancel_request")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "force_cancel_request")
                 .await?
                 .decode()
         }
@@ -5288,25 +5162,17 @@ pub mod builder {
         ///Sends a `POST` request to `/requests/{requestId}/hold`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let request_id = &request_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/requests/{}/hold", request_id))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}/hold", request_id))?;
+                let request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "hold_request")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "hold_request")
                 .await?
                 .decode()
         }
@@ -5338,25 +5204,18 @@ pub mod builder {
         ///Sends a `GET` request to `/requests/{requestId}/permissions`
         pub async fn send(self) -> Result<ResponseValue<types::PermissionDetails>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let request_id = &request_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/requests/{}/permissions", request_id))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url =
+                    ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}/permissions", request_id))?;
+                let request = client.client.get(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "get_request_permissions")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_request_permissions")
                 .await?
                 .decode()
         }
@@ -5388,25 +5247,17 @@ pub mod builder {
         ///Sends a `POST` request to `/requests/{requestId}/release`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let request_id = &request_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/requests/{}/release", request_id))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}/release", request_id))?;
+                let request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "release_request")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "release_request")
                 .await?
                 .decode()
         }
@@ -5461,32 +5312,22 @@ pub mod builder {
                 request_id,
                 body,
             } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let body = body
-                .and_then(|v| {
-                    types::CallbackSubscription::try_from(v).map_err(|e| ::std::borrow::Cow::Owned(e.to_string()))
-                })
-                .map_err(::sdk_runtime::Error::invalid_argument)?;
+                .and_then(|v| types::CallbackSubscription::try_from(v).map_err(|e| e.to_string().into()))
+                .map_err(::sdk_runtime::call::invalid_argument)?;
             let request_id = &request_id;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/requests/{}/subscribe", request_id))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}/subscribe", request_id))?;
+                let mut request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                request = request.json(body);
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "subscribe_request")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "subscribe_request")
                 .await?
                 .decode()
         }
@@ -5518,21 +5359,14 @@ pub mod builder {
         ///Sends a `DELETE` request to `/requests/{requestId}/subscribe`
         pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
-            let request_id = request_id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let request_id = &request_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/requests/{}/subscribe", request_id))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .delete(url)
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}/subscribe", request_id))?;
+                let request = client.client.delete(url);
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_empty(&client.client, &build, "unsubscribe_request", &[204u16])
+            ::sdk_runtime::call::send_empty(&client.inner, &client.client, &build, "unsubscribe_request", &[204u16])
                 .await
         }
     }
@@ -5578,46 +5412,34 @@ pub mod builder {
                 cluster_name,
                 server_name,
             } = self;
-            let cluster_name = cluster_name.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let server_name = server_name.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let cluster_name = cluster_name.map_err(::sdk_runtime::call::invalid_argument)?;
+            let server_name = server_name.map_err(::sdk_runtime::call::invalid_argument)?;
             let cluster_name = &cluster_name;
             let server_name = &server_name;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/server/quiesceState"))?;
-                #[allow(unused_mut)]
-                let mut request_builder = client.client.get(url).header(
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/server/quiesceState"))?;
+                let mut request = client.client.get(url).header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 );
-                if cluster_name.is_some() {
-                    request_builder =
-                        request_builder.query(&progenitor_client::QueryParam::new("clusterName", &cluster_name));
+                if let Some(value) = cluster_name {
+                    request = ::sdk_runtime::call::query(request, "clusterName", value);
                 }
-                if server_name.is_some() {
-                    request_builder =
-                        request_builder.query(&progenitor_client::QueryParam::new("serverName", &server_name));
+                if let Some(value) = server_name {
+                    request = ::sdk_runtime::call::query(request, "serverName", value);
                 }
-                #[allow(unused_mut)]
-                let mut request = request_builder
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "get_quiesce_state")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_quiesce_state")
                 .await?
                 .decode()
         }
     }
 }
-/// Items consumers will typically use such as the Client.
-pub mod prelude {
-    pub use self::super::Client;
-}
 
-/// The spec's enums. Each accepts values this SDK does not know yet (see `sdk_runtime::open_enum!`).
-pub mod enums {
+/// The spec's enums, re-exported by `types`. Each accepts values this SDK does not know yet (see
+/// `sdk_runtime::open_enum!`).
+mod enums {
     ::sdk_runtime::open_enum! {
         /// How the scheduler secures its calls to the callback endpoint. OWSM_GPA (the default): OWSM global policy attachment. OWSM_LPA: OWSM local policy attachment (default client policy oracle/http_oauth2_token_client_policy). DIRECT_OAUTH: the scheduler fetches an OAuth token itself from `accessTokenUri`.
         pub enum CallbackSecurityScheme {

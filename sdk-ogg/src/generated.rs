@@ -12,9 +12,7 @@
     rustdoc::invalid_html_tags
 )]
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
-#[allow(unused_imports)]
-use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+pub use progenitor_client::{ByteStream, ResponseValue};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -1334,20 +1332,6 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::sdk_runtime::Runtime> for Client {
-    fn api_version() -> &'static str {
-        "v2"
-    }
-    fn baseurl(&self) -> &str {
-        self.baseurl.as_str()
-    }
-    fn client(&self) -> &reqwest::Client {
-        &self.client
-    }
-    fn inner(&self) -> &::sdk_runtime::Runtime {
-        &self.inner
-    }
-}
 impl Client {
     /// Retrieve background requests
     ///
@@ -1410,7 +1394,7 @@ impl Client {
 pub mod builder {
     use super::types;
     #[allow(unused_imports)]
-    use super::{ByteStream, ClientHooks, ClientInfo, OperationInfo, RequestBuilderExt, ResponseValue, encode_path};
+    use super::{ByteStream, ResponseValue};
     /// Builder for [`Client::list_requests`]
     ///
     /// [`Client::list_requests`]: super::Client::list_requests
@@ -1441,30 +1425,20 @@ pub mod builder {
                 client,
                 x_id_tenant_name,
             } = self;
-            let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::call::invalid_argument)?;
             let x_id_tenant_name = &x_id_tenant_name;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/requests"))?;
-                let mut header_map = ::reqwest::header::HeaderMap::new();
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests"))?;
+                let mut request = client.client.get(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
                 if let Some(value) = x_id_tenant_name {
-                    header_map.append("X-ID-TENANT-NAME", value.to_string().try_into()?);
+                    request = ::sdk_runtime::call::header(request, "X-ID-TENANT-NAME", value)?;
                 }
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "list_requests")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "list_requests")
                 .await?
                 .decode()
         }
@@ -1511,32 +1485,22 @@ pub mod builder {
                 request,
                 x_id_tenant_name,
             } = self;
-            let request = request.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let request = request.map_err(::sdk_runtime::call::invalid_argument)?;
+            let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::call::invalid_argument)?;
             let request = &request;
             let x_id_tenant_name = &x_id_tenant_name;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/requests/{}", request))?;
-                let mut header_map = ::reqwest::header::HeaderMap::new();
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}", request))?;
+                let mut request_ = client.client.get(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
                 if let Some(value) = x_id_tenant_name {
-                    header_map.append("X-ID-TENANT-NAME", value.to_string().try_into()?);
+                    request_ = ::sdk_runtime::call::header(request_, "X-ID-TENANT-NAME", value)?;
                 }
-                #[allow(unused_mut)]
-                let mut _request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(_request)
+                ::sdk_runtime::call::build(request_)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "get_request")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_request")
                 .await?
                 .decode()
         }
@@ -1583,44 +1547,31 @@ pub mod builder {
                 request,
                 x_id_tenant_name,
             } = self;
-            let request = request.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let request = request.map_err(::sdk_runtime::call::invalid_argument)?;
+            let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::call::invalid_argument)?;
             let request = &request;
             let x_id_tenant_name = &x_id_tenant_name;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/requests/{}/result", request))?;
-                let mut header_map = ::reqwest::header::HeaderMap::new();
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}/result", request))?;
+                let mut request_ = client.client.get(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
                 if let Some(value) = x_id_tenant_name {
-                    header_map.append("X-ID-TENANT-NAME", value.to_string().try_into()?);
+                    request_ = ::sdk_runtime::call::header(request_, "X-ID-TENANT-NAME", value)?;
                 }
-                #[allow(unused_mut)]
-                let mut _request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .headers(header_map)
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(_request)
+                ::sdk_runtime::call::build(request_)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "get_request_result")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_request_result")
                 .await?
                 .decode()
         }
     }
 }
-/// Items consumers will typically use such as the Client.
-pub mod prelude {
-    pub use self::super::Client;
-}
 
-/// The spec's enums. Each accepts values this SDK does not know yet (see `sdk_runtime::open_enum!`).
-pub mod enums {
+/// The spec's enums, re-exported by `types`. Each accepts values this SDK does not know yet (see
+/// `sdk_runtime::open_enum!`).
+mod enums {
     ::sdk_runtime::open_enum! {
         /// Relationship of a link's target to the requested resource. The 13 values of 12.3/19c plus `ogg://service` added in 21c.
         pub enum LinkRelation {

@@ -199,7 +199,7 @@ pub enum Error {
     Auth(String),
     /// The client could not be built.
     #[error(transparent)]
-    Config(#[from] crate::ConfigError),
+    Config(#[from] crate::config::ConfigError),
     /// A wait for success ended otherwise: failed (with cause and message), cancelled, needs action, timed out
     /// with the last state, or polling failed.
     #[error(transparent)]
@@ -277,23 +277,6 @@ impl From<http::header::InvalidHeaderValue> for Error {
 }
 
 impl Error {
-    /// The error for a missing or invalid argument of a generated builder, from the builder's message (borrowed
-    /// when fixed, so that a builder allocates nothing for the errors it never reports). Used by the generated
-    /// `send` methods.
-    #[doc(hidden)]
-    pub fn invalid_argument(message: impl Into<String>) -> Self {
-        Self::InvalidRequest(message.into())
-    }
-
-    /// The error for a request the generated code could not build (a body that cannot be serialised, an
-    /// invalid URL). Used by the generated `send` methods.
-    #[doc(hidden)]
-    pub fn request_not_built(error: reqwest::Error) -> Self {
-        Self::InvalidRequest(format!("the request could not be built: {}", with_causes(&error)))
-    }
-}
-
-impl Error {
     /// A success reply that does not hold what its operation promises, for example a `202 Accepted` without the
     /// id of the work it started: an [`Error::InvalidBody`] that keeps the reply's status, headers and body, with
     /// `problem` as its [`ApiError::body_error`]. For the SDK crates' hand-written layers; `path` is the path
@@ -310,7 +293,7 @@ impl Error {
         let status = reply.status();
         let headers = reply.headers().clone();
         let body = reply.into_inner();
-        let request_id = crate::runtime::request_id(&headers);
+        let request_id = request_id(&headers);
         Self::InvalidBody(Box::new(ApiError {
             service,
             operation,
@@ -328,9 +311,26 @@ impl Error {
     }
 }
 
+/// Headers that carry a request id, in the order they are looked for.
+const REQUEST_ID_HEADERS: &[&str] = &[
+    "x-oracle-dms-ecid",
+    "opc-request-id",
+    "oa-request-id",
+    "x-request-id",
+    "x-correlation-id",
+];
+
+/// The request id a reply carries, for [`ApiError::request_id`]: the first of the headers servers use for it.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok())
+        .map(str::to_owned)
+}
+
 /// An error's message followed by its causes (`error sending request ...: connection refused`), since reqwest's
 /// own message leaves the cause out.
-fn with_causes(error: &dyn std::error::Error) -> String {
+pub(crate) fn with_causes(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

@@ -8,7 +8,8 @@
 //!   `reqwest::Client` of the caller's own;
 //! - [`TransportError`]: a network failure named in words (certificate not trusted, connection refused, DNS, proxy,
 //!   timeout), retried only when a second try can succeed;
-//! - [`Runtime`]: the one path every generated call takes: `Authorization`, retries of transient failures under a
+//! - [`call`]: the one contract between generated code and the runtime, and [`Runtime`], the state behind it: the
+//!   one path every generated call takes, with `Authorization`, retries of transient failures under a
 //!   [`RetryPolicy`] that never repeats a POST unless asked, `Retry-After`, one tracing span per call, the success
 //!   body decoded once into its documented type, and error bodies captured;
 //! - [`Error`]: the error every generated call returns, with the HTTP status, the service's code and message, the
@@ -46,11 +47,13 @@
 //! ```
 
 mod auth;
+pub mod call;
 mod config;
 mod error;
 mod open_enum;
 mod optional_members;
 mod path;
+mod reply;
 pub mod retry;
 mod runtime;
 mod secret;
@@ -61,7 +64,6 @@ pub mod wait;
 pub use auth::{Auth, CachedTokenSource, TokenError, TokenFuture, TokenSource};
 pub use config::{ClientBuilder, ConfigError, ServiceClient, parse_base_url};
 pub use error::{ApiError, Error, ServiceError};
-pub use path::PathSegment;
 pub use retry::RetryPolicy;
 pub use runtime::{Runtime, Service};
 pub use secret::Secret;
@@ -72,7 +74,6 @@ pub use transport::{TransportError, TransportErrorKind};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::open_enum::OpenEnumVisitor;
-    pub use crate::optional_members::ReadMembers;
     pub use reqwest;
     pub use serde;
 }

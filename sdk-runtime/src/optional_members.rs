@@ -5,20 +5,19 @@
 //! the copies between layers cost more than reading the members present. [`optional_members!`] starts from the
 //! default value and has its visitor borrow it: each member present is written in place as it is read, and only
 //! `()` travels back through serde_json's layers. The operations that reply with such a struct go one step further
-//! ([`ReadMembers`], `JsonReply::decode_in_place`): the default value is the reply they return, so the struct is
+//! ([`ReadMembers`], [`JsonReply::decode_in_place`](crate::call::JsonReply::decode_in_place)): the default value is the reply they return, so the struct is
 //! not copied at all between the parser and the caller. Callgrind, per `get_request` call (about 93,000
 //! instructions and 5,700 first-level cache misses): about 3,300 instructions and 300 misses fewer than the
 //! derive. A boxed value (an earlier form of this macro) saved the copies too, but a 1.6 KB block is above glibc's
 //! per-thread cache and took `malloc`'s slow path twice per call.
 
-/// What [`optional_members!`] implements besides `Deserialize`: reading a JSON object's members into a value that
+/// What [`optional_members!`](crate::optional_members!) implements besides `Deserialize`: reading a JSON object's members into a value that
 /// is `Default::default()`, so that a reply can be decoded straight into the place the caller receives it
-/// (`JsonReply::decode_in_place`, chosen by the generator for these structs) with no copy of it at all.
+/// ([`JsonReply::decode_in_place`](crate::call::JsonReply::decode_in_place), chosen by the generator for these structs) with no copy of it at all.
 ///
 /// Not serde's `Deserialize::deserialize_in_place`: that one must give the same value as `deserialize` whatever
 /// `place` held before (serde reuses the elements of a `Vec` with it), so it would have to reset every member
 /// first; this one is only ever handed a fresh default value.
-#[doc(hidden)]
 pub trait ReadMembers: Default {
     /// Reads the members present into `fresh`, which must be `Default::default()`; members absent keep their
     /// default, unknown ones are skipped.
@@ -63,12 +62,12 @@ macro_rules! optional_members {
                 D: $crate::__private::serde::Deserializer<'de>,
             {
                 let mut value = <$name as ::std::default::Default>::default();
-                <$name as $crate::__private::ReadMembers>::read_members(deserializer, &mut value)?;
+                <$name as $crate::call::ReadMembers>::read_members(deserializer, &mut value)?;
                 ::std::result::Result::Ok(value)
             }
         }
 
-        impl $crate::__private::ReadMembers for $name {
+        impl $crate::call::ReadMembers for $name {
             fn read_members<'de, D>(deserializer: D, fresh: &mut Self) -> ::std::result::Result<(), D::Error>
             where
                 D: $crate::__private::serde::Deserializer<'de>,
@@ -217,7 +216,7 @@ mod tests {
 
     #[test]
     fn members_read_into_a_default_value_are_what_deserialize_reads() {
-        use crate::__private::ReadMembers;
+        use crate::call::ReadMembers;
 
         for text in [
             r#"{"displayName": "nightly", "tags": ["a", "b"], "unknown": {"x": [1]}, "id": 7}"#,

@@ -14,7 +14,7 @@ use std::fmt::{self, Display, Write as _};
 /// parameters from it, so an id containing one would otherwise reach them shortened.
 ///
 /// ```
-/// use sdk_runtime::PathSegment;
+/// use sdk_runtime::call::PathSegment;
 ///
 /// assert_eq!(PathSegment(&300_000_012_345_680_i64).to_string(), "300000012345680");
 /// assert_eq!(PathSegment("lfc-cc:13347").to_string(), "lfc-cc:13347");

@@ -12,9 +12,7 @@
     rustdoc::invalid_html_tags
 )]
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
-#[allow(unused_imports)]
-use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+pub use progenitor_client::{ByteStream, ResponseValue};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -1445,20 +1443,6 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::sdk_runtime::Runtime> for Client {
-    fn api_version() -> &'static str {
-        "20210901"
-    }
-    fn baseurl(&self) -> &str {
-        self.baseurl.as_str()
-    }
-    fn client(&self) -> &reqwest::Client {
-        &self.client
-    }
-    fn inner(&self) -> &::sdk_runtime::Runtime {
-        &self.inner
-    }
-}
 impl Client {
     /// Run a data flow
     ///
@@ -1608,7 +1592,7 @@ impl Client {
 pub mod builder {
     use super::types;
     #[allow(unused_imports)]
-    use super::{ByteStream, ClientHooks, ClientInfo, OperationInfo, RequestBuilderExt, ResponseValue, encode_path};
+    use super::{ByteStream, ResponseValue};
     /// Builder for [`Client::run_data_flow`]
     ///
     /// [`Client::run_data_flow`]: super::Client::run_data_flow
@@ -1651,28 +1635,23 @@ pub mod builder {
                 dataflow_id,
                 body,
             } = self;
-            let dataflow_id = dataflow_id.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let body = body.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let dataflow_id = dataflow_id.map_err(::sdk_runtime::call::invalid_argument)?;
+            let body = body.map_err(::sdk_runtime::call::invalid_argument)?;
             let dataflow_id = &dataflow_id;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!(
-                    "/catalog/dataflows/{}/actions/run",
-                    ::sdk_runtime::PathSegment(dataflow_id)
-                ))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .json(&body)
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url = ::sdk_runtime::call::url(
+                    &client.inner,
+                    format_args!(
+                        "/catalog/dataflows/{}/actions/run",
+                        ::sdk_runtime::call::PathSegment(dataflow_id)
+                    ),
+                )?;
+                let mut request = client.client.post(url);
+                request = request.json(body);
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_empty(&client.client, &build, "run_data_flow", &[202u16])
-                .await
+            ::sdk_runtime::call::send_empty(&client.inner, &client.client, &build, "run_data_flow", &[202u16]).await
         }
     }
     /// Builder for [`Client::reload_dataset`]
@@ -1702,25 +1681,20 @@ pub mod builder {
         ///Sends a `POST` request to `/catalog/datasets/{datasetId}/actions/reload`
         pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self { client, dataset_id } = self;
-            let dataset_id = dataset_id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let dataset_id = dataset_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let dataset_id = &dataset_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!(
-                    "/catalog/datasets/{}/actions/reload",
-                    ::sdk_runtime::PathSegment(dataset_id)
-                ))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url = ::sdk_runtime::call::url(
+                    &client.inner,
+                    format_args!(
+                        "/catalog/datasets/{}/actions/reload",
+                        ::sdk_runtime::call::PathSegment(dataset_id)
+                    ),
+                )?;
+                let request = client.client.post(url);
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_empty(&client.client, &build, "reload_dataset", &[202u16])
-                .await
+            ::sdk_runtime::call::send_empty(&client.inner, &client.client, &build, "reload_dataset", &[202u16]).await
         }
     }
     /// Builder for [`Client::run_sequence`]
@@ -1750,25 +1724,20 @@ pub mod builder {
         ///Sends a `POST` request to `/catalog/sequences/{sequenceId}/actions/run`
         pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self { client, sequence_id } = self;
-            let sequence_id = sequence_id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let sequence_id = sequence_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let sequence_id = &sequence_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!(
-                    "/catalog/sequences/{}/actions/run",
-                    ::sdk_runtime::PathSegment(sequence_id)
-                ))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url = ::sdk_runtime::call::url(
+                    &client.inner,
+                    format_args!(
+                        "/catalog/sequences/{}/actions/run",
+                        ::sdk_runtime::call::PathSegment(sequence_id)
+                    ),
+                )?;
+                let request = client.client.post(url);
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_empty(&client.client, &build, "run_sequence", &[202u16])
-                .await
+            ::sdk_runtime::call::send_empty(&client.inner, &client.client, &build, "run_sequence", &[202u16]).await
         }
     }
     /// Builder for [`Client::create_workbook_export`]
@@ -1830,33 +1799,32 @@ pub mod builder {
                 url_base64_workbook_id,
                 body,
             } = self;
-            let url_base64_workbook_id = url_base64_workbook_id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let url_base64_workbook_id = url_base64_workbook_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let body = body
-                .and_then(|v| {
-                    types::CreateWorkbookExportRequest::try_from(v)
-                        .map_err(|e| ::std::borrow::Cow::Owned(e.to_string()))
-                })
-                .map_err(::sdk_runtime::Error::invalid_argument)?;
+                .and_then(|v| types::CreateWorkbookExportRequest::try_from(v).map_err(|e| e.to_string().into()))
+                .map_err(::sdk_runtime::call::invalid_argument)?;
             let url_base64_workbook_id = &url_base64_workbook_id;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!(
-                    "/catalog/workbooks/{}/exports",
-                    ::sdk_runtime::PathSegment(url_base64_workbook_id)
-                ))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .json(&body)
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url = ::sdk_runtime::call::url(
+                    &client.inner,
+                    format_args!(
+                        "/catalog/workbooks/{}/exports",
+                        ::sdk_runtime::call::PathSegment(url_base64_workbook_id)
+                    ),
+                )?;
+                let mut request = client.client.post(url);
+                request = request.json(body);
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_empty(&client.client, &build, "create_workbook_export", &[202u16])
-                .await
+            ::sdk_runtime::call::send_empty(
+                &client.inner,
+                &client.client,
+                &build,
+                "create_workbook_export",
+                &[202u16],
+            )
+            .await
         }
     }
     /// Builder for [`Client::download_workbook_export`]
@@ -1905,28 +1873,30 @@ pub mod builder {
                 url_base64_workbook_id,
                 export_id,
             } = self;
-            let url_base64_workbook_id = url_base64_workbook_id.map_err(::sdk_runtime::Error::invalid_argument)?;
-            let export_id = export_id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let url_base64_workbook_id = url_base64_workbook_id.map_err(::sdk_runtime::call::invalid_argument)?;
+            let export_id = export_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let url_base64_workbook_id = &url_base64_workbook_id;
             let export_id = &export_id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!(
-                    "/catalog/workbooks/{}/exports/{}",
-                    ::sdk_runtime::PathSegment(url_base64_workbook_id),
-                    ::sdk_runtime::PathSegment(export_id)
-                ))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url = ::sdk_runtime::call::url(
+                    &client.inner,
+                    format_args!(
+                        "/catalog/workbooks/{}/exports/{}",
+                        ::sdk_runtime::call::PathSegment(url_base64_workbook_id),
+                        ::sdk_runtime::call::PathSegment(export_id)
+                    ),
+                )?;
+                let request = client.client.get(url);
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_stream(&client.client, &build, "download_workbook_export", &[200u16])
-                .await
+            ::sdk_runtime::call::send_stream(
+                &client.inner,
+                &client.client,
+                &build,
+                "download_workbook_export",
+                &[200u16],
+            )
+            .await
         }
     }
     /// Builder for [`Client::create_snapshot`]
@@ -1965,29 +1935,19 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<types::CreateSnapshotResponse>, ::sdk_runtime::Error> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| {
-                    types::CreateSnapshotRequest::try_from(v).map_err(|e| ::std::borrow::Cow::Owned(e.to_string()))
-                })
-                .map_err(::sdk_runtime::Error::invalid_argument)?;
+                .and_then(|v| types::CreateSnapshotRequest::try_from(v).map_err(|e| e.to_string().into()))
+                .map_err(::sdk_runtime::call::invalid_argument)?;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/snapshots"))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .json(&body)
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/snapshots"))?;
+                let mut request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                request = request.json(body);
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "create_snapshot")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "create_snapshot")
                 .await?
                 .decode()
         }
@@ -2028,26 +1988,16 @@ pub mod builder {
         pub async fn send(self) -> Result<ResponseValue<()>, ::sdk_runtime::Error> {
             let Self { client, body } = self;
             let body = body
-                .and_then(|v| {
-                    types::RestoreSnapshotRequest::try_from(v).map_err(|e| ::std::borrow::Cow::Owned(e.to_string()))
-                })
-                .map_err(::sdk_runtime::Error::invalid_argument)?;
+                .and_then(|v| types::RestoreSnapshotRequest::try_from(v).map_err(|e| e.to_string().into()))
+                .map_err(::sdk_runtime::call::invalid_argument)?;
             let body = &body;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client.inner.url(format_args!("/system/actions/restoreSnapshot"))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .post(url)
-                    .json(&body)
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/system/actions/restoreSnapshot"))?;
+                let mut request = client.client.post(url);
+                request = request.json(body);
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_empty(&client.client, &build, "restore_snapshot", &[202u16])
-                .await
+            ::sdk_runtime::call::send_empty(&client.inner, &client.client, &build, "restore_snapshot", &[202u16]).await
         }
     }
     /// Builder for [`Client::get_work_request`]
@@ -2077,39 +2027,29 @@ pub mod builder {
         ///Sends a `GET` request to `/workRequests/{id}`
         pub async fn send(self) -> Result<ResponseValue<types::WorkRequest>, ::sdk_runtime::Error> {
             let Self { client, id } = self;
-            let id = id.map_err(::sdk_runtime::Error::invalid_argument)?;
+            let id = id.map_err(::sdk_runtime::call::invalid_argument)?;
             let id = &id;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                let url = client
-                    .inner
-                    .url(format_args!("/workRequests/{}", ::sdk_runtime::PathSegment(id)))?;
-                #[allow(unused_mut)]
-                let mut request = client
-                    .client
-                    .get(url)
-                    .header(
-                        ::reqwest::header::ACCEPT,
-                        ::reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .build()
-                    .map_err(::sdk_runtime::Error::request_not_built)?;
-                Ok(request)
+                let url = ::sdk_runtime::call::url(
+                    &client.inner,
+                    format_args!("/workRequests/{}", ::sdk_runtime::call::PathSegment(id)),
+                )?;
+                let request = client.client.get(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                ::sdk_runtime::call::build(request)
             };
-            client
-                .inner
-                .send_json(&client.client, &build, "get_work_request")
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_work_request")
                 .await?
                 .decode()
         }
     }
 }
-/// Items consumers will typically use such as the Client.
-pub mod prelude {
-    pub use self::super::Client;
-}
 
-/// The spec's enums. Each accepts values this SDK does not know yet (see `sdk_runtime::open_enum!`).
-pub mod enums {
+/// The spec's enums, re-exported by `types`. Each accepts values this SDK does not know yet (see
+/// `sdk_runtime::open_enum!`).
+mod enums {
     ::sdk_runtime::open_enum! {
         /// Type of authentication to the storage bucket. OSS_AUTH_OCI_USER_ID is deprecated by Oracle in favour of OCI_RESOURCE_PRINCIPAL.
         pub enum AuthType {

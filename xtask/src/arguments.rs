@@ -11,7 +11,7 @@ use syn::visit_mut::VisitMut;
 
 /// Rewrites the argument errors of every operation builder in the `builder` module.
 pub fn borrow_argument_errors(file: &mut syn::File) -> Result<()> {
-    let builders = crate::generate::module_items(file, "builder")?;
+    let builders = crate::syntax::module_items(file, "builder")?;
     let mut pass = BorrowedErrors::default();
     for item in builders.iter_mut() {
         pass.visit_item_mut(item);
@@ -31,6 +31,13 @@ struct BorrowedErrors {
 }
 
 impl VisitMut for BorrowedErrors {
+    /// `send` is written from the operation ([`crate::send`]) and takes either form of error.
+    fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
+        if function.sig.ident != "send" {
+            syn::visit_mut::visit_impl_item_fn_mut(self, function);
+        }
+    }
+
     fn visit_field_mut(&mut self, field: &mut syn::Field) {
         if let Some(error) = result_error_type(&mut field.ty)
             && is_string(error)
@@ -70,7 +77,7 @@ impl VisitMut for BorrowedErrors {
 
 /// The `E` of a type written `Result<T, E>`.
 fn result_error_type(ty: &mut syn::Type) -> Option<&mut syn::Type> {
-    let [_, error] = crate::generate::type_arguments_mut(ty, "Result")?.try_into().ok()?;
+    let [_, error] = crate::syntax::type_arguments_mut(ty, "Result")?.try_into().ok()?;
     Some(error)
 }
 
@@ -143,7 +150,8 @@ mod tests {
             r#"Err(::std::borrow::Cow::Borrowed("request_idwasnotinitialized"),)"#,
             r#"map_err(|_|::std::borrow::Cow::Borrowed("conversionto`i64`forrequest_idfailed",))"#,
             "map_err(|s|::std::borrow::Cow::Owned(format!(",
-            "map_err(|e|::std::borrow::Cow::Owned(e.to_string()))",
+            // `send` is written from the operation and left alone.
+            "map_err(|e|e.to_string())",
             // A string made for anything but an argument's error is left alone.
             "letheader=value.to_string();",
         ] {

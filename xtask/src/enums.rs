@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use anyhow::{Result, bail};
 use heck::ToUpperCamelCase;
+use quote::quote;
 use serde_json::Value;
 
 /// One string enum of the spec.
@@ -70,41 +71,107 @@ fn variant_name(value: &str, taken: &mut BTreeSet<String>) -> String {
     name
 }
 
-/// The `enums` module of a generated file: one `open_enum!` invocation per enum, written out by hand because
-/// rustfmt leaves macro bodies as they are.
-pub fn render(enums: &[OpenEnum]) -> String {
-    let mut out = String::from(
-        "/// The spec's enums. Each accepts values this SDK does not know yet (see `sdk_runtime::open_enum!`).\npub mod enums {\n",
-    );
-    for (i, e) in enums.iter().enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        out.push_str("    ::sdk_runtime::open_enum! {\n");
+/// The `enums` module of a generated file: one `open_enum!` invocation per enum. The module is private; the
+/// generated `types` module re-exports its enums, so that each has one path (`types::X`), where progenitor puts
+/// the other types.
+pub fn module(enums: &[OpenEnum]) -> syn::ItemMod {
+    let invocations = enums.iter().map(|e| {
         let doc = e
             .description
             .clone()
             .unwrap_or_else(|| format!("The `{}` values.", e.name));
-        for line in doc.trim().lines() {
-            out.push_str(
-                &format!("        /// {}\n", line.trim_end())
-                    .replace("///  ", "/// ")
-                    .replace("/// \n", "///\n"),
-            );
-        }
-        out.push_str(&format!("        pub enum {} {{\n", e.name));
-        for (variant, value) in &e.variants {
+        let docs = doc_lines(&doc);
+        let name = syn::Ident::new(&e.name, proc_macro2::Span::call_site());
+        let variants = e.variants.iter().map(|(variant, value)| {
             let doc = if variant == "UnknownValue" {
-                format!("The documented value `{value}` (unlike [`Self::Unknown`], which holds undocumented values).")
+                format!(" The documented value `{value}` (unlike [`Self::Unknown`], which holds undocumented values).")
             } else {
-                format!("`{value}`")
+                format!(" `{value}`")
             };
-            out.push_str(&format!("            /// {doc}\n            {variant} = {value:?},\n"));
+            let variant = syn::Ident::new(variant, proc_macro2::Span::call_site());
+            quote! {
+                #[doc = #doc]
+                #variant = #value,
+            }
+        });
+        quote! {
+            ::sdk_runtime::open_enum! {
+                #(#[doc = #docs])*
+                pub enum #name {
+                    #(#variants)*
+                }
+            }
         }
-        out.push_str("        }\n    }\n");
+    });
+    syn::parse_quote! {
+        /// The spec's enums, re-exported by `types`. Each accepts values this SDK does not know yet (see
+        /// `sdk_runtime::open_enum!`).
+        mod enums {
+            #(#invocations)*
+        }
+    }
+}
+
+/// Prints the `enums` module made by [`module`]. prettyplease (and rustfmt) leave a macro's body as one run of
+/// tokens; each `open_enum!` body is an enum item, so it is printed as one, one variant per line.
+pub fn print(module: &syn::ItemMod) -> Result<String> {
+    let mut out = String::new();
+    for attr in &module.attrs {
+        let file = syn::File {
+            shebang: None,
+            attrs: Vec::new(),
+            items: vec![syn::parse_quote!(#attr struct S;)],
+        };
+        let printed = prettyplease::unparse(&file);
+        out.push_str(printed.trim_end().trim_end_matches("struct S;").trim_end());
+        out.push('\n');
+    }
+    out.push_str(&format!("mod {} {{\n", module.ident));
+    let items = module
+        .content
+        .as_ref()
+        .map(|(_, items)| items.as_slice())
+        .unwrap_or_default();
+    for (i, item) in items.iter().enumerate() {
+        let syn::Item::Macro(invocation) = item else {
+            bail!("the enums module holds something other than `open_enum!` invocations");
+        };
+        let body: syn::ItemEnum = invocation.mac.parse_body()?;
+        let file = syn::File {
+            shebang: None,
+            attrs: Vec::new(),
+            items: vec![syn::Item::Enum(body)],
+        };
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str("    ::sdk_runtime::open_enum! {\n");
+        for line in prettyplease::unparse(&file).lines() {
+            if line.is_empty() {
+                out.push('\n');
+            } else {
+                out.push_str(&format!("        {line}\n"));
+            }
+        }
+        out.push_str("    }\n");
     }
     out.push_str("}\n");
-    out
+    Ok(out)
+}
+
+/// A description as doc-comment lines (each with the one space a `///` line has), other spaces around it removed.
+fn doc_lines(text: &str) -> Vec<String> {
+    text.trim()
+        .lines()
+        .map(|line| {
+            let line = line.trim_end();
+            if line.is_empty() {
+                String::new()
+            } else {
+                format!(" {}", line.trim_start())
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -146,25 +213,36 @@ mod tests {
 }
 
 #[cfg(test)]
-mod render_tests {
+mod module_tests {
     use super::*;
 
     #[test]
-    fn renders_one_variant_per_line() {
+    fn each_enum_is_one_invocation_with_its_docs() {
         let e = OpenEnum {
             name: "ApiVersion".into(),
-            description: Some("Service API version.".into()),
-            variants: vec![("V2".into(), "v2".into())],
+            description: Some("Service API version.\n\n  Indented.".into()),
+            variants: vec![("V2".into(), "v2".into()), ("UnknownValue".into(), "UNKNOWN".into())],
         };
-        let text = render(&[e]);
+        let code = print(&module(&[e])).expect("printed");
+        let compact: String = code.split_whitespace().collect();
+        assert!(compact.starts_with("///"), "{code}");
+        assert!(compact.contains("modenums{::sdk_runtime::open_enum!{"), "{code}");
+        assert!(compact.contains("pubenumApiVersion{"), "{code}");
         assert!(
-            text.contains("        /// Service API version.\n        pub enum ApiVersion {\n"),
-            "{text}"
+            code.contains(
+                "        /// Service API version.\n        ///\n        /// Indented.\n        pub enum ApiVersion {\n"
+            ),
+            "{code}"
         );
         assert!(
-            text.contains("            /// `v2`\n            V2 = \"v2\",\n"),
-            "{text}"
+            code.contains("            /// `v2`\n            V2 = \"v2\",\n"),
+            "{code}"
         );
-        syn::parse_file(&text).expect("valid Rust");
+        assert!(compact.contains("UnknownValue=\"UNKNOWN\","), "{code}");
+        assert!(
+            code.contains("Service API version.") && code.contains("Indented."),
+            "{code}"
+        );
+        syn::parse_file(&code).expect("valid Rust");
     }
 }

@@ -4,11 +4,15 @@
 
 mod arguments;
 mod enums;
+#[cfg(test)]
+mod fixture_test;
 mod generate;
 mod members;
+mod model;
 mod normalize;
 mod readme;
-mod seam;
+mod send;
+mod syntax;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -82,15 +82,40 @@ fn unhide(code: &str) -> String {
         out.push_str(shown);
         out.push('\n');
     }
-    if !out.contains("fn main") && !is_test(&out) {
+    if !has_entry_point(&out) {
         out.push_str("\nfn main() {}\n");
     }
     out
 }
 
 /// Whether an example is a test file rather than a program.
+/// Whether an example has a `main` or is a test, read from its syntax. An example that does not parse gets a
+/// `main` too, and then fails to build with its own error.
+fn has_entry_point(code: &str) -> bool {
+    functions(code).iter().any(|f| f.sig.ident == "main") || is_test(code)
+}
+
+/// Whether an example is a test: a function marked `#[test]` or `#[tokio::test]`.
 fn is_test(code: &str) -> bool {
-    code.contains("#[tokio::test") || code.contains("#[test]")
+    functions(code).iter().any(|f| {
+        f.attrs
+            .iter()
+            .any(|attr| attr.path().segments.last().is_some_and(|s| s.ident == "test"))
+    })
+}
+
+/// The top-level functions of an example (none when it does not parse).
+fn functions(code: &str) -> Vec<syn::ItemFn> {
+    let Ok(file) = syn::parse_file(code) else {
+        return Vec::new();
+    };
+    file.items
+        .into_iter()
+        .filter_map(|item| match item {
+            syn::Item::Fn(function) => Some(function),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The manifest of the example crate: the snippet, with this repository's crates as path dependencies.

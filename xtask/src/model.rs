@@ -1,0 +1,281 @@
+//! The generator's own model of an operation, read from the normalised spec: what a `send` method needs to know
+//! (method, path template and its parameters, query and header parameters, body, reply kind, documented success
+//! statuses), independent of how progenitor prints its code.
+
+use anyhow::{Context, Result, anyhow, bail};
+use heck::ToSnakeCase;
+use serde_json::Value;
+
+use crate::normalize;
+
+/// One operation of a normalised spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operation {
+    /// The name of the call in errors and traces: the `operationId` in snake case (`get_request`).
+    pub name: String,
+    /// The spec's `operationId`.
+    pub id: String,
+    /// Lower-case HTTP method.
+    pub method: String,
+    /// The path template (`/requests/{requestId}`).
+    pub path: String,
+    /// Path, query and header parameters, path-level ones first, each in spec order.
+    pub parameters: Vec<Parameter>,
+    /// Whether the operation takes a JSON request body.
+    pub body: bool,
+    /// How its success reply is read.
+    pub reply: Reply,
+    /// Its documented success statuses, ascending.
+    pub statuses: Vec<u16>,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parameter {
+    /// The name on the wire (`requestId`, `X-ID-TENANT-NAME`).
+    pub name: String,
+    /// Where it goes.
+    pub location: Location,
+    /// Whether the call needs it (path parameters always do).
+    pub required: bool,
+    /// Whether its schema is an integer: written into a path as it is, with nothing to encode.
+    pub integer: bool,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// A segment of the path template.
+    Path,
+    /// A query parameter.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// How a success reply is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reply {
+    /// A JSON document of the operation's success type, judged by its body whatever its 2xx status.
+    Json,
+    /// A byte stream (a download), judged by its status.
+    Stream,
+    /// No body, judged by its status.
+    Empty,
+}
+
+/// Every operation of the normalised `spec`, in document order.
+pub fn operations(spec: &Value) -> Result<Vec<Operation>> {
+    let mut out = Vec::new();
+    let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
+        bail!("the spec has no paths");
+    };
+    for (path, item) in paths {
+        for method in normalize::METHODS {
+            let Some(op) = item.get(*method) else { continue };
+            let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default();
+            let place = format!("operation {id} ({} {path})", method.to_uppercase());
+            out.push(operation(spec, path, method, item, op).with_context(|| place)?);
+        }
+    }
+    Ok(out)
+}
+
+fn operation(spec: &Value, path: &str, method: &str, item: &Value, op: &Value) -> Result<Operation> {
+    let id = op
+        .get("operationId")
+        .and_then(Value::as_str)
+        .ok_or_else(|| anyhow!("no operationId"))?
+        .to_owned();
+    let mut parameters: Vec<Parameter> = Vec::new();
+    let declared = [item.get("parameters"), op.get("parameters")];
+    for list in declared.into_iter().flatten() {
+        let list = list.as_array().ok_or_else(|| anyhow!("`parameters` is not a list"))?;
+        for parameter in list {
+            let parameter = parameter_of(spec, resolve(spec, parameter)?)?;
+            // An operation's parameter overrides the path item's of the same name and place.
+            parameters.retain(|p| !(p.name == parameter.name && p.location == parameter.location));
+            parameters.push(parameter);
+        }
+    }
+    for name in template_names(path)? {
+        if !parameters
+            .iter()
+            .any(|p| p.location == Location::Path && p.name == name)
+        {
+            bail!("the path names {{{name}}}, which no path parameter declares");
+        }
+    }
+    let body = op.get("requestBody").is_some();
+    let (reply, statuses) = reply_of(op)?;
+    Ok(Operation {
+        name: id.to_snake_case(),
+        id,
+        method: method.to_owned(),
+        path: path.to_owned(),
+        parameters,
+        body,
+        reply,
+        statuses,
+    })
+}
+
+/// The names between braces of a path template, in order.
+pub fn template_names(path: &str) -> Result<Vec<String>> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let close = after
+            .find('}')
+            .ok_or_else(|| anyhow!("unclosed `{{` in the path {path}"))?;
+        names.push(after[..close].to_owned());
+        rest = &after[close + 1..];
+    }
+    Ok(names)
+}
+
+/// `value`, or what its `$ref` (within this document) points at.
+fn resolve<'a>(spec: &'a Value, value: &'a Value) -> Result<&'a Value> {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let pointer = reference
+                .strip_prefix('#')
+                .ok_or_else(|| anyhow!("{reference} is not a reference within the spec"))?;
+            spec.pointer(pointer)
+                .ok_or_else(|| anyhow!("{reference} points at nothing"))
+        }
+        None => Ok(value),
+    }
+}
+
+fn parameter_of(spec: &Value, parameter: &Value) -> Result<Parameter> {
+    let name = parameter
+        .get("name")
+        .and_then(Value::as_str)
+        .ok_or_else(|| anyhow!("a parameter has no name"))?
+        .to_owned();
+    let location = match parameter.get("in").and_then(Value::as_str) {
+        Some("path") => Location::Path,
+        Some("query") => Location::Query,
+        Some("header") => Location::Header,
+        other => bail!("parameter {name} is in {other:?}, which the generator does not send"),
+    };
+    let required = location == Location::Path || parameter.get("required").and_then(Value::as_bool) == Some(true);
+    let schema = match parameter.get("schema") {
+        Some(schema) => resolve(spec, schema)?,
+        None => &Value::Null,
+    };
+    let integer = schema.get("type").and_then(Value::as_str) == Some("integer");
+    Ok(Parameter {
+        name,
+        location,
+        required,
+        integer,
+    })
+}
+
+/// The reply kind and documented statuses of an operation whose responses the normaliser reduced to its 2xx ones
+/// with one body.
+fn reply_of(op: &Value) -> Result<(Reply, Vec<u16>)> {
+    let responses = op
+        .get("responses")
+        .and_then(Value::as_object)
+        .ok_or_else(|| anyhow!("no responses"))?;
+    let mut kinds = Vec::new();
+    let mut statuses = Vec::new();
+    for (status, response) in responses {
+        let status: u16 = status
+            .parse()
+            .map_err(|_| anyhow!("response {status} is not a status (the normaliser keeps 2xx ones only)"))?;
+        statuses.push(status);
+        let kind = match response.get("content").and_then(Value::as_object) {
+            None => Reply::Empty,
+            Some(content) if content.is_empty() => Reply::Empty,
+            Some(content) if content.contains_key("application/json") => Reply::Json,
+            Some(_) => Reply::Stream,
+        };
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+        }
+    }
+    statuses.sort_unstable();
+    match kinds.as_slice() {
+        [kind] => Ok((*kind, statuses)),
+        [] => bail!("no success reply"),
+        _ => bail!("success replies of different kinds {kinds:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec() -> Value {
+        json!({
+            "paths": {
+                "/requests/{requestId}": {
+                    "parameters": [{"$ref": "#/components/parameters/RequestId"}],
+                    "get": {
+                        "operationId": "getRequest",
+                        "parameters": [
+                            {"name": "fields", "in": "query", "schema": {"type": "string"}},
+                            {"name": "X-ID-TENANT-NAME", "in": "header", "required": true, "schema": {"type": "string"}}
+                        ],
+                        "responses": {"200": {"content": {"application/json": {"schema": {"type": "object"}}}}}
+                    },
+                    "delete": {"operationId": "deleteRequest", "responses": {"204": {"description": "gone"}, "202": {"description": "later"}}}
+                },
+                "/exports/{id}": {
+                    "get": {
+                        "operationId": "download",
+                        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/Id"}}],
+                        "requestBody": {"content": {"application/json": {}}},
+                        "responses": {"200": {"content": {"application/octet-stream": {}}}}
+                    }
+                }
+            },
+            "components": {
+                "parameters": {"RequestId": {"name": "requestId", "in": "path", "required": true, "schema": {"type": "integer"}}},
+                "schemas": {"Id": {"type": "string"}}
+            }
+        })
+    }
+
+    #[test]
+    fn operations_are_read_from_the_spec() {
+        let ops = operations(&spec()).expect("a valid spec");
+        let named = |name: &str| ops.iter().find(|op| op.name == name).expect("the operation");
+        let get = named("get_request");
+        assert_eq!((get.name.as_str(), get.method.as_str()), ("get_request", "get"));
+        assert_eq!(get.reply, Reply::Json);
+        assert_eq!(get.statuses, [200]);
+        let summary: Vec<(&str, Location, bool, bool)> = get
+            .parameters
+            .iter()
+            .map(|p| (p.name.as_str(), p.location, p.required, p.integer))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("requestId", Location::Path, true, true),
+                ("fields", Location::Query, false, false),
+                ("X-ID-TENANT-NAME", Location::Header, true, false),
+            ]
+        );
+        let delete = named("delete_request");
+        assert_eq!((delete.reply, delete.statuses.clone()), (Reply::Empty, vec![202, 204]));
+        let download = named("download");
+        assert_eq!((download.reply, download.body), (Reply::Stream, true));
+        assert!(!download.parameters[0].integer);
+    }
+
+    #[test]
+    fn a_template_name_without_its_parameter_is_refused() {
+        let mut spec = spec();
+        spec["paths"]["/exports/{id}"]["get"]["parameters"] = json!([]);
+        let error = format!("{:#}", operations(&spec).expect_err("{id} undeclared"));
+        assert!(error.contains("download") && error.contains("{id}"), "{error}");
+    }
+}
