@@ -9,7 +9,7 @@ use base64::Engine as _;
 use http::HeaderValue;
 use tokio::sync::Mutex;
 
-use crate::Secret;
+use crate::secret::Secret;
 
 /// The error a [`TokenSource`] returns when it cannot produce a token.
 pub type TokenError = Box<dyn std::error::Error + Send + Sync + 'static>;

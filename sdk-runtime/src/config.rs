@@ -11,8 +11,11 @@ use reqwest::Url;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
+use crate::auth::{Auth, TokenSource};
+use crate::retry::RetryPolicy;
+use crate::runtime::Service;
 use crate::runtime::{Runtime, Shared};
-use crate::{Auth, RetryPolicy, Secret, Service, TokenSource};
+use crate::secret::Secret;
 
 /// What makes a generated client: implemented for each SDK crate's `Client` by [`wire_client!`](crate::wire_client).
 pub trait ServiceClient: Sized {

@@ -185,7 +185,7 @@ pub enum Error {
     /// service, the call and the cause in words; [`TransportError::kind`](crate::TransportError::kind) tells the
     /// cause to code, and the whole chain stays reachable through `source()`.
     #[error(transparent)]
-    Transport(Box<crate::TransportError>),
+    Transport(Box<crate::transport::TransportError>),
     /// A success status whose body is not the operation's documented type: not JSON at all (truncated, an HTML
     /// page, empty, cut off by a timeout) or JSON of another shape. The status, the call and the raw body are
     /// kept; [`ApiError::body_error`] says what is wrong.
@@ -265,7 +265,7 @@ impl Error {
 impl Error {
     /// The error of a call that got no usable reply.
     pub fn transport(error: reqwest::Error) -> Self {
-        Self::Transport(Box::new(crate::TransportError::new(error)))
+        Self::Transport(Box::new(crate::transport::TransportError::new(error)))
     }
 }
 

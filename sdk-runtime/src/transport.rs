@@ -15,7 +15,7 @@ use std::sync::Arc;
 use http::{Method, StatusCode};
 use rustls::{AlertDescription, CertificateError};
 
-use crate::Error;
+use crate::error::Error;
 
 /// The cause of a transport failure, as far as it can be told from the error's chain.
 ///
