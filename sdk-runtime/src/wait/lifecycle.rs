@@ -116,7 +116,12 @@ mod tests {
 
     impl Classified for Job {
         fn state(&self) -> String {
-            format!("{:?}", self.0).to_uppercase()
+            match self.0 {
+                Class::Warning => "WARNING",
+                Class::NeedsAction(_) => "HOLD",
+                _ => "OTHER",
+            }
+            .to_owned()
         }
     }
 
@@ -152,7 +157,7 @@ mod tests {
     fn needs_action_names_the_state_and_what_to_do() {
         assert_eq!(
             Job(Class::NeedsAction("release it")).phase(&WaitPolicy::default()),
-            Phase::NeedsAction("NEEDSACTION(\"RELEASE IT\"): release it".to_owned())
+            Phase::NeedsAction("HOLD: release it".to_owned())
         );
     }
 }

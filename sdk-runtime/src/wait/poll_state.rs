@@ -223,7 +223,7 @@ mod tests {
 
     const SECOND: Duration = Duration::from_secs(1);
 
-    /// A state started at `t0`, and a spacing of `delay` from `base`.
+    /// A spacing of `delay` seconds from `base`.
     fn spacing(base: Instant, delay: u64) -> Spacing {
         Spacing {
             base,

@@ -761,6 +761,40 @@ mod tests {
         assert!(progress >= 4, "{progress} progress events");
     }
 
+    #[test]
+    fn a_stopped_driver_is_its_own_error() {
+        let paused = || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .start_paused(true)
+                .build()
+        };
+        let Ok(first) = paused() else {
+            panic!("a runtime");
+        };
+        let wait = first.block_on(async {
+            let set = WaitSet::new(Arc::new(Jobs::new([(1, 1000)])), policy());
+            set.add(1)
+        });
+        // The runtime shuts down, and the driver task with it.
+        drop(first);
+        let Ok(second) = paused() else {
+            panic!("a runtime");
+        };
+        let outcome = second.block_on(wait);
+        let Outcome::PollFailed { error, polls: 0, .. } = outcome else {
+            panic!("expected a poll failure, got {outcome:?}");
+        };
+        assert!(
+            matches!(&error, Error::WaitSetStopped { waits_for: "test jobs", id } if id == "1"),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "the wait set for test jobs stopped before the wait for 1 ended (its Tokio runtime shut down)"
+        );
+    }
+
     #[tokio::test(start_paused = true)]
     async fn a_wait_times_out_at_the_policy_deadline() {
         let jobs = Arc::new(Jobs::new([(1, 10_000)]));
