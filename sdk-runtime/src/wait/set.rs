@@ -772,10 +772,8 @@ mod tests {
         let Ok(first) = paused() else {
             panic!("a runtime");
         };
-        let wait = first.block_on(async {
-            let set = WaitSet::new(Arc::new(Jobs::new([(1, 1000)])), policy());
-            set.add(1)
-        });
+        let set = first.block_on(async { WaitSet::new(Arc::new(Jobs::new([(1, 1000)])), policy()) });
+        let wait = set.add(1);
         // The runtime shuts down, and the driver task with it.
         drop(first);
         let Ok(second) = paused() else {
