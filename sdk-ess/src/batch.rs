@@ -7,6 +7,10 @@
 //! that cannot be read at all, is fetched alone with `GET /requests/{id}`; those fallbacks are counted
 //! ([`Batch::fallbacks`]) and traced. A batch answered with a transient failure (`429`, `503`, ...) gives that
 //! error to each of its ids, so the whole batch backs off (`Retry-After` honoured).
+//!
+//! A reply is read once: the requests of its `items` are used as decoded, and a `batch` item (free-form JSON in
+//! the spec) is decoded into a request once, from the JSON the reply already holds. What a request's state means
+//! is the request's own classification ([`Lifecycle`](crate::wait::Lifecycle)), as for a single waiter.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -14,14 +18,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use futures_util::future::join_all;
 use serde_json::Value;
 
+use sdk_runtime::wait::{BatchTarget, Fetched, Polled};
+
 use crate::Client;
-use crate::types::RequestDetails;
-use crate::wait::{BatchTarget, Fetched, Phase, Polled, WaitPolicy, WaitSet};
+use crate::types::{RequestDetails, RequestQueryResponse};
+use crate::wait::{WaitPolicy, WaitSet};
 
 /// The fields a wait needs: the state, and the cause and messages of a failure.
 const WAIT_FIELDS: &str = "requestId,state,cause,causeDescription,errorWarningMessage,errorWarningDetail";
 
 /// ESS requests polled in batches, for a [`WaitSet`] (see [`Client::wait_set`]).
+///
+/// Clones share their counters ([`queries`](Self::queries), [`fallbacks`](Self::fallbacks)): keep one to read
+/// them while a set made with [`WaitSet::new`] polls with another.
 #[derive(Clone, Debug)]
 pub struct Batch {
     client: Client,
@@ -99,7 +108,7 @@ impl Batch {
         let (answered, missing) = match reply {
             Ok(reply) => {
                 let polled = Polled::from(reply);
-                let (answered, missing) = read_batch(&ids, &polled.status);
+                let (answered, missing) = read_batch(&ids, polled.status);
                 let answered: Fetched<i64, RequestDetails> = answered
                     .into_iter()
                     .map(|(id, status)| {
@@ -143,23 +152,16 @@ impl Batch {
 }
 
 /// The requests of a multi-select reply that are among `asked`, and the ids it did not answer readably.
-fn read_batch(asked: &[i64], reply: &crate::types::RequestQueryResponse) -> (Vec<(i64, RequestDetails)>, Vec<i64>) {
+fn read_batch(asked: &[i64], reply: RequestQueryResponse) -> (Vec<(i64, RequestDetails)>, Vec<i64>) {
     let candidates = reply
         .batch
-        .iter()
+        .into_iter()
         .flatten()
-        .map(|item| Value::Object(item.0.clone()))
-        .chain(
-            reply
-                .items
-                .iter()
-                .flatten()
-                .filter_map(|item| serde_json::to_value(item).ok()),
-        );
+        .filter_map(|item| request_in(Value::Object(item.0), 0))
+        .chain(reply.items.into_iter().flatten());
     let mut answered: Vec<(i64, RequestDetails)> = Vec::new();
-    for candidate in candidates {
-        if let Some(details) = request_in(&candidate, 0)
-            && let Some(id) = details.request_id
+    for details in candidates {
+        if let Some(id) = details.request_id
             && asked.contains(&id)
             && details.state.is_some()
             && !answered.iter().any(|(seen, _)| *seen == id)
@@ -176,21 +178,28 @@ fn read_batch(asked: &[i64], reply: &crate::types::RequestQueryResponse) -> (Vec
 }
 
 /// A request found in a batch item: the item itself, or an object inside it (the item's shape is undocumented:
-/// `{"requestId", "state", ...}` or `{"requestId", "status", "request": {...}}` are both read).
-fn request_in(value: &Value, depth: usize) -> Option<RequestDetails> {
-    let object = value.as_object()?;
+/// `{"requestId", "state", ...}` or `{"requestId", "status", "request": {...}}` are both read). The JSON is moved
+/// into the request, not copied.
+fn request_in(value: Value, depth: usize) -> Option<RequestDetails> {
+    let Value::Object(object) = value else {
+        return None;
+    };
     if object.get("requestId").is_some_and(Value::is_i64) && object.contains_key("state") {
-        return serde_json::from_value(value.clone()).ok();
+        return serde_json::from_value(Value::Object(object)).ok();
     }
     if depth >= 2 {
         return None;
     }
-    object.values().find_map(|inner| request_in(inner, depth + 1))
+    object.into_iter().find_map(|(_, inner)| request_in(inner, depth + 1))
 }
 
 impl BatchTarget for Batch {
     type Id = i64;
     type Status = RequestDetails;
+
+    fn label(&self) -> &'static str {
+        "ESS requests"
+    }
 
     fn max_batch(&self) -> usize {
         // A round takes as many ids as several queries carry; `fetch` cuts them to the URL limit.
@@ -205,19 +214,26 @@ impl BatchTarget for Batch {
             .flatten()
             .collect()
     }
-
-    fn phase(&self, status: &RequestDetails) -> Phase {
-        crate::wait::phase(status)
-    }
-
-    fn describe(&self, status: &RequestDetails) -> (String, Option<f64>) {
-        (crate::wait::state_name(status), None)
-    }
 }
 
 impl Client {
     /// A set of waits for many requests of this scheduler, polled in multi-select batches by one scheduler
     /// (see [`WaitSet`] and [`Batch`]). Each wait follows `policy`, as a single [`wait_for_request`] would.
+    ///
+    /// This is `WaitSet::new(Batch::new(client.clone()), policy)`. To read the batch's counters
+    /// ([`Batch::fallbacks`]: ids fetched alone because a batch reply did not answer them; [`Batch::queries`]), or
+    /// to set its limits, make the `Batch` yourself and keep a clone of it (clones share the counters):
+    ///
+    /// ```no_run
+    /// # async fn run(client: sdk_ess::Client) {
+    /// use sdk_ess::wait::{Batch, WaitPolicy, WaitSet};
+    ///
+    /// let batch = Batch::new(client.clone()).max_ids(50);
+    /// let set = WaitSet::new(batch.clone(), WaitPolicy::default());
+    /// let outcome = set.add(101).await;
+    /// println!("{outcome:?}; {} queries, {} ids fetched alone", batch.queries(), batch.fallbacks());
+    /// # }
+    /// ```
     ///
     /// [`wait_for_request`]: Client::wait_for_request
     ///
@@ -265,7 +281,7 @@ mod tests {
             {"requestId": 9, "state": "ERROR"},
             {"requestId": 3},
         ]}));
-        let (answered, missing) = read_batch(&[1, 2, 3, 4], &page);
+        let (answered, missing) = read_batch(&[1, 2, 3, 4], page);
         let ids: Vec<i64> = answered.iter().map(|(id, _)| *id).collect();
         assert_eq!(ids, [1, 2]);
         assert_eq!(missing, [3, 4]);
@@ -274,8 +290,8 @@ mod tests {
     #[test]
     fn items_count_too_and_an_empty_reply_answers_nothing() {
         let page = reply(json!({"items": [{"requestId": 5, "state": "WAIT"}]}));
-        assert_eq!(read_batch(&[5], &page).1, Vec::<i64>::new());
-        assert_eq!(read_batch(&[5, 6], &reply(json!({}))).1, [5, 6]);
+        assert_eq!(read_batch(&[5], page).1, Vec::<i64>::new());
+        assert_eq!(read_batch(&[5, 6], reply(json!({}))).1, [5, 6]);
     }
 
     #[test]

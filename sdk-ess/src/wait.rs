@@ -1,19 +1,25 @@
 //! Waiting for an ESS job request to end, and cancelling one.
 //!
-//! The terminal states are those of Oracle's *Statuses of Scheduled Processes* page and the `State` enum:
-//! SUCCEEDED, WARNING, FINISHED and SCHEDULE_ENDED end well; ERROR, VALIDATION_FAILED and EXPIRED end in failure
-//! (with the request's `cause` and error message); CANCELLED ends as cancelled. HOLD and ERROR_MANUAL_RECOVERY
-//! are not terminal but wait for a person, so a waiter reports them as "needs action" instead of waiting on them
-//! until its deadline. Any other state, including ones this SDK does not know, is still running.
+//! What each state means is said once, by [`Lifecycle::class`] on [`RequestState`], from Oracle's *Statuses of
+//! Scheduled Processes* page and the `State` enum: SUCCEEDED, FINISHED and SCHEDULE_ENDED end well; WARNING ends
+//! with warnings, a success unless the [`WaitPolicy`] says [`warning_is_failure`](WaitPolicy::warning_is_failure);
+//! ERROR, VALIDATION_FAILED and EXPIRED end in failure (with the request's `cause` and error message); CANCELLED
+//! ends as cancelled. HOLD and ERROR_MANUAL_RECOVERY are not terminal but wait for a person, so a waiter reports
+//! them as "needs action" instead of waiting on them until its deadline. Any other state, including ones this
+//! SDK does not know, is still running. A single waiter, a wait set and the batch reading all use it.
+//!
+//! For many requests at once, [`Client::wait_set`] polls them in multi-select batches ([`Batch`]).
 
 use std::time::{Duration, SystemTime};
 
 pub use sdk_runtime::wait::{
-    BatchTarget, EachAlone, Failure, Fetched, Lifecycle, Outcome, Phase, PollTarget, Polled, SetEvent, SetOptions,
-    Snapshot, Wait, WaitError, WaitEvent, WaitPolicy, WaitSet, Waiter,
+    Class, Failure, Lifecycle, Outcome, Phase, SetEvent, SetOptions, Snapshot, Wait, WaitError, WaitEvent, WaitPolicy,
+    WaitSet, Waiter,
 };
 
 pub use crate::batch::Batch;
+
+use sdk_runtime::wait::{Classified, PollTarget, Polled};
 
 use crate::types::{RequestDetails, RequestState};
 use crate::{Client, Error};
@@ -48,76 +54,69 @@ impl PollTarget for Target {
         ))
     }
 
-    fn phase(&self, request: &RequestDetails) -> Phase {
-        phase(request)
-    }
-
-    fn describe(&self, request: &RequestDetails) -> (String, Option<f64>) {
-        (state_name(request), None)
-    }
-
     fn label(&self) -> String {
         format!("ESS request {}", self.request_id)
     }
 }
 
 impl Lifecycle for RequestState {
-    /// SUCCEEDED, WARNING, FINISHED, SCHEDULE_ENDED, ERROR, VALIDATION_FAILED, EXPIRED and CANCELLED. HOLD and
-    /// ERROR_MANUAL_RECOVERY are not terminal (they wait for a person), nor is a state this SDK does not know.
-    fn is_terminal(&self) -> bool {
-        self.is_success()
-            || matches!(
-                self,
-                Self::Error | Self::ValidationFailed | Self::Expired | Self::Cancelled
-            )
+    /// The one list of ESS states (see the module documentation).
+    fn class(&self) -> Class {
+        match self {
+            Self::Succeeded | Self::Finished | Self::ScheduleEnded => Class::Succeeded,
+            Self::Warning => Class::Warning,
+            Self::Error | Self::ValidationFailed | Self::Expired => Class::Failed,
+            Self::Cancelled => Class::Cancelled,
+            Self::Hold => Class::NeedsAction("the request is held until someone releases it"),
+            Self::ErrorManualRecovery => Class::NeedsAction("the request needs manual recovery"),
+            _ => Class::Running,
+        }
+    }
+}
+
+impl Lifecycle for RequestDetails {
+    /// Its state's class; a request without a state is still running.
+    fn class(&self) -> Class {
+        self.state.as_ref().map_or(Class::Running, Lifecycle::class)
+    }
+}
+
+impl Classified for RequestDetails {
+    /// The request's state as ESS names it.
+    fn state(&self) -> String {
+        state_name(self)
     }
 
-    /// SUCCEEDED, WARNING, FINISHED and SCHEDULE_ENDED.
-    fn is_success(&self) -> bool {
-        matches!(
-            self,
-            Self::Succeeded | Self::Warning | Self::Finished | Self::ScheduleEnded
-        )
+    /// The state, the request's `cause`, and its error or warning message, detail and cause description.
+    fn failure(&self) -> Failure {
+        Failure {
+            state: state_name(self),
+            code: self.cause.as_ref().map(ToString::to_string),
+            messages: [
+                &self.error_warning_message,
+                &self.error_warning_detail,
+                &self.cause_description,
+            ]
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect(),
+        }
     }
 }
 
 /// The request's state as ESS names it, for progress reports and errors.
-pub(crate) fn state_name(request: &RequestDetails) -> String {
+fn state_name(request: &RequestDetails) -> String {
     request
         .state
         .as_ref()
         .map_or_else(|| "(no state)".to_owned(), ToString::to_string)
 }
 
-/// What a request's state means for someone waiting on it.
+/// What a request's state means for someone waiting on it under the default [`WaitPolicy`] (the request's own
+/// classification, with a failure's cause and messages).
 pub fn phase(request: &RequestDetails) -> Phase {
-    let Some(state) = &request.state else {
-        return Phase::Running;
-    };
-    match state {
-        RequestState::Succeeded | RequestState::Warning | RequestState::Finished | RequestState::ScheduleEnded => {
-            Phase::Succeeded
-        }
-        RequestState::Error | RequestState::ValidationFailed | RequestState::Expired => Phase::Failed(Failure {
-            state: state.to_string(),
-            code: request.cause.as_ref().map(ToString::to_string),
-            messages: [
-                &request.error_warning_message,
-                &request.error_warning_detail,
-                &request.cause_description,
-            ]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect(),
-        }),
-        RequestState::Cancelled => Phase::Cancelled,
-        RequestState::Hold => Phase::NeedsAction("HOLD: the request is held until someone releases it".to_owned()),
-        RequestState::ErrorManualRecovery => {
-            Phase::NeedsAction("ERROR_MANUAL_RECOVERY: the request needs manual recovery".to_owned())
-        }
-        _ => Phase::Running,
-    }
+    request.phase(&WaitPolicy::default())
 }
 
 /// The documented wait between entering CANCELLING (or the job's last check-in) and a permitted `forceCancel`.
@@ -152,7 +151,7 @@ pub enum ForceCancelError {
         /// Its state.
         state: String,
     },
-    /// The 30-minute rule does not allow it yet.
+    /// The 30-minute rule does not allow it yet, by the scheduler's clock.
     #[error(
         "request {request_id} entered CANCELLING at {since}; forceCancel is allowed {FORCE_CANCEL_AFTER:?} later, in {wait:?}"
     )]
@@ -161,7 +160,7 @@ pub enum ForceCancelError {
         request_id: i64,
         /// When it entered CANCELLING, as the server wrote it.
         since: String,
-        /// How long until the rule allows it.
+        /// How long until the rule allows it, by the scheduler's clock.
         wait: Duration,
     },
     /// The server says force-cancel is not allowed for this request (`isForceCancelAllowed: false`).
@@ -210,41 +209,43 @@ impl Client {
 
     /// Force-cancels request `request_id` (`POST .../forceCancel`) if the documented rules allow it now: the
     /// request is in CANCELLING, the scheduler does not say `isForceCancelAllowed: false`, and at least
-    /// [`FORCE_CANCEL_AFTER`] has passed since it entered CANCELLING (its `stateChangeTime`). Otherwise nothing
-    /// is sent and the error says why (and, before the 30 minutes, how long is left).
-    pub async fn force_cancel(&self, request_id: i64, confirmed: RemoteJobStopped) -> Result<(), ForceCancelError> {
-        self.force_cancel_at(request_id, confirmed, SystemTime::now()).await
-    }
-
-    async fn force_cancel_at(
-        &self,
-        request_id: i64,
-        _confirmed: RemoteJobStopped,
-        now: SystemTime,
-    ) -> Result<(), ForceCancelError> {
-        let request = self.get_request().request_id(request_id).send().await?.into_inner();
-        check_force_cancel(request_id, &request, now)?;
+    /// [`FORCE_CANCEL_AFTER`] has passed since it entered CANCELLING. Otherwise nothing is sent and the error says
+    /// why (and, before the 30 minutes, how long is left).
+    ///
+    /// The 30 minutes are judged on the scheduler's clock alone: from the request's `stateChangeTime` to the
+    /// `Date` of the reply that carried it, so a client whose clock is off (or a simulator's virtual clock) judges
+    /// as the scheduler does. Without a readable `Date` or `stateChangeTime` the rule cannot be judged here and
+    /// the call is sent: the scheduler enforces it (as it does the other half of the rule, 30 minutes since the job
+    /// last checked in, which the request's details do not show).
+    pub async fn force_cancel(&self, request_id: i64, _confirmed: RemoteJobStopped) -> Result<(), ForceCancelError> {
+        let reply = self.get_request().request_id(request_id).send().await?;
+        let server_now = server_time(reply.headers());
+        check_force_cancel(request_id, &reply.into_inner(), server_now)?;
         self.force_cancel_request().request_id(request_id).send().await?;
         Ok(())
     }
 
-    /// Waits, under `policy`'s clock, until the 30-minute rule allows force-cancelling request `request_id`, then
-    /// force-cancels it and waits for it to end. For a request the caller knows is stuck in CANCELLING.
+    /// Waits until the 30-minute rule allows force-cancelling request `request_id` (judged on the scheduler's
+    /// clock, as [`Client::force_cancel`] does), then force-cancels it and waits under `policy` for it to end. For
+    /// a request the caller knows is stuck in CANCELLING. The wait for the rule is bounded by `policy`'s maximum
+    /// wait too: past it, the last [`ForceCancelError::TooEarly`] is returned.
     pub async fn force_cancel_when_allowed(
         &self,
         request_id: i64,
         confirmed: RemoteJobStopped,
         policy: WaitPolicy,
     ) -> Result<Outcome<RequestDetails>, ForceCancelError> {
-        // Wall-clock time as the runtime's clock sees it, so that a paused test clock moves it too.
-        let (wall, start) = (SystemTime::now(), tokio::time::Instant::now());
+        let started = tokio::time::Instant::now();
         loop {
-            match self
-                .force_cancel_at(request_id, confirmed, wall + start.elapsed())
-                .await
-            {
+            match self.force_cancel(request_id, confirmed).await {
                 Ok(()) => break,
-                Err(ForceCancelError::TooEarly { wait, .. }) => tokio::time::sleep(wait).await,
+                Err(ForceCancelError::TooEarly { wait, .. })
+                    if policy
+                        .wait_limit()
+                        .is_none_or(|limit| started.elapsed() + wait <= limit) =>
+                {
+                    tokio::time::sleep(wait).await;
+                }
                 Err(other) => return Err(other),
             }
         }
@@ -252,8 +253,20 @@ impl Client {
     }
 }
 
-/// Applies the documented preconditions of `forceCancel` to a request's details at time `now`.
-fn check_force_cancel(request_id: i64, request: &RequestDetails, now: SystemTime) -> Result<(), ForceCancelError> {
+/// The server's time when it answered: the reply's `Date` header (RFC 9110's IMF-fixdate, read as RFC 2822).
+fn server_time(headers: &reqwest::header::HeaderMap) -> Option<SystemTime> {
+    let value = headers.get(reqwest::header::DATE)?.to_str().ok()?;
+    let at = chrono::DateTime::parse_from_rfc2822(value.trim()).ok()?;
+    Some(SystemTime::from(at))
+}
+
+/// Applies the documented preconditions of `forceCancel` to a request's details, read when the server's clock
+/// said `server_now`.
+fn check_force_cancel(
+    request_id: i64,
+    request: &RequestDetails,
+    server_now: Option<SystemTime>,
+) -> Result<(), ForceCancelError> {
     if request.state != Some(RequestState::Cancelling) {
         return Err(ForceCancelError::NotCancelling {
             request_id,
@@ -263,8 +276,9 @@ fn check_force_cancel(request_id: i64, request: &RequestDetails, now: SystemTime
     if request.is_force_cancel_allowed == Some(false) {
         return Err(ForceCancelError::NotAllowed { request_id });
     }
-    // Without a readable stateChangeTime the rule cannot be checked here; the scheduler still enforces it.
-    let Some(since) = request.state_change_time.as_ref() else {
+    // Without the server's time or a readable stateChangeTime the rule cannot be judged here; the scheduler still
+    // enforces it.
+    let (Some(now), Some(since)) = (server_now, request.state_change_time.as_ref()) else {
         return Ok(());
     };
     let Some(entered) = since.to_datetime() else {
@@ -291,48 +305,68 @@ mod tests {
     }
 
     #[test]
-    fn lifecycle_agrees_with_the_phase() {
+    fn every_documented_state_has_one_class() {
+        let ended = [
+            ("CANCELLED", Class::Cancelled),
+            ("ERROR", Class::Failed),
+            (
+                "ERROR_MANUAL_RECOVERY",
+                Class::NeedsAction("the request needs manual recovery"),
+            ),
+            ("EXPIRED", Class::Failed),
+            ("FINISHED", Class::Succeeded),
+            (
+                "HOLD",
+                Class::NeedsAction("the request is held until someone releases it"),
+            ),
+            ("SCHEDULE_ENDED", Class::Succeeded),
+            ("SUCCEEDED", Class::Succeeded),
+            ("VALIDATION_FAILED", Class::Failed),
+            ("WARNING", Class::Warning),
+        ];
         for state in RequestState::KNOWN_VALUES {
-            let state = RequestState::from(*state);
-            let phase = phase(&details(json!({"state": state.as_str()})));
-            assert_eq!(state.is_success(), phase == Phase::Succeeded, "{state}");
-            assert_eq!(
-                state.is_terminal(),
-                matches!(phase, Phase::Succeeded | Phase::Failed(_) | Phase::Cancelled),
-                "{state}"
-            );
+            let expected = ended
+                .iter()
+                .find(|(name, _)| name == state)
+                .map_or(Class::Running, |(_, class)| *class);
+            assert_eq!(RequestState::from(*state).class(), expected, "{state}");
         }
+        assert_eq!(RequestState::from("QUANTUM_LEAP").class(), Class::Running);
         assert!(!RequestState::from("QUANTUM_LEAP").is_terminal());
+        assert!(RequestState::Warning.is_success() && RequestState::Warning.is_terminal());
+        assert!(!RequestState::Hold.is_terminal());
     }
 
     #[test]
-    fn every_documented_state_has_a_phase() {
+    fn a_document_reads_its_state_with_cause_and_messages() {
         for state in RequestState::KNOWN_VALUES {
             let request =
                 details(json!({"state": state, "cause": "PROCESS_ERROR", "errorWarningMessage": "disk full"}));
-            let phase = phase(&request);
-            let expected = match *state {
-                "SUCCEEDED" | "WARNING" | "FINISHED" | "SCHEDULE_ENDED" => "succeeded",
-                "ERROR" | "VALIDATION_FAILED" | "EXPIRED" => "failed",
-                "CANCELLED" => "cancelled",
-                "HOLD" | "ERROR_MANUAL_RECOVERY" => "needs action",
-                _ => "running",
-            };
-            let got = match &phase {
-                Phase::Succeeded => "succeeded",
-                Phase::Failed(f) => {
-                    assert_eq!(f.code.as_deref(), Some("PROCESS_ERROR"));
-                    assert_eq!(f.messages, ["disk full"]);
-                    "failed"
-                }
-                Phase::Cancelled => "cancelled",
-                Phase::NeedsAction(_) => "needs action",
-                Phase::Running => "running",
-            };
-            assert_eq!(got, expected, "{state}");
+            assert_eq!(request.class(), RequestState::from(*state).class(), "{state}");
+            if let Phase::Failed(f) = phase(&request) {
+                assert_eq!(f.state, *state);
+                assert_eq!(f.code.as_deref(), Some("PROCESS_ERROR"));
+                assert_eq!(f.messages, ["disk full"]);
+            }
         }
+        assert_eq!(
+            phase(&details(json!({"state": "HOLD"}))),
+            Phase::NeedsAction("HOLD: the request is held until someone releases it".to_owned())
+        );
         assert_eq!(phase(&details(json!({"state": "QUANTUM_LEAP"}))), Phase::Running);
         assert_eq!(phase(&details(json!({}))), Phase::Running);
+    }
+
+    #[test]
+    fn warning_is_a_success_unless_the_policy_makes_it_a_failure() {
+        let warned = details(json!({"state": "WARNING", "errorWarningMessage": "3 invoices skipped"}));
+        assert_eq!(phase(&warned), Phase::Succeeded);
+        let strict = WaitPolicy::default().warning_is_failure(true);
+        let Phase::Failed(failure) = warned.phase(&strict) else {
+            panic!("WARNING fails under warning_is_failure(true)");
+        };
+        assert_eq!(failure.state, "WARNING");
+        assert_eq!(failure.messages, ["3 invoices skipped"]);
     }
 
     fn cancelling_since(minutes_ago: u64, now: SystemTime) -> RequestDetails {
@@ -343,7 +377,7 @@ mod tests {
     #[test]
     fn the_thirty_minute_rule() {
         let now = SystemTime::now();
-        let early = check_force_cancel(42, &cancelling_since(10, now), now);
+        let early = check_force_cancel(42, &cancelling_since(10, now), Some(now));
         match early {
             Err(ForceCancelError::TooEarly { wait, .. }) => {
                 assert!(
@@ -353,23 +387,48 @@ mod tests {
             }
             other => panic!("expected TooEarly, got {other:?}"),
         }
-        assert!(check_force_cancel(42, &cancelling_since(31, now), now).is_ok());
+        assert!(check_force_cancel(42, &cancelling_since(31, now), Some(now)).is_ok());
         let running = details(json!({"state": "RUNNING"}));
         assert!(matches!(
-            check_force_cancel(42, &running, now),
+            check_force_cancel(42, &running, Some(now)),
             Err(ForceCancelError::NotCancelling { .. })
         ));
         let refused = details(json!({"state": "CANCELLING", "isForceCancelAllowed": false}));
         assert!(matches!(
-            check_force_cancel(42, &refused, now),
+            check_force_cancel(42, &refused, Some(now)),
             Err(ForceCancelError::NotAllowed { .. })
         ));
     }
 
     #[test]
+    fn without_the_servers_time_the_scheduler_judges() {
+        let now = SystemTime::now();
+        assert!(check_force_cancel(42, &cancelling_since(10, now), None).is_ok());
+    }
+
+    #[test]
+    fn the_servers_date_header_is_read() {
+        let mut headers = reqwest::header::HeaderMap::new();
+        assert_eq!(server_time(&headers), None);
+        headers.insert(
+            reqwest::header::DATE,
+            reqwest::header::HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT"),
+        );
+        assert_eq!(
+            server_time(&headers),
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777))
+        );
+        headers.insert(
+            reqwest::header::DATE,
+            reqwest::header::HeaderValue::from_static("yesterday"),
+        );
+        assert_eq!(server_time(&headers), None);
+    }
+
+    #[test]
     fn too_early_explains_itself() {
         let now = SystemTime::now();
-        let Err(error) = check_force_cancel(42, &cancelling_since(10, now), now) else {
+        let Err(error) = check_force_cancel(42, &cancelling_since(10, now), Some(now)) else {
             panic!("expected an error");
         };
         let shown = error.to_string();

@@ -1,44 +1,41 @@
 //! Whether a background request has ended, whether it succeeded, and how its original call ended.
 
-use sdk_runtime::wait::Lifecycle;
+use sdk_runtime::wait::{Class, Lifecycle};
 
 use crate::types::{Request, RequestProgress};
 
 impl Lifecycle for RequestProgress {
-    /// `succeeded`, `failed` and `aborted` (Oracle's terminal values). `pending`, `processing` and `paused` are not,
-    /// and neither is a value this SDK does not know: [`Request`]'s lifecycle also reads the request's `completed`
-    /// flag, which ends those.
-    fn is_terminal(&self) -> bool {
-        matches!(self, Self::Succeeded | Self::Failed | Self::Aborted)
-    }
-
-    /// `succeeded`.
-    fn is_success(&self) -> bool {
-        matches!(self, Self::Succeeded)
+    /// Oracle's terminal values: `succeeded` ends well, `failed` in failure, `aborted` as cancelled. `pending`,
+    /// `processing` and `paused` are running, and so is a value this SDK does not know: [`Request`]'s lifecycle
+    /// also reads the request's `completed` flag, which ends those.
+    fn class(&self) -> Class {
+        match self {
+            Self::Succeeded => Class::Succeeded,
+            Self::Failed => Class::Failed,
+            Self::Aborted => Class::Cancelled,
+            _ => Class::Running,
+        }
     }
 }
 
 impl Lifecycle for Request {
-    /// Its progress is terminal, or GoldenGate set `completed` while the progress is absent or a value this SDK
-    /// does not know (a documented running value with `completed` is still running).
-    fn is_terminal(&self) -> bool {
+    /// Its progress's class; for a progress that is absent or a value this SDK does not know, GoldenGate's
+    /// `completed` flag ends the request, well when the original call's status is 2xx and in failure otherwise (a
+    /// documented running value with `completed` is still running).
+    fn class(&self) -> Class {
         match &self.progress {
-            Some(progress) if progress.is_known() => progress.is_terminal(),
-            _ => self.completed == Some(true),
-        }
-    }
-
-    /// Its progress is `succeeded`; or, for an absent or unknown progress, GoldenGate set `completed` and the
-    /// original call ended with a 2xx status.
-    fn is_success(&self) -> bool {
-        match &self.progress {
-            Some(progress) if progress.is_known() => progress.is_success(),
-            _ => {
-                self.completed == Some(true)
-                    && self
-                        .request_status_code()
-                        .is_some_and(|code| (200..300).contains(&code))
+            Some(progress) if progress.is_known() => progress.class(),
+            _ if self.completed == Some(true) => {
+                if self
+                    .request_status_code()
+                    .is_some_and(|code| (200..300).contains(&code))
+                {
+                    Class::Succeeded
+                } else {
+                    Class::Failed
+                }
             }
+            _ => Class::Running,
         }
     }
 }
@@ -83,6 +80,8 @@ mod tests {
         assert!(RequestProgress::Succeeded.is_success());
         assert!(!RequestProgress::Failed.is_success());
         assert!(RequestProgress::from("SUCCEEDED").is_success());
+        assert_eq!(RequestProgress::Aborted.class(), Class::Cancelled);
+        assert_eq!(RequestProgress::Paused.class(), Class::Running);
     }
 
     #[test]

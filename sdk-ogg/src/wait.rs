@@ -1,9 +1,10 @@
 //! Waiting for a GoldenGate background request to end, with the runtime's polling engine.
 //!
-//! Oracle names the terminal `progress` values: `succeeded`, `failed` and `aborted`; `pending`, `processing` and
-//! `paused` mean the request is still running ([`Lifecycle`] says the same of a [`RequestProgress`] or a
-//! [`Request`]). A waiter reports `succeeded` as success, `failed` as a failure (with the original call's HTTP
-//! status), and `aborted` as cancelled. A value this SDK does not know (or no progress at all) counts as running
+//! What each progress value means is said once, by [`Lifecycle::class`] on
+//! [`RequestProgress`](crate::types::RequestProgress) and on the [`Request`] document, and read by single waiters
+//! and wait sets alike. Oracle names the terminal `progress` values: `succeeded`, `failed` and `aborted`;
+//! `pending`, `processing` and `paused` mean the request is still running. A waiter reports `succeeded` as
+//! success, `failed` as a failure (with the original call's HTTP status), and `aborted` as cancelled. A value this SDK does not know (or no progress at all) counts as running
 //! until GoldenGate marks the request `completed`; it then ends as success when the original call's status is 2xx
 //! and as a failure otherwise. `succeeded` says the background execution ended, not that the original call did
 //! what was asked: its `requestStatus` and the result (`get_request_result`) tell that.
@@ -12,11 +13,13 @@
 //! (see [`Address`](crate::Address)).
 
 pub use sdk_runtime::wait::{
-    BatchTarget, EachAlone, Failure, Fetched, Lifecycle, Outcome, Phase, PollTarget, Polled, SetEvent, SetOptions,
-    Snapshot, Wait, WaitError, WaitEvent, WaitPolicy, WaitSet, Waiter,
+    Class, Failure, Lifecycle, Outcome, Phase, SetEvent, SetOptions, Snapshot, Wait, WaitError, WaitEvent, WaitPolicy,
+    WaitSet, Waiter,
 };
 
-use crate::types::{Request, RequestProgress, RequestStatusResponse};
+use sdk_runtime::wait::{BatchTarget, Classified, EachAlone, Fetched, PollTarget, Polled};
+
+use crate::types::{Request, RequestStatusResponse};
 use crate::{Client, Envelope};
 
 /// The background request a waiter polls: `GET {base URL}/requests/{request}`.
@@ -62,70 +65,60 @@ impl PollTarget for Target {
         Ok(Polled::from(call.send().await?))
     }
 
-    fn phase(&self, status: &RequestStatusResponse) -> Phase {
-        phase(status)
-    }
-
-    fn describe(&self, status: &RequestStatusResponse) -> (String, Option<f64>) {
-        (state_name(status), None)
-    }
-
     fn label(&self) -> String {
         format!("GoldenGate request {}", self.request_id)
     }
 }
 
-fn state_name(status: &RequestStatusResponse) -> String {
-    match &status.response {
-        None => "(no request document)".to_owned(),
-        Some(Request { progress: None, .. }) => "(no progress)".to_owned(),
-        Some(Request {
-            progress: Some(progress),
-            ..
-        }) => progress.to_string(),
+impl Lifecycle for RequestStatusResponse {
+    /// The request document's class; a reply without one is still running, unless its messages hold a
+    /// GoldenGate error, which ends the wait as a failure.
+    fn class(&self) -> Class {
+        match &self.response {
+            Some(request) => request.class(),
+            None if self.service_error().is_some() => Class::Failed,
+            None => Class::Running,
+        }
     }
 }
 
-/// What a status reply means for someone waiting on the request (see the module documentation).
-///
-/// A reply without a request document is still running, unless its messages hold a GoldenGate error, which ends
-/// the wait as a failure with that error's code.
+impl Classified for RequestStatusResponse {
+    /// The request's progress as GoldenGate spells it.
+    fn state(&self) -> String {
+        match &self.response {
+            None => "(no request document)".to_owned(),
+            Some(Request { progress: None, .. }) => "(no progress)".to_owned(),
+            Some(Request {
+                progress: Some(progress),
+                ..
+            }) => progress.to_string(),
+        }
+    }
+
+    /// The original call's HTTP status (its result holds the reply) and GoldenGate's error messages, with the
+    /// error's code.
+    fn failure(&self) -> Failure {
+        let error = self.service_error();
+        let mut messages: Vec<String> = self
+            .response
+            .as_ref()
+            .and_then(Request::request_status_code)
+            .map(|code| format!("the original call ended with HTTP status {code}; its result holds the reply"))
+            .into_iter()
+            .collect();
+        messages.extend(error.iter().flat_map(|e| e.message.iter().chain(&e.details).cloned()));
+        Failure {
+            state: self.state(),
+            code: error.and_then(|e| e.code),
+            messages,
+        }
+    }
+}
+
+/// What a status reply means for someone waiting on the request under the default [`WaitPolicy`] (the reply's
+/// own classification, with a failure's messages; see the module documentation).
 pub fn phase(status: &RequestStatusResponse) -> Phase {
-    let Some(request) = &status.response else {
-        return match status.service_error() {
-            Some(error) => Phase::Failed(Failure {
-                state: state_name(status),
-                code: error.code,
-                messages: error.message.into_iter().chain(error.details).collect(),
-            }),
-            None => Phase::Running,
-        };
-    };
-    if !request.is_terminal() {
-        return Phase::Running;
-    }
-    if request.is_success() {
-        Phase::Succeeded
-    } else if request.progress == Some(RequestProgress::Aborted) {
-        Phase::Cancelled
-    } else {
-        failed(request, status)
-    }
-}
-
-fn failed(request: &Request, status: &RequestStatusResponse) -> Phase {
-    let error = status.service_error();
-    let mut messages: Vec<String> = request
-        .request_status_code()
-        .map(|code| format!("the original call ended with HTTP status {code}; its result holds the reply"))
-        .into_iter()
-        .collect();
-    messages.extend(error.iter().flat_map(|e| e.message.iter().chain(&e.details).cloned()));
-    Phase::Failed(Failure {
-        state: state_name(status),
-        code: error.and_then(|e| e.code),
-        messages,
-    })
+    status.phase(&WaitPolicy::default())
 }
 
 impl Client {
@@ -158,22 +151,50 @@ impl Client {
     /// GoldenGate has no batch query, so each request is polled with its own `GET`, up to 32 at once; each wait
     /// follows `policy`, as a single [`wait_for_request`](Client::wait_for_request) would.
     pub fn wait_set(&self, policy: WaitPolicy) -> WaitSet<Batch> {
-        let client = self.clone();
-        let batch = EachAlone::new(
-            move |id| Target::new(client.clone(), id),
-            phase,
-            |status| (state_name(status), None),
-        );
-        WaitSet::new(batch, policy)
+        WaitSet::new(Batch::new(self.clone()), policy)
     }
 }
 
-/// Many background requests polled by one [`WaitSet`] (see [`Client::wait_set`]).
-pub type Batch = EachAlone<i64, Target>;
+/// Many background requests of one service polled by one [`WaitSet`] (see [`Client::wait_set`]), each with its
+/// own `GET`.
+#[derive(Clone, Debug)]
+pub struct Batch(EachAlone<i64, Target>);
+
+impl Batch {
+    /// The background requests of the service `client` talks to, up to 32 polled at once.
+    pub fn new(client: Client) -> Self {
+        Self(EachAlone::new("GoldenGate requests", move |id| {
+            Target::new(client.clone(), id)
+        }))
+    }
+
+    /// How many requests may be polled at once (at least 1).
+    pub fn concurrency(self, requests: usize) -> Self {
+        Self(self.0.concurrency(requests))
+    }
+}
+
+impl BatchTarget for Batch {
+    type Id = i64;
+    type Status = RequestStatusResponse;
+
+    fn label(&self) -> &'static str {
+        self.0.label()
+    }
+
+    fn max_batch(&self) -> usize {
+        self.0.max_batch()
+    }
+
+    async fn fetch(&self, ids: Vec<i64>) -> Fetched<i64, RequestStatusResponse> {
+        self.0.fetch(ids).await
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::RequestProgress;
     use serde_json::json;
 
     fn status(response: serde_json::Value) -> RequestStatusResponse {
@@ -234,7 +255,7 @@ mod tests {
     }
 
     #[test]
-    fn lifecycle_agrees_with_the_phase() {
+    fn the_reply_reads_its_request_documents_class() {
         for value in RequestProgress::KNOWN_VALUES
             .iter()
             .copied()
@@ -243,9 +264,7 @@ mod tests {
             for completed in [None, Some(false), Some(true)] {
                 let reply = status(json!({"progress": value, "completed": completed, "requestStatus": 200}));
                 let request = reply.response.clone().expect("a request");
-                let phase = phase(&reply);
-                assert_eq!(request.is_terminal(), phase != Phase::Running, "{value} {completed:?}");
-                assert_eq!(request.is_success(), phase == Phase::Succeeded, "{value} {completed:?}");
+                assert_eq!(reply.class(), request.class(), "{value} {completed:?}");
             }
         }
     }
@@ -260,6 +279,6 @@ mod tests {
         let reply: RequestStatusResponse =
             serde_json::from_value(json!({"links": null, "messages": null, "response": null})).expect("a status");
         assert_eq!(phase(&reply), Phase::Running);
-        assert_eq!(state_name(&reply), "(no request document)");
+        assert_eq!(reply.state(), "(no request document)");
     }
 }

@@ -204,6 +204,14 @@ pub enum Error {
     /// with the last state, or polling failed.
     #[error(transparent)]
     Wait(Box<crate::wait::WaitError>),
+    /// A wait of a wait set could not end because the set's driver task stopped (its Tokio runtime shut down).
+    #[error("the wait set for {waits_for} stopped before the wait for {id} ended (its Tokio runtime shut down)")]
+    WaitSetStopped {
+        /// What the set waits for (`ESS requests`).
+        waits_for: &'static str,
+        /// The id whose wait was cut short.
+        id: String,
+    },
 }
 
 impl From<crate::wait::WaitError> for Error {

@@ -79,8 +79,8 @@ impl builder::CreateSnapshot<'_> {
     /// - body and header both name an id: the body's is returned (a `tracing` warning is logged if they differ);
     /// - an empty, non-JSON or otherwise unreadable body with the header: the header's id is returned;
     /// - neither: an [`Error::InvalidBody`] whose `body_error` says that no work request id was in the body nor
-    ///   in the header, with the reply's status and headers and its body (as received when it could not be read,
-    ///   as parsed otherwise).
+    ///   in the header, with the reply's status and headers, and its body as received when it could not be read
+    ///   (a JSON body without the member is described in `body_error`, not kept).
     pub async fn start(self) -> Result<WorkRequestId, Error> {
         match self.send().await {
             Ok(reply) => {
@@ -98,17 +98,15 @@ impl builder::CreateSnapshot<'_> {
                 if let Some(id) = header {
                     return Ok(id);
                 }
-                let status = reply.status();
-                let headers = reply.headers().clone();
-                let body = serde_json::to_vec(&reply.into_inner())
-                    .map(Bytes::from)
-                    .unwrap_or_default();
+                // The body was read (JSON without a usable workRequestId); the error keeps the status and headers,
+                // not a copy of the body written back from what was parsed.
+                let reply = ResponseValue::new(Bytes::new(), reply.status(), reply.headers().clone());
                 Err(no_work_request_id(
                     "create_snapshot",
                     Method::POST,
                     "/snapshots".to_owned(),
-                    ResponseValue::new(body, status, headers),
-                    SNAPSHOT_PLACES,
+                    reply,
+                    &format!("{SNAPSHOT_PLACES} (the body is JSON whose workRequestId is absent, null or blank)"),
                 ))
             }
             Err(Error::InvalidBody(api)) if api.status().is_success() => {

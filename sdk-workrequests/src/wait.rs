@@ -1,13 +1,17 @@
 //! Following a work request to its end with the runtime's polling engine.
 //!
-//! SUCCEEDED ends well, FAILED ends in failure with the errors the work request reports, CANCELED ends as
-//! cancelled; ACCEPTED, IN_PROGRESS, CANCELING, a status this SDK does not know and a reply without a status are
-//! still running. Each snapshot carries `percentComplete`.
+//! What each status means is said once, by [`Lifecycle::class`] on [`WorkRequestStatus`] and on the
+//! [`WorkRequest`] document, and read by single waiters and wait sets alike: SUCCEEDED ends well, FAILED ends in
+//! failure with the errors the work request reports, CANCELED ends as cancelled; ACCEPTED, IN_PROGRESS,
+//! CANCELING, a status this SDK does not know and a reply without a status are still running. Each snapshot
+//! carries `percentComplete`.
 
 pub use sdk_runtime::wait::{
-    BatchTarget, EachAlone, Failure, Fetched, Lifecycle, Outcome, Phase, PollTarget, Polled, SetEvent, SetOptions,
-    Snapshot, Wait, WaitError, WaitEvent, WaitPolicy, WaitSet, Waiter,
+    Class, Failure, Lifecycle, Outcome, Phase, SetEvent, SetOptions, Snapshot, Wait, WaitError, WaitEvent, WaitPolicy,
+    WaitSet, Waiter,
 };
+
+use sdk_runtime::wait::{BatchTarget, Classified, EachAlone, Fetched, PollTarget, Polled};
 
 use crate::types::{WorkRequest, WorkRequestError, WorkRequestStatus};
 use crate::{Client, Error, WorkRequestId};
@@ -40,49 +44,53 @@ impl PollTarget for Target {
         Ok(Polled::from(self.client.get_work_request().id(&self.id).send().await?))
     }
 
-    fn phase(&self, work_request: &WorkRequest) -> Phase {
-        phase(work_request)
-    }
-
-    fn describe(&self, work_request: &WorkRequest) -> (String, Option<f64>) {
-        (status_name(work_request), work_request.percent_complete.map(f64::from))
-    }
-
     fn label(&self) -> String {
         format!("Analytics work request {}", self.id)
     }
 }
 
 impl Lifecycle for WorkRequestStatus {
-    /// SUCCEEDED, FAILED and CANCELED. ACCEPTED, IN_PROGRESS and CANCELING are not terminal, nor is a status this
-    /// SDK does not know.
-    fn is_terminal(&self) -> bool {
-        matches!(self, Self::Succeeded | Self::Failed | Self::Canceled)
-    }
-
-    /// SUCCEEDED.
-    fn is_success(&self) -> bool {
-        matches!(self, Self::Succeeded)
+    /// SUCCEEDED ends well, FAILED in failure, CANCELED as cancelled. ACCEPTED, IN_PROGRESS and CANCELING are
+    /// running, and so is a status this SDK does not know.
+    fn class(&self) -> Class {
+        match self {
+            Self::Succeeded => Class::Succeeded,
+            Self::Failed => Class::Failed,
+            Self::Canceled => Class::Cancelled,
+            _ => Class::Running,
+        }
     }
 }
 
 impl Lifecycle for WorkRequest {
-    /// Whether its status is terminal; a work request without a status is not.
-    fn is_terminal(&self) -> bool {
-        self.status.as_ref().is_some_and(Lifecycle::is_terminal)
-    }
-
-    /// Whether its status is SUCCEEDED.
-    fn is_success(&self) -> bool {
-        self.status.as_ref().is_some_and(Lifecycle::is_success)
+    /// Its status's class; a work request without a status is still running.
+    fn class(&self) -> Class {
+        self.status.as_ref().map_or(Class::Running, Lifecycle::class)
     }
 }
 
-fn status_name(work_request: &WorkRequest) -> String {
-    work_request
-        .status
-        .as_ref()
-        .map_or_else(|| "(no status)".to_owned(), ToString::to_string)
+impl Classified for WorkRequest {
+    /// The status as Oracle Analytics spells it.
+    fn state(&self) -> String {
+        self.status
+            .as_ref()
+            .map_or_else(|| "(no status)".to_owned(), ToString::to_string)
+    }
+
+    /// `percentComplete`.
+    fn percent_complete(&self) -> Option<f64> {
+        self.percent_complete.map(f64::from)
+    }
+
+    /// The errors the work request reports: the first error code, and each error in words.
+    fn failure(&self) -> Failure {
+        let errors = self.reported_errors();
+        Failure {
+            state: self.state(),
+            code: errors.iter().find_map(|e| e.code.clone()),
+            messages: errors.iter().map(error_text).collect(),
+        }
+    }
 }
 
 /// One error of a work request in words: `code: text`, where the text is its `message` or `error` member.
@@ -96,24 +104,10 @@ fn error_text(error: &WorkRequestError) -> String {
     }
 }
 
-/// What a work request's status means for someone waiting on it.
+/// What a work request's status means for someone waiting on it under the default [`WaitPolicy`] (the work
+/// request's own classification, with a failure's errors).
 pub fn phase(work_request: &WorkRequest) -> Phase {
-    let Some(status) = &work_request.status else {
-        return Phase::Running;
-    };
-    match status {
-        WorkRequestStatus::Succeeded => Phase::Succeeded,
-        WorkRequestStatus::Canceled => Phase::Cancelled,
-        WorkRequestStatus::Failed => {
-            let errors = work_request.reported_errors();
-            Phase::Failed(Failure {
-                state: status.to_string(),
-                code: errors.iter().find_map(|e| e.code.clone()),
-                messages: errors.iter().map(error_text).collect(),
-            })
-        }
-        _ => Phase::Running,
-    }
+    work_request.phase(&WaitPolicy::default())
 }
 
 impl Client {
@@ -149,18 +143,45 @@ impl Client {
     /// Analytics has no batch query, so each work request is polled with its own `GET`, up to 32 at once; each
     /// wait follows `policy`, as a single [`wait_for_work_request`](Client::wait_for_work_request) would.
     pub fn wait_set(&self, policy: WaitPolicy) -> WaitSet<Batch> {
-        let client = self.clone();
-        let batch = EachAlone::new(
-            move |id| Target::new(client.clone(), id),
-            phase,
-            |work_request| (status_name(work_request), work_request.percent_complete.map(f64::from)),
-        );
-        WaitSet::new(batch, policy)
+        WaitSet::new(Batch::new(self.clone()), policy)
     }
 }
 
-/// Many work requests polled by one [`WaitSet`] (see [`Client::wait_set`]).
-pub type Batch = EachAlone<WorkRequestId, Target>;
+/// Many work requests of one instance polled by one [`WaitSet`] (see [`Client::wait_set`]), each with its own
+/// `GET`.
+#[derive(Clone, Debug)]
+pub struct Batch(EachAlone<WorkRequestId, Target>);
+
+impl Batch {
+    /// The work requests of the instance `client` talks to, up to 32 polled at once.
+    pub fn new(client: Client) -> Self {
+        Self(EachAlone::new("Analytics work requests", move |id| {
+            Target::new(client.clone(), id)
+        }))
+    }
+
+    /// How many work requests may be polled at once (at least 1).
+    pub fn concurrency(self, requests: usize) -> Self {
+        Self(self.0.concurrency(requests))
+    }
+}
+
+impl BatchTarget for Batch {
+    type Id = WorkRequestId;
+    type Status = WorkRequest;
+
+    fn label(&self) -> &'static str {
+        self.0.label()
+    }
+
+    fn max_batch(&self) -> usize {
+        self.0.max_batch()
+    }
+
+    async fn fetch(&self, ids: Vec<WorkRequestId>) -> Fetched<WorkRequestId, WorkRequest> {
+        self.0.fetch(ids).await
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -172,19 +193,16 @@ mod tests {
     }
 
     #[test]
-    fn lifecycle_agrees_with_the_phase() {
+    fn every_documented_status_has_one_class() {
         for status in WorkRequestStatus::KNOWN_VALUES {
-            let wr = work_request(json!({"status": status}));
-            let phase = phase(&wr);
-            let parsed = WorkRequestStatus::from(*status);
-            assert_eq!(parsed.is_success(), phase == Phase::Succeeded, "{status}");
-            assert_eq!(
-                parsed.is_terminal(),
-                matches!(phase, Phase::Succeeded | Phase::Failed(_) | Phase::Cancelled),
-                "{status}"
-            );
-            assert_eq!(wr.is_terminal(), parsed.is_terminal(), "{status}");
-            assert_eq!(wr.is_success(), parsed.is_success(), "{status}");
+            let expected = match *status {
+                "SUCCEEDED" => Class::Succeeded,
+                "FAILED" => Class::Failed,
+                "CANCELED" => Class::Cancelled,
+                _ => Class::Running,
+            };
+            assert_eq!(WorkRequestStatus::from(*status).class(), expected, "{status}");
+            assert_eq!(work_request(json!({"status": status})).class(), expected, "{status}");
         }
         for unknown in [
             json!({"status": "PAUSED_BY_ORACLE"}),

@@ -1,4 +1,4 @@
-//! What went wrong in a work request. Whether it has ended, and well, is [`Lifecycle`](crate::wait::Lifecycle).
+//! What went wrong in a work request. Whether it has ended, and well, is its [`Lifecycle`](crate::wait::Lifecycle).
 
 use std::borrow::Cow;
 

@@ -6,17 +6,17 @@ use std::sync::Arc;
 
 use futures_util::future::join_all;
 
+use super::PollTarget;
 use super::set::{BatchTarget, Fetched};
-use super::{Phase, PollTarget};
 
 /// Many pieces of work of a service that has no batch query (GoldenGate, Oracle Analytics), for a
 /// [`WaitSet`](super::WaitSet): each id of a round is fetched with its own request, concurrently, by the
 /// [`PollTarget`] made for it. The requests are as many as single waiters would make at most, but one scheduler
-/// holds every wait (no task, timer or future per wait), and ids due together are fetched together.
+/// holds every wait (no task, timer or future per wait), and ids due together are fetched together. What a status
+/// means is its own classification, as for a single waiter.
 pub struct EachAlone<I, P: PollTarget> {
     make: Arc<dyn Fn(I) -> P + Send + Sync>,
-    phase: fn(&P::Status) -> Phase,
-    describe: fn(&P::Status) -> (String, Option<f64>),
+    label: &'static str,
     concurrency: usize,
 }
 
@@ -24,8 +24,7 @@ impl<I, P: PollTarget> Clone for EachAlone<I, P> {
     fn clone(&self) -> Self {
         Self {
             make: self.make.clone(),
-            phase: self.phase,
-            describe: self.describe,
+            label: self.label,
             concurrency: self.concurrency,
         }
     }
@@ -34,23 +33,19 @@ impl<I, P: PollTarget> Clone for EachAlone<I, P> {
 impl<I, P: PollTarget> Debug for EachAlone<I, P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EachAlone")
+            .field("label", &self.label)
             .field("concurrency", &self.concurrency)
             .finish_non_exhaustive()
     }
 }
 
 impl<I, P: PollTarget> EachAlone<I, P> {
-    /// Fetches id `i` with the target `make(i)`; `phase` and `describe` classify a status as the target would.
-    /// At most 32 requests of a round are in flight at once.
-    pub fn new(
-        make: impl Fn(I) -> P + Send + Sync + 'static,
-        phase: fn(&P::Status) -> Phase,
-        describe: fn(&P::Status) -> (String, Option<f64>),
-    ) -> Self {
+    /// Fetches id `i` with the target `make(i)`; `label` says what is waited for (`GoldenGate requests`). At most
+    /// 32 requests of a round are in flight at once.
+    pub fn new(label: &'static str, make: impl Fn(I) -> P + Send + Sync + 'static) -> Self {
         Self {
             make: Arc::new(make),
-            phase,
-            describe,
+            label,
             concurrency: 32,
         }
     }
@@ -66,10 +61,13 @@ impl<I, P> BatchTarget for EachAlone<I, P>
 where
     I: Clone + Eq + Hash + Debug + Display + Send + Sync + 'static,
     P: PollTarget + 'static,
-    P::Status: 'static,
 {
     type Id = I;
     type Status = P::Status;
+
+    fn label(&self) -> &'static str {
+        self.label
+    }
 
     fn max_batch(&self) -> usize {
         self.concurrency
@@ -84,13 +82,5 @@ where
             }
         }))
         .await
-    }
-
-    fn phase(&self, status: &P::Status) -> Phase {
-        (self.phase)(status)
-    }
-
-    fn describe(&self, status: &P::Status) -> (String, Option<f64>) {
-        (self.describe)(status)
     }
 }

@@ -1,47 +1,22 @@
 //! The polling engine shared by every service's waiter.
 
 use std::future::Future;
-use std::time::Duration;
 
 use futures_core::Stream;
 use tokio::time::Instant;
 
-use super::{Outcome, Phase, Snapshot, WaitError, WaitPolicy};
+use super::poll_state::{Next, PollState, Spacing};
+use super::{Classified, Outcome, Polled, Snapshot, WaitError, WaitPolicy};
 use crate::Error;
 
-/// One reply to a status poll.
-#[derive(Clone, Debug)]
-pub struct Polled<T> {
-    /// The status document.
-    pub status: T,
-    /// A `Retry-After` the server sent with it, if any.
-    pub retry_after: Option<Duration>,
-}
-
-impl<T> From<progenitor_client::ResponseValue<T>> for Polled<T> {
-    /// The body of a generated call's reply, with the `Retry-After` it carried.
-    fn from(response: progenitor_client::ResponseValue<T>) -> Self {
-        let retry_after = crate::retry::retry_after(response.headers(), std::time::SystemTime::now());
-        Self {
-            status: response.into_inner(),
-            retry_after,
-        }
-    }
-}
-
-/// What a service contributes to a waiter: fetch the status once, and say what it means.
+/// What a service contributes to a waiter: fetch the status once. What the status means is the status type's
+/// own [`Classified`] classification.
 pub trait PollTarget: Send {
     /// The service's status document.
-    type Status: Clone + Send;
+    type Status: Classified;
 
     /// Fetches the current status.
     fn fetch(&mut self) -> impl Future<Output = Result<Polled<Self::Status>, Error>> + Send;
-
-    /// Classifies a status.
-    fn phase(&self, status: &Self::Status) -> Phase;
-
-    /// The state's name and the percent complete, for progress reports.
-    fn describe(&self, status: &Self::Status) -> (String, Option<f64>);
 
     /// What is waited for, in words for an error message (`ESS request 42`).
     fn label(&self) -> String;
@@ -68,18 +43,15 @@ pub enum WaitEvent<T> {
 pub struct Waiter<P: PollTarget> {
     target: P,
     policy: WaitPolicy,
-    started: Option<Instant>,
-    polls: u32,
-    failures_in_a_row: u32,
-    /// The status of the final poll at the deadline, for `TimedOut`. Boxed, like `finished`: a status document can
-    /// be kilobytes, and a waiter lives as long as the work.
-    last: Option<Box<P::Status>>,
+    /// The wait's polling state, from its first poll on.
+    state: Option<PollState>,
     next_at: Option<Instant>,
-    final_poll_done: bool,
+    /// An outcome decided at a poll whose snapshot is reported first. Boxed: a status document can be kilobytes,
+    /// and a waiter lives as long as the work.
     finished: Option<Box<Outcome<P::Status>>>,
 }
 
-/// What one step of the engine produced.
+/// What one step of the waiter produced.
 enum Step<T> {
     /// A status was polled; the snapshot when one was asked for.
     Progress(Option<Snapshot<T>>),
@@ -92,12 +64,8 @@ impl<P: PollTarget> Waiter<P> {
         Self {
             target,
             policy,
-            started: None,
-            polls: 0,
-            failures_in_a_row: 0,
-            last: None,
+            state: None,
             next_at: None,
-            final_poll_done: false,
             finished: None,
         }
     }
@@ -127,18 +95,17 @@ impl<P: PollTarget> Waiter<P> {
             }
         };
         let target = self.target.label();
-        let state = |status: &P::Status| self.target.describe(status).0;
         Err(Error::from(match outcome {
             Outcome::Succeeded(status) => return Ok(status),
             Outcome::Failed { failure, .. } => WaitError::Failed { target, failure },
             Outcome::Cancelled(status) => WaitError::Cancelled {
                 target,
-                state: state(&status),
+                state: status.state(),
             },
             Outcome::NeedsAction { reason, .. } => WaitError::NeedsAction { target, reason },
             Outcome::TimedOut { last, elapsed, polls } => WaitError::TimedOut {
                 target,
-                last_state: last.as_ref().map(state),
+                last_state: last.as_ref().map(Classified::state),
                 elapsed,
                 polls,
             },
@@ -154,7 +121,6 @@ impl<P: PollTarget> Waiter<P> {
     pub fn into_stream(self) -> impl Stream<Item = WaitEvent<P::Status>> + Send
     where
         P: 'static,
-        P::Status: 'static,
     {
         futures_util::stream::unfold(Some(self), |state| async move {
             let mut waiter = state?;
@@ -168,98 +134,66 @@ impl<P: PollTarget> Waiter<P> {
         })
     }
 
-    /// Sleeps until the next poll, polls, and classifies. With `report`, returns a snapshot of the status (one
-    /// copy of it); without, the status is only kept, so a plain wait copies nothing per poll.
+    /// Sleeps until the next poll, polls, and hands the result to the polling state. With `report`, returns a
+    /// snapshot of the status (one copy of it); without, a plain wait copies nothing per poll.
     async fn step(&mut self, report: bool) -> Step<P::Status> {
         if let Some(outcome) = self.finished.take() {
             return Step::Done(*outcome);
         }
-        let started = *self.started.get_or_insert_with(Instant::now);
-        let deadline = self.policy.wait_limit().map(|max| started + max);
+        let Self {
+            target,
+            policy,
+            state,
+            next_at,
+            finished,
+        } = self;
+        let state = state.get_or_insert_with(|| PollState::new(Instant::now()));
         loop {
-            if let Some(at) = self.next_at {
-                match deadline {
-                    Some(deadline) if at >= deadline => {
-                        if self.final_poll_done {
-                            return Step::Done(Outcome::TimedOut {
-                                last: self.last.take().map(|last| *last),
-                                elapsed: started.elapsed(),
-                                polls: self.polls,
-                            });
-                        }
-                        // One last look at the deadline itself, rather than giving up without it.
-                        self.final_poll_done = true;
-                        tokio::time::sleep_until(deadline).await;
-                    }
-                    _ => tokio::time::sleep_until(at).await,
-                }
+            if let Some(at) = *next_at {
+                tokio::time::sleep_until(at).await;
             }
-            self.polls += 1;
-            let poll = self.polls;
             // Boxed: the fetch future (an HTTP call) is large, and only lives while a poll is in flight; inline,
             // it would make every sleeping waiter as large as a call in progress.
-            let fetched = Box::pin(self.target.fetch()).await;
-            match fetched {
-                Ok(polled) => {
-                    self.failures_in_a_row = 0;
-                    let Polled { status, retry_after } = polled;
-                    let described =
-                        (report || tracing::enabled!(tracing::Level::DEBUG)).then(|| self.target.describe(&status));
-                    if let Some((state, percent_complete)) = &described {
-                        tracing::debug!(poll, state = %state, percent_complete, "polled");
-                    }
-                    self.schedule(poll, retry_after);
-                    let phase = self.target.phase(&status);
-                    let snapshot = described.filter(|_| report).map(|(state, percent_complete)| Snapshot {
+            let fetched = Box::pin(target.fetch()).await;
+            let now = Instant::now();
+            let poll = state.polls() + 1;
+            let snapshot = match &fetched {
+                Ok(polled) if report || tracing::enabled!(tracing::Level::DEBUG) => {
+                    let status = &polled.status;
+                    let (name, percent_complete) = (status.state(), status.percent_complete());
+                    tracing::debug!(poll, state = %name, percent_complete, "polled");
+                    report.then(|| Snapshot {
                         status: status.clone(),
-                        state,
+                        state: name,
                         percent_complete,
                         poll,
-                        elapsed: started.elapsed(),
-                    });
-                    let outcome = match phase {
-                        Phase::Running => {
-                            // Only the final poll's status is kept (for `TimedOut`): a status can be kilobytes,
-                            // and ten thousand waiters would hold ten thousand of them between polls.
-                            if self.final_poll_done {
-                                self.last = Some(Box::new(status));
-                            }
-                            return Step::Progress(snapshot);
-                        }
-                        Phase::Succeeded => Outcome::Succeeded(status),
-                        Phase::Cancelled => Outcome::Cancelled(status),
-                        Phase::Failed(failure) => Outcome::Failed { status, failure },
-                        Phase::NeedsAction(reason) => Outcome::NeedsAction { status, reason },
-                    };
+                        elapsed: now.saturating_duration_since(state.started()),
+                    })
+                }
+                _ => None,
+            };
+            let polled = fetched.is_ok();
+            let spacing = Spacing {
+                base: now,
+                delay: policy.delay(poll),
+            };
+            match state.settle(fetched, policy, spacing, now, None) {
+                Next::Again(again) => {
+                    *next_at = Some(again.at);
+                    if polled {
+                        return Step::Progress(snapshot);
+                    }
+                }
+                Next::Done(outcome) => {
                     if snapshot.is_none() {
                         return Step::Done(outcome);
                     }
                     // Reported first, then the outcome at the next step, as a stream shows them.
-                    self.finished = Some(Box::new(outcome));
+                    *finished = Some(Box::new(outcome));
                     return Step::Progress(snapshot);
-                }
-                Err(error) => {
-                    self.failures_in_a_row += 1;
-                    let transient = error.is_retryable();
-                    if !transient || self.failures_in_a_row > self.policy.poll_error_budget() {
-                        tracing::warn!(poll, error = %error, transient, "polling failed");
-                        return Step::Done(Outcome::PollFailed {
-                            error,
-                            last: self.last.take().map(|last| *last),
-                            polls: poll,
-                        });
-                    }
-                    tracing::info!(poll, error = %error, "poll failed, will poll again");
-                    self.schedule(poll, error.api().and_then(|api| api.retry_after()));
                 }
             }
         }
-    }
-
-    fn schedule(&mut self, poll: u32, retry_after: Option<Duration>) {
-        let ours = self.policy.delay(poll);
-        let delay = retry_after.map_or(ours, |server| server.max(ours));
-        self.next_at = Some(Instant::now() + delay);
     }
 }
 
@@ -267,11 +201,11 @@ impl<P: PollTarget> Waiter<P> {
 mod tests {
     use std::collections::VecDeque;
     use std::sync::{Arc, Mutex};
+    use std::time::Duration;
 
     use futures::StreamExt as _;
 
     use super::*;
-    use crate::wait::Failure;
 
     /// A scripted service: each poll takes the next reply; the last one repeats. Records when it was polled.
     struct Script {
@@ -326,24 +260,6 @@ mod tests {
                 Ok((status, retry_after)) => Ok(Polled { status, retry_after }),
                 Err(code) => Err(http_error(code)),
             }
-        }
-
-        fn phase(&self, status: &&'static str) -> Phase {
-            match *status {
-                "DONE" => Phase::Succeeded,
-                "FAILED" => Phase::Failed(Failure {
-                    state: "FAILED".into(),
-                    code: Some("E1".into()),
-                    messages: vec!["boom".into()],
-                }),
-                "CANCELLED" => Phase::Cancelled,
-                "HOLD" => Phase::NeedsAction("HOLD: release it".into()),
-                _ => Phase::Running,
-            }
-        }
-
-        fn describe(&self, status: &&'static str) -> (String, Option<f64>) {
-            ((*status).to_owned(), None)
         }
 
         fn label(&self) -> String {

@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use crate::Error;
 
-/// What a service adapter makes of one status document.
+/// What one status document means for a wait under its policy ([`Classified::phase`](super::Classified::phase)):
+/// the status's [`Class`](super::Class), with a failure's explanation.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Phase {
     /// Still going: poll again.
@@ -81,9 +82,9 @@ pub enum Outcome<T> {
     PollFailed {
         /// The last error.
         error: Error,
-        /// The status of the final poll at the deadline, when polling failed after it; otherwise `None`. A waiter
-        /// keeps no status between polls (a status can be kilobytes, and a waiter lives as long as the work):
-        /// [`Waiter::into_stream`](super::Waiter::into_stream) shows each one.
+        /// Always `None` for the SDK's waiters and wait sets: they keep no status between polls (a status can be
+        /// kilobytes, and a wait lives as long as the work); [`Waiter::into_stream`](super::Waiter::into_stream)
+        /// shows each one.
         last: Option<T>,
         /// How many polls were made.
         polls: u32,

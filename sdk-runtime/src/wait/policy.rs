@@ -28,6 +28,7 @@ pub struct WaitPolicy {
     jitter: bool,
     max_wait: Option<Duration>,
     error_budget: u32,
+    warnings_fail: bool,
 }
 
 impl Default for WaitPolicy {
@@ -39,6 +40,7 @@ impl Default for WaitPolicy {
             jitter: true,
             max_wait: Some(Duration::from_secs(2 * 3600)),
             error_budget: 5,
+            warnings_fail: false,
         }
     }
 }
@@ -84,6 +86,28 @@ impl WaitPolicy {
     pub fn error_budget(mut self, failures: u32) -> Self {
         self.error_budget = failures;
         self
+    }
+
+    /// Whether work that ended with warnings ([`Class::Warning`](super::Class::Warning): ESS `WARNING`) counts
+    /// as failed. Oracle lists WARNING among the states that end a request and leaves what a warning means to the
+    /// job, so by default (`false`) it is a success, as SUCCEEDED is; with `true` a wait ends in
+    /// [`Outcome::Failed`](super::Outcome::Failed) with the request's warning message, and `until_success` is an
+    /// error. `Lifecycle::is_success` reads the default.
+    ///
+    /// ```
+    /// use sdk_runtime::wait::WaitPolicy;
+    ///
+    /// let strict = WaitPolicy::default().warning_is_failure(true);
+    /// assert!(strict.warnings_fail() && !WaitPolicy::default().warnings_fail());
+    /// ```
+    pub fn warning_is_failure(mut self, fails: bool) -> Self {
+        self.warnings_fail = fails;
+        self
+    }
+
+    /// Whether work that ended with warnings counts as failed (see [`warning_is_failure`](Self::warning_is_failure)).
+    pub fn warnings_fail(&self) -> bool {
+        self.warnings_fail
     }
 
     /// The time limit, `None` when unbounded.

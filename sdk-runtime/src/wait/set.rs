@@ -32,15 +32,20 @@ use futures_util::stream::FuturesUnordered;
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant;
 
-use super::{Outcome, Phase, Polled, Snapshot, WaitPolicy};
+use super::poll_state::{Next, PollState, Spacing};
+use super::{Classified, Outcome, Polled, Snapshot, WaitPolicy};
 use crate::Error;
 
-/// What a service contributes to a [`WaitSet`]: fetch the statuses of several ids at once, and say what they mean.
+/// What a service contributes to a [`WaitSet`]: fetch the statuses of several ids at once. What a status means
+/// is the status type's own [`Classified`] classification.
 pub trait BatchTarget: Send + Sync + 'static {
     /// The id of one piece of work.
     type Id: Clone + Eq + Hash + Debug + Display + Send + Sync + 'static;
     /// The service's status document.
-    type Status: Clone + Send + 'static;
+    type Status: Classified;
+
+    /// What the set waits for, in words for an error message (`ESS requests`).
+    fn label(&self) -> &'static str;
 
     /// The most ids one [`fetch`](Self::fetch) may be given (1 for a service without batch queries).
     fn max_batch(&self) -> usize;
@@ -49,12 +54,6 @@ pub trait BatchTarget: Send + Sync + 'static {
     /// answered `429` or `503` gives each id that error, so that the whole batch backs off; an id the reply
     /// leaves out is fetched on its own by the adapter, so that correctness never depends on a batch reply.
     fn fetch(&self, ids: Vec<Self::Id>) -> impl Future<Output = Fetched<Self::Id, Self::Status>> + Send;
-
-    /// Classifies a status.
-    fn phase(&self, status: &Self::Status) -> Phase;
-
-    /// The state's name and the percent complete, for progress reports.
-    fn describe(&self, status: &Self::Status) -> (String, Option<f64>);
 }
 
 /// What a [`WaitSet`] reports: every status seen, and each id's outcome when its wait ends.
@@ -124,30 +123,41 @@ enum Command<I, T> {
 ///
 /// ```
 /// use std::time::Duration;
-/// use sdk_runtime::wait::{BatchTarget, Outcome, Phase, Polled, WaitPolicy, WaitSet};
+/// use sdk_runtime::wait::{BatchTarget, Class, Classified, Lifecycle, Outcome, Polled, WaitPolicy, WaitSet};
+///
+/// /// How many polls a job has left.
+/// #[derive(Clone, Debug)]
+/// struct Left(u32);
+///
+/// impl Lifecycle for Left {
+///     fn class(&self) -> Class {
+///         if self.0 == 0 { Class::Succeeded } else { Class::Running }
+///     }
+/// }
+///
+/// impl Classified for Left {
+///     fn state(&self) -> String {
+///         format!("{} to go", self.0)
+///     }
+/// }
 ///
 /// /// Jobs that end after as many polls as their id.
 /// struct Countdown(std::sync::Mutex<std::collections::HashMap<u32, u32>>);
 ///
 /// impl BatchTarget for Countdown {
 ///     type Id = u32;
-///     type Status = u32;
+///     type Status = Left;
+///     fn label(&self) -> &'static str { "countdowns" }
 ///     fn max_batch(&self) -> usize { 100 }
-///     async fn fetch(&self, ids: Vec<u32>) -> Vec<(u32, Result<Polled<u32>, sdk_runtime::Error>)> {
+///     async fn fetch(&self, ids: Vec<u32>) -> Vec<(u32, Result<Polled<Left>, sdk_runtime::Error>)> {
 ///         let mut seen = self.0.lock().unwrap();
 ///         ids.into_iter()
 ///             .map(|id| {
 ///                 let polls = seen.entry(id).or_default();
 ///                 *polls += 1;
-///                 (id, Ok(Polled { status: id.saturating_sub(*polls), retry_after: None }))
+///                 (id, Ok(Polled { status: Left(id.saturating_sub(*polls)), retry_after: None }))
 ///             })
 ///             .collect()
-///     }
-///     fn phase(&self, left: &u32) -> Phase {
-///         if *left == 0 { Phase::Succeeded } else { Phase::Running }
-///     }
-///     fn describe(&self, left: &u32) -> (String, Option<f64>) {
-///         (format!("{left} to go"), None)
 ///     }
 /// }
 ///
@@ -156,13 +166,14 @@ enum Command<I, T> {
 /// let set = WaitSet::new(Countdown(Default::default()), WaitPolicy::default());
 /// let waits: Vec<_> = (1..=3).map(|id| set.add(id)).collect();
 /// for wait in waits {
-///     assert!(matches!(wait.await, Outcome::Succeeded(0)));
+///     assert!(matches!(wait.await, Outcome::Succeeded(Left(0))));
 /// }
 /// # }
 /// ```
 pub struct WaitSet<B: BatchTarget> {
     commands: mpsc::UnboundedSender<Command<B::Id, B::Status>>,
     events: EventSlot<B::Id, B::Status>,
+    label: &'static str,
 }
 
 impl<B: BatchTarget> Clone for WaitSet<B> {
@@ -170,6 +181,7 @@ impl<B: BatchTarget> Clone for WaitSet<B> {
         Self {
             commands: self.commands.clone(),
             events: self.events.clone(),
+            label: self.label,
         }
     }
 }
@@ -190,6 +202,7 @@ impl<B: BatchTarget> WaitSet<B> {
     pub fn with_options(target: B, policy: WaitPolicy, options: SetOptions) -> Self {
         let (commands, receiver) = mpsc::unbounded_channel();
         let events = Arc::new(Mutex::new(None));
+        let label = target.label();
         let driver = Driver {
             target: Arc::new(target),
             policy,
@@ -202,7 +215,11 @@ impl<B: BatchTarget> WaitSet<B> {
             sequence: 0,
         };
         tokio::spawn(driver.run());
-        Self { commands, events }
+        Self {
+            commands,
+            events,
+            label,
+        }
     }
 
     /// Starts waiting for `id`; the returned [`Wait`] resolves to its outcome. Dropping the `Wait` before it
@@ -217,6 +234,7 @@ impl<B: BatchTarget> WaitSet<B> {
             id: Some(id),
             outcome,
             commands: self.commands.clone(),
+            label: self.label,
         }
     }
 
@@ -249,6 +267,8 @@ pub struct Wait<I, T> {
     // (a status document), which a hundred thousand waiting channels would hold for nothing.
     outcome: oneshot::Receiver<Box<Outcome<T>>>,
     commands: mpsc::UnboundedSender<Command<I, T>>,
+    /// What the set waits for, for the error of a stopped driver.
+    label: &'static str,
 }
 
 impl<I: Debug, T> Debug for Wait<I, T> {
@@ -257,7 +277,7 @@ impl<I: Debug, T> Debug for Wait<I, T> {
     }
 }
 
-impl<I: Unpin, T> Future for Wait<I, T> {
+impl<I: Unpin + Display, T> Future for Wait<I, T> {
     type Output = Outcome<T>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Outcome<T>> {
@@ -268,9 +288,12 @@ impl<I: Unpin, T> Future for Wait<I, T> {
             }
             // The driver ended without an outcome: only when the runtime shuts down.
             Poll::Ready(Err(_)) => {
-                self.id = None;
+                let id = self.id.take().map(|id| id.to_string()).unwrap_or_default();
                 Poll::Ready(Outcome::PollFailed {
-                    error: Error::InvalidRequest("the wait set's driver stopped".to_owned()),
+                    error: Error::WaitSetStopped {
+                        waits_for: self.label,
+                        id,
+                    },
                     last: None,
                     polls: 0,
                 })
@@ -291,14 +314,12 @@ impl<I, T> Drop for Wait<I, T> {
 /// One id the driver waits for.
 struct Tracked<T> {
     key: u64,
-    started: Instant,
-    polls: u32,
-    failures_in_a_row: u32,
+    /// What its polls have shown so far.
+    state: PollState,
     /// When the policy says to poll next.
     next_at: Instant,
     /// The earliest it may be polled to join a batch.
     earliest_at: Instant,
-    final_poll_done: bool,
     in_flight: bool,
     notify: Option<oneshot::Sender<Box<Outcome<T>>>>,
 }
@@ -379,12 +400,9 @@ impl<B: BatchTarget> Driver<B> {
                         .mul_f64(self.options.pull_forward.clamp(0.0, 1.0));
                 let tracked = Tracked {
                     key: self.sequence,
-                    started: now,
-                    polls: 0,
-                    failures_in_a_row: 0,
+                    state: PollState::new(now),
                     next_at: first,
                     earliest_at: now,
-                    final_poll_done: false,
                     in_flight: false,
                     notify,
                 };
@@ -460,115 +478,51 @@ impl<B: BatchTarget> Driver<B> {
                 continue;
             }
             tracked.in_flight = false;
-            tracked.polls += 1;
-            let poll = tracked.polls;
-            let elapsed = tracked.started.elapsed();
-            match result {
-                Ok(polled) => {
-                    tracked.failures_in_a_row = 0;
-                    let phase = self.target.phase(&polled.status);
-                    if self.has_stream() {
-                        let (state, percent_complete) = self.target.describe(&polled.status);
-                        self.emit(SetEvent::Progress {
-                            id: id.clone(),
-                            snapshot: Snapshot {
-                                status: polled.status.clone(),
-                                state,
-                                percent_complete,
-                                poll,
-                                elapsed,
-                            },
-                        });
+            let now = Instant::now();
+            let poll = tracked.state.polls() + 1;
+            if let Ok(polled) = &result
+                && self.has_stream()
+            {
+                self.emit(SetEvent::Progress {
+                    id: id.clone(),
+                    snapshot: Snapshot {
+                        status: polled.status.clone(),
+                        state: polled.status.state(),
+                        percent_complete: polled.status.percent_complete(),
+                        poll,
+                        elapsed: now.saturating_duration_since(tracked.state.started()),
+                    },
+                });
+            }
+            // No jitter (see `SetOptions::due_fraction`): each id is due a fixed fraction of the policy's bound
+            // after its previous poll, counted from when that poll was due (from the start, for the first poll,
+            // which may have waited for a batch), or from when it was made if that was earlier: a late poll never
+            // delays the next.
+            let delay = self.options.delay(&self.policy, poll);
+            let base = if poll == 1 {
+                tracked.state.started()
+            } else {
+                now.min(tracked.next_at)
+            };
+            let spacing = Spacing { base, delay };
+            match tracked.state.settle(result, &self.policy, spacing, now, Some(&id)) {
+                Next::Done(outcome) => self.finish(id, tracked, outcome),
+                Next::Again(again) => {
+                    // Pulled forward at most a fraction of the delay to join a batch, never before the server's
+                    // Retry-After, and never past the last poll at the deadline.
+                    let early = delay.mul_f64(self.options.pull_forward.clamp(0.0, 1.0));
+                    let mut earliest_at = (base + delay - early).max(again.not_before);
+                    if again.last_poll {
+                        earliest_at = earliest_at.min(again.at);
                     }
-                    let status = polled.status;
-                    let outcome = match phase {
-                        Phase::Running => None,
-                        Phase::Succeeded => Some(Outcome::Succeeded(status.clone())),
-                        Phase::Cancelled => Some(Outcome::Cancelled(status.clone())),
-                        Phase::Failed(failure) => Some(Outcome::Failed {
-                            status: status.clone(),
-                            failure,
-                        }),
-                        Phase::NeedsAction(reason) => Some(Outcome::NeedsAction {
-                            status: status.clone(),
-                            reason,
-                        }),
-                    };
-                    match outcome {
-                        Some(outcome) => self.finish(id, tracked, outcome),
-                        None => self.reschedule(id, tracked, polled.retry_after, Some(status)),
-                    }
-                }
-                Err(error) => {
-                    tracked.failures_in_a_row += 1;
-                    let transient = error.is_retryable();
-                    if !transient || tracked.failures_in_a_row > self.policy.poll_error_budget() {
-                        tracing::warn!(id = %id, poll, error = %error, transient, "polling failed");
-                        let outcome = Outcome::PollFailed {
-                            error,
-                            last: None,
-                            polls: poll,
-                        };
-                        self.finish(id, tracked, outcome);
-                    } else {
-                        let retry_after = error.api().and_then(|api| api.retry_after());
-                        tracing::info!(id = %id, poll, error = %error, "poll failed, will poll again");
-                        self.reschedule(id, tracked, retry_after, None);
-                    }
+                    tracked.next_at = again.at;
+                    tracked.earliest_at = earliest_at;
+                    self.due.insert((again.at, tracked.key), id.clone());
+                    self.eligible.insert((earliest_at, tracked.key), id.clone());
+                    self.tracked.insert(id, tracked);
                 }
             }
         }
-    }
-
-    fn reschedule(
-        &mut self,
-        id: B::Id,
-        mut tracked: Tracked<B::Status>,
-        retry_after: Option<Duration>,
-        status: Option<B::Status>,
-    ) {
-        let now = Instant::now();
-        // No jitter (see `SetOptions::due_fraction`): each id is due a fixed fraction of the policy's bound after
-        // its previous poll, and may go up to `pull_forward` of that earlier, with a batch.
-        let ours = self.options.delay(&self.policy, tracked.polls);
-        // The schedule counts from when the poll just made was due (from the start, for the first poll, which may
-        // have waited for a batch), or from when it was made if that was earlier: a late poll never delays the next.
-        let base = if tracked.polls == 1 {
-            tracked.started
-        } else {
-            now.min(tracked.next_at)
-        };
-        let mut next_at = match retry_after {
-            Some(server) => (base + ours).max(now + server),
-            None => base + ours,
-        };
-        // Pulled forward at most a fraction of the delay, and never before a server's Retry-After.
-        let early = ours.mul_f64(self.options.pull_forward.clamp(0.0, 1.0));
-        let mut earliest_at = retry_after
-            .map_or(next_at - early, |server| (now + server).max(next_at - early))
-            .max(now);
-        if let Some(deadline) = self.policy.wait_limit().map(|max| tracked.started + max)
-            && next_at >= deadline
-        {
-            if tracked.final_poll_done {
-                let outcome = Outcome::TimedOut {
-                    last: status,
-                    elapsed: tracked.started.elapsed(),
-                    polls: tracked.polls,
-                };
-                self.finish(id, tracked, outcome);
-                return;
-            }
-            // One last look at the deadline itself, rather than giving up without it.
-            tracked.final_poll_done = true;
-            next_at = deadline;
-            earliest_at = earliest_at.min(deadline);
-        }
-        tracked.next_at = next_at;
-        tracked.earliest_at = earliest_at;
-        self.due.insert((next_at, tracked.key), id.clone());
-        self.eligible.insert((earliest_at, tracked.key), id.clone());
-        self.tracked.insert(id, tracked);
     }
 
     fn finish(&mut self, id: B::Id, mut tracked: Tracked<B::Status>, outcome: Outcome<B::Status>) {
@@ -677,6 +631,10 @@ mod tests {
         type Id = u32;
         type Status = &'static str;
 
+        fn label(&self) -> &'static str {
+            "test jobs"
+        }
+
         fn max_batch(&self) -> usize {
             50
         }
@@ -704,18 +662,6 @@ mod tests {
                     )
                 })
                 .collect()
-        }
-
-        fn phase(&self, status: &&'static str) -> Phase {
-            if *status == "DONE" {
-                Phase::Succeeded
-            } else {
-                Phase::Running
-            }
-        }
-
-        fn describe(&self, status: &&'static str) -> (String, Option<f64>) {
-            ((*status).to_owned(), None)
         }
     }
 
@@ -813,6 +759,38 @@ mod tests {
         }
         assert_eq!(finished, [1, 2]);
         assert!(progress >= 4, "{progress} progress events");
+    }
+
+    #[test]
+    fn a_stopped_driver_is_its_own_error() {
+        let paused = || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .start_paused(true)
+                .build()
+        };
+        let Ok(first) = paused() else {
+            panic!("a runtime");
+        };
+        let set = first.block_on(async { WaitSet::new(Arc::new(Jobs::new([(1, 1000)])), policy()) });
+        let wait = set.add(1);
+        // The runtime shuts down, and the driver task with it.
+        drop(first);
+        let Ok(second) = paused() else {
+            panic!("a runtime");
+        };
+        let outcome = second.block_on(wait);
+        let Outcome::PollFailed { error, polls: 0, .. } = outcome else {
+            panic!("expected a poll failure, got {outcome:?}");
+        };
+        assert!(
+            matches!(&error, Error::WaitSetStopped { waits_for: "test jobs", id } if id == "1"),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "the wait set for test jobs stopped before the wait for 1 ended (its Tokio runtime shut down)"
+        );
     }
 
     #[tokio::test(start_paused = true)]
