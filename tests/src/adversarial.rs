@@ -12,8 +12,10 @@ use wiremock::ResponseTemplate;
 
 use crate::{block_on, serve};
 
-/// The per-attempt timeout the clients under test must use, so that a body that never finishes ends the call.
-pub const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(500);
+/// The per-attempt timeout the clients under test must use, so that a body that never finishes ends the call. Long
+/// enough that a debug-built mock server serving a 10 MB page on a loaded two-core machine still answers within it
+/// (at 500 ms, one such reply timed out before its status arrived).
+pub const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(1500);
 
 /// One kind of hostile reply.
 #[derive(Clone, Copy, Debug)]
