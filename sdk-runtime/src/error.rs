@@ -368,6 +368,30 @@ pub(crate) fn one_line(text: &str, max: usize) -> String {
     out
 }
 
+/// An HTTP error of a test's made-up call `GET /status`, for the unit tests of the modules that react to errors
+/// (waiting, retries).
+#[cfg(test)]
+pub(crate) fn test_http_error(status: u16, retry_after: Option<Duration>) -> Error {
+    let mut headers = HeaderMap::new();
+    if let Some(after) = retry_after {
+        headers.insert(http::header::RETRY_AFTER, http::HeaderValue::from(after.as_secs()));
+    }
+    Error::Api(Box::new(ApiError {
+        service: "TEST",
+        operation: "get_status",
+        method: Method::GET,
+        path: "/status".into(),
+        status: StatusCode::from_u16(status).unwrap_or(StatusCode::IM_A_TEAPOT),
+        headers,
+        request_id: None,
+        service_error: None,
+        body: Bytes::new(),
+        body_truncated: false,
+        retry_after,
+        body_error: None,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

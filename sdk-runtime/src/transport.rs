@@ -373,7 +373,8 @@ fn classify_chain(
         (true, false) => TransportErrorKind::Timeout,
         _ => TransportErrorKind::Other,
     };
-    let detail = (kind == TransportErrorKind::Other).then(|| crate::error::one_line(&chain_text(error), 300));
+    let detail =
+        (kind == TransportErrorKind::Other).then(|| crate::error::one_line(&crate::error::with_causes(error), 300));
     (kind, detail)
 }
 
@@ -423,7 +424,7 @@ fn classify_untyped(link: &(dyn StdError + 'static)) -> Option<(TransportErrorKi
         TransportErrorKind::ProxyRefused
     } else if debug.starts_with("ConnectFailed(") {
         // The tunnel's connection to the proxy itself failed: the host in the URL is not the one that failed.
-        let cause = link.source().map(chain_text).unwrap_or_default();
+        let cause = link.source().map(crate::error::with_causes).unwrap_or_default();
         return Some((
             TransportErrorKind::ProxyUnreachable,
             (!cause.is_empty()).then(|| crate::error::one_line(&cause, 200)),
@@ -515,21 +516,6 @@ fn utc(seconds: u64) -> String {
             || format!("{seconds} s after 1970"),
             |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         )
-}
-
-/// An error's message followed by its causes, each once.
-fn chain_text(error: &(dyn StdError + 'static)) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -231,20 +231,7 @@ mod tests {
     }
 
     fn http_error(status: u16) -> Error {
-        Error::Api(Box::new(crate::error::ApiError {
-            service: "TEST",
-            operation: "get_status",
-            method: http::Method::GET,
-            path: "/status".into(),
-            status: http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::IM_A_TEAPOT),
-            headers: http::HeaderMap::new(),
-            request_id: None,
-            service_error: None,
-            body: bytes::Bytes::new(),
-            body_truncated: false,
-            retry_after: None,
-            body_error: None,
-        }))
+        crate::error::test_http_error(status, None)
     }
 
     impl PollTarget for Script {

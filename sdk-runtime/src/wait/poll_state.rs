@@ -198,20 +198,7 @@ mod tests {
     }
 
     fn error(status: u16, retry_after: Option<Duration>) -> Error {
-        Error::Api(Box::new(crate::error::ApiError {
-            service: "TEST",
-            operation: "get_status",
-            method: http::Method::GET,
-            path: "/status".into(),
-            status: http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::IM_A_TEAPOT),
-            headers: http::HeaderMap::new(),
-            request_id: None,
-            service_error: None,
-            body: bytes::Bytes::new(),
-            body_truncated: false,
-            retry_after,
-            body_error: None,
-        }))
+        crate::error::test_http_error(status, retry_after)
     }
 
     fn ok(state: &'static str) -> Result<Polled<Job>, Error> {

@@ -606,25 +606,7 @@ mod tests {
     }
 
     fn unavailable(retry_after: Duration) -> Error {
-        let mut headers = http::HeaderMap::new();
-        headers.insert(
-            http::header::RETRY_AFTER,
-            http::HeaderValue::from(retry_after.as_secs()),
-        );
-        Error::Api(Box::new(crate::error::ApiError {
-            service: "TEST",
-            operation: "query",
-            method: http::Method::GET,
-            path: "/requests".into(),
-            status: http::StatusCode::SERVICE_UNAVAILABLE,
-            headers,
-            request_id: None,
-            service_error: None,
-            body: bytes::Bytes::new(),
-            body_truncated: false,
-            retry_after: Some(retry_after),
-            body_error: None,
-        }))
+        crate::error::test_http_error(503, Some(retry_after))
     }
 
     impl BatchTarget for Arc<Jobs> {
