@@ -290,10 +290,12 @@ async fn ogg_request(State(s): S, Json(b): Json<OggRequestBody>) -> Json<Value> 
         b.service.unwrap_or_else(|| "adminsrvr".to_owned()),
     );
     let now = s.clock.now();
-    let id = s
-        .lock()
-        .ogg
-        .create(target.clone(), b.id, b.scenario.unwrap_or_default(), now);
+    let id = {
+        let mut g = s.lock();
+        let id = g.ogg.create(target.clone(), b.id, b.scenario.unwrap_or_default(), now);
+        g.prune(now);
+        id
+    };
     Json(json!({"id": id, "deployment": target.deployment, "service": target.service}))
 }
 
@@ -421,8 +423,13 @@ async fn state(State(s): S, Path((service, id)): Path<(String, String)>, Query(q
     }
 }
 
-async fn requests(State(s): S) -> Json<Value> {
-    Json(json!(s.lock().recorder.requests()))
+/// The kept records; `simulator-dropped-requests` tells how many older ones the full log dropped.
+async fn requests(State(s): S) -> impl IntoResponse {
+    let g = s.lock();
+    (
+        [("simulator-dropped-requests", g.recorder.dropped().to_string())],
+        Json(json!(g.recorder.requests())),
+    )
 }
 
 async fn clear_requests(State(s): S) -> Json<Value> {
