@@ -110,7 +110,7 @@ admin_endpoints! {
     ClearFaults: DELETE "/_simulator/faults" => "removes every fault";
     Force: POST "/_simulator/force", body r#"`{"service": "ess", "id": 300000012345680, "state": "ERROR", "cause": "PROCESS_ERROR", "message": "..."}` (GoldenGate also `deployment`, `ogg_service`)"# => "forces a state";
     State: GET "/_simulator/state/{service}/{id}" => r#"`{"state": "..."}` (GoldenGate: `?deployment=&service=`)"#;
-    Requests: GET "/_simulator/requests" => "recorded requests, secrets redacted";
+    Requests: GET "/_simulator/requests" => "recorded requests, secrets redacted (the last `--record-limit`; header `simulator-dropped-requests`: how many older ones were dropped)";
     Counts: GET "/_simulator/counts" => "requests per `operationId`";
     ClearRequests: DELETE "/_simulator/requests" => "forgets recorded requests and counts";
     Auth: PUT "/_simulator/auth", body r#"`{"accepted": [{"kind": "basic", "user": "u", "password": "p"}, {"kind": "bearer", "token": "t", "expiresAt": "2026-01-01T01:00:00Z"}]}`"# => "accepted credentials (`[]`: none checked)";
