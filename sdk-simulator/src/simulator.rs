@@ -208,15 +208,15 @@ impl SimulatorBuilder {
     /// Finished jobs kept per service (ESS requests, GoldenGate background requests, Analytics work requests;
     /// default 10,000): the ones that finished first are dropped first, and a dropped
     /// job answers 404 as a request purged by a real server. Jobs not finished are never dropped. The check runs
-    /// after service calls once a service holds more than this number plus a tenth, so up to that many finished
-    /// jobs may be held between checks.
+    /// before service calls answer, once a service holds more than this number plus a tenth and has grown by a
+    /// tenth of it since its last check, so that a scan of the store is rare under a steady load.
     pub fn keep_finished(mut self, count: usize) -> Self {
         self.inner.retention.keep_finished = count;
         self
     }
 
     /// Drops finished jobs once they have been finished for `age` of virtual time (default: no age limit).
-    /// Ages are checked after service calls, at most every tenth of `age`, so a job is gone by the first call
+    /// Ages are checked before service calls answer, at most every tenth of `age`, so a job is gone by the first call
     /// after `age` plus a tenth.
     pub fn keep_finished_for(mut self, age: Duration) -> Self {
         self.inner.retention.keep_finished_for = Some(age);

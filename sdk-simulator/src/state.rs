@@ -32,18 +32,20 @@ pub(crate) const DEFAULT_KEEP_FINISHED: usize = 10_000;
 /// requests are each bounded alone). Active jobs are never dropped; a dropped job is unknown from then on
 /// (404), as a request purged by a real server.
 ///
-/// The stores are checked after each service request (and each GoldenGate request created through the
-/// simulator): for the count when a store holds more than `keep_finished` plus a tenth, for the age at most
-/// every tenth of `keep_finished_for` of virtual time. So between checks a store holds at most
-/// `keep_finished + keep_finished / 10` finished jobs, and a job finished longer ago than
-/// `keep_finished_for + keep_finished_for / 10` is gone at the next call; scanning a store is rare under a
-/// steady load.
+/// The stores are checked before each service request is answered (and after each GoldenGate request created
+/// through the simulator): for the count when a store holds more than `keep_finished` plus a tenth and has
+/// grown by a tenth of `keep_finished` since its last check (so that many active jobs do not make every call
+/// scan), for the age at most every tenth of `keep_finished_for` of virtual time. A job finished longer ago
+/// than `keep_finished_for + keep_finished_for / 10` is gone at the next call; scanning a store is rare under
+/// a steady load.
 #[derive(Clone, Debug)]
 pub(crate) struct Retention {
     pub keep_finished: usize,
     pub keep_finished_for: Option<Duration>,
     /// Virtual time of the next check of ages.
     next_age_check: Option<DateTime<Utc>>,
+    /// Jobs held by each store (ESS, GoldenGate, Analytics) after its last check of the count.
+    checked_len: [usize; 3],
 }
 
 impl Default for Retention {
@@ -52,14 +54,22 @@ impl Default for Retention {
             keep_finished: DEFAULT_KEEP_FINISHED,
             keep_finished_for: None,
             next_age_check: None,
+            checked_len: [0; 3],
         }
     }
 }
 
 impl Retention {
-    /// The count of jobs in a store above which it is checked.
-    fn count_check_above(&self) -> usize {
-        self.keep_finished.saturating_add(self.keep_finished / 10)
+    /// Whether store `i`, holding `len` jobs, is due for a check of the count.
+    fn count_due(&self, i: usize, len: usize) -> bool {
+        let slack = self.keep_finished / 10;
+        let last = self.checked_len.get(i).copied().unwrap_or(0);
+        len > self.keep_finished.saturating_add(slack) && len > last.saturating_add(slack)
+    }
+
+    /// Forgets the lengths seen at the last checks (the stores were emptied).
+    pub(crate) fn stores_cleared(&mut self) {
+        self.checked_len = [0; 3];
     }
 }
 
@@ -94,19 +104,22 @@ impl Inner {
             let step = r.keep_finished_for.unwrap_or_default() / 10;
             r.next_age_check = Some(now + chrono::Duration::from_std(step).unwrap_or_default());
         }
-        let (keep, max_age, above) = (r.keep_finished, r.keep_finished_for, r.count_check_above());
+        let (keep, max_age) = (r.keep_finished, r.keep_finished_for);
         let age = age_due.then_some(max_age).flatten();
-        if age_due || self.ess.len() > above {
+        if age_due || r.count_due(0, self.ess.len()) {
             let doomed = to_drop(self.ess.finished(now), now, age, keep);
             self.ess.remove(&doomed);
+            self.retention.checked_len[0] = self.ess.len();
         }
-        if age_due || self.ogg.len() > above {
+        if age_due || self.retention.count_due(1, self.ogg.len()) {
             let doomed = to_drop(self.ogg.finished(now), now, age, keep);
             self.ogg.remove(&doomed);
+            self.retention.checked_len[1] = self.ogg.len();
         }
-        if age_due || self.oac.len() > above {
+        if age_due || self.retention.count_due(2, self.oac.len()) {
             let doomed = to_drop(self.oac.finished(now), now, age, keep);
             self.oac.remove(&doomed);
+            self.retention.checked_len[2] = self.oac.len();
         }
     }
 }
@@ -148,6 +161,7 @@ impl Shared {
         g.oac.default_scenario = Default::default();
         g.faults.clear();
         g.recorder.clear();
+        g.retention.stores_cleared();
     }
 }
 
