@@ -110,7 +110,7 @@ admin_endpoints! {
     ClearFaults: DELETE "/_simulator/faults" => "removes every fault";
     Force: POST "/_simulator/force", body r#"`{"service": "ess", "id": 300000012345680, "state": "ERROR", "cause": "PROCESS_ERROR", "message": "..."}` (GoldenGate also `deployment`, `ogg_service`)"# => "forces a state";
     State: GET "/_simulator/state/{service}/{id}" => r#"`{"state": "..."}` (GoldenGate: `?deployment=&service=`)"#;
-    Requests: GET "/_simulator/requests" => "recorded requests, secrets redacted";
+    Requests: GET "/_simulator/requests" => "recorded requests, secrets redacted (the last `--record-limit`; header `simulator-dropped-requests`: how many older ones were dropped)";
     Counts: GET "/_simulator/counts" => "requests per `operationId`";
     ClearRequests: DELETE "/_simulator/requests" => "forgets recorded requests and counts";
     Auth: PUT "/_simulator/auth", body r#"`{"accepted": [{"kind": "basic", "user": "u", "password": "p"}, {"kind": "bearer", "token": "t", "expiresAt": "2026-01-01T01:00:00Z"}]}`"# => "accepted credentials (`[]`: none checked)";
@@ -290,10 +290,12 @@ async fn ogg_request(State(s): S, Json(b): Json<OggRequestBody>) -> Json<Value> 
         b.service.unwrap_or_else(|| "adminsrvr".to_owned()),
     );
     let now = s.clock.now();
-    let id = s
-        .lock()
-        .ogg
-        .create(target.clone(), b.id, b.scenario.unwrap_or_default(), now);
+    let id = {
+        let mut g = s.lock();
+        let id = g.ogg.create(target.clone(), b.id, b.scenario.unwrap_or_default(), now);
+        g.prune(now);
+        id
+    };
     Json(json!({"id": id, "deployment": target.deployment, "service": target.service}))
 }
 
@@ -421,8 +423,13 @@ async fn state(State(s): S, Path((service, id)): Path<(String, String)>, Query(q
     }
 }
 
-async fn requests(State(s): S) -> Json<Value> {
-    Json(json!(s.lock().recorder.requests()))
+/// The kept records; `simulator-dropped-requests` tells how many older ones the full log dropped.
+async fn requests(State(s): S) -> impl IntoResponse {
+    let g = s.lock();
+    (
+        [("simulator-dropped-requests", g.recorder.dropped().to_string())],
+        Json(json!(g.recorder.requests())),
+    )
 }
 
 async fn clear_requests(State(s): S) -> Json<Value> {

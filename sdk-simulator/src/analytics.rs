@@ -220,6 +220,26 @@ impl OacState {
         self.next = 3_962_654;
     }
 
+    /// Work requests held.
+    pub(crate) fn len(&self) -> usize {
+        self.work_requests.len()
+    }
+
+    /// The end time and id of every finished work request.
+    pub(crate) fn finished(&self, now: DateTime<Utc>) -> Vec<(DateTime<Utc>, String)> {
+        self.work_requests
+            .values()
+            .filter_map(|w| w.status(now).3.map(|end| (end, w.id.clone())))
+            .collect()
+    }
+
+    /// Forgets work requests (see [`crate::state::Retention`]).
+    pub(crate) fn remove(&mut self, ids: &[String]) {
+        for id in ids {
+            self.work_requests.remove(id);
+        }
+    }
+
     /// Status of a work request at `now`.
     pub(crate) fn status_of(&self, id: &str, now: DateTime<Utc>) -> Option<String> {
         self.work_requests.get(id).map(|w| w.status(now).0)

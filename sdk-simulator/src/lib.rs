@@ -15,7 +15,8 @@
 //!   slow reply, a dropped connection, a truncated body — as the next N calls or at a seeded rate;
 //! - **credentials** ([`AuthConfig`]): Basic and bearer tokens that expire on the virtual clock, refused with
 //!   each service's own 401 reply; none are checked by default;
-//! - a **recording** of every request ([`RecordedRequest`], secrets redacted) and a count per `operationId`,
+//! - a **recording** of the last requests ([`RecordedRequest`], secrets redacted; 10,000 by default, see
+//!   [`SimulatorBuilder::record_limit`]) and a count per `operationId`,
 //!   so a test can assert that a starting POST was sent once;
 //! - the same controls over HTTP under `/_simulator/...` (see the [`admin`] module), and a standalone binary:
 //!   `cargo run -p sdk-simulator -- --port 8080`;

@@ -12,6 +12,7 @@ sdk-simulator: a simulator of Oracle ESS, GoldenGate background requests and Ana
 USAGE: sdk-simulator [--port N] [--host ADDR] [--basic USER:PASSWORD] [--bearer TOKEN] [--clock-speed X]
                      [--ogg-multi-deployment] [--ogg-deployment NAME]...
                      [--tls | --tls-cert FILE --tls-key FILE] [--tls-ca-file FILE]
+                     [--record-limit N] [--keep-finished N] [--keep-finished-for SECONDS]
 
   --port N                 port to listen on (default 8080; 0 picks a free one)
   --host ADDR              address to listen on (default 127.0.0.1)
@@ -25,6 +26,12 @@ USAGE: sdk-simulator [--port N] [--host ADDR] [--basic USER:PASSWORD] [--bearer 
                            is reported as the CA
   --tls-key FILE           the PEM private key of --tls-cert
   --tls-ca-file FILE       write the CA certificate there (default: a temporary file, removed at exit)
+  --record-limit N         recorded requests kept, the oldest dropped first (default 10000; GET
+                           /_simulator/requests tells the dropped ones in `simulator-dropped-requests`)
+  --keep-finished N        finished jobs kept per service, the first finished dropped first (default 10000);
+                           a dropped job answers 404
+  --keep-finished-for SECONDS
+                           also drop jobs finished for longer than this, in virtual seconds (default: no limit)
 Without --basic or --bearer no credentials are checked. With HTTPS the CA certificate's path is printed at
 start; clients trust it. Controls: GET /_simulator.";
 
@@ -80,6 +87,15 @@ async fn run() -> ExitCode {
             "--tls-cert" => value("--tls-cert").map(|f| cert = Some(f.into())),
             "--tls-key" => value("--tls-key").map(|f| key = Some(f.into())),
             "--tls-ca-file" => value("--tls-ca-file").map(|f| builder = std::mem::take(&mut builder).tls_ca_path(f)),
+            "--record-limit" => value("--record-limit")
+                .and_then(|v| v.parse::<usize>().map_err(|e| format!("--record-limit: {e}")))
+                .map(|n| builder = std::mem::take(&mut builder).record_limit(n)),
+            "--keep-finished" => value("--keep-finished")
+                .and_then(|v| v.parse::<usize>().map_err(|e| format!("--keep-finished: {e}")))
+                .map(|n| builder = std::mem::take(&mut builder).keep_finished(n)),
+            "--keep-finished-for" => value("--keep-finished-for")
+                .and_then(|v| v.parse::<u64>().map_err(|e| format!("--keep-finished-for: {e}")))
+                .map(|s| builder = std::mem::take(&mut builder).keep_finished_for(std::time::Duration::from_secs(s))),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;

@@ -194,6 +194,36 @@ impl OggState {
         id
     }
 
+    /// Requests held, of every service.
+    pub(crate) fn len(&self) -> usize {
+        self.requests.values().map(BTreeMap::len).sum()
+    }
+
+    /// The end time, service and id of every completed request.
+    pub(crate) fn finished(&self, now: DateTime<Utc>) -> Vec<(DateTime<Utc>, (OggTarget, i64))> {
+        self.requests
+            .iter()
+            .flat_map(|(target, m)| {
+                m.iter().filter_map(move |(id, r)| {
+                    let (progress, since) = r.current(now);
+                    terminal(&progress).then(|| (since, (target.clone(), *id)))
+                })
+            })
+            .collect()
+    }
+
+    /// Forgets requests (see [`crate::state::Retention`]).
+    pub(crate) fn remove(&mut self, keys: &[(OggTarget, i64)]) {
+        for (target, id) in keys {
+            if let Some(m) = self.requests.get_mut(target) {
+                m.remove(id);
+                if m.is_empty() {
+                    self.requests.remove(target);
+                }
+            }
+        }
+    }
+
     /// Progress of a request at `now`.
     pub(crate) fn progress_of(&self, target: &OggTarget, id: i64, now: DateTime<Utc>) -> Option<String> {
         self.requests.get(target)?.get(&id).map(|r| r.current(now).0)

@@ -190,6 +190,8 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
     }
     let reply = {
         let mut g = shared.lock();
+        // Before answering, so that a job past its retention is already unknown to this call.
+        g.prune(ctx.now);
         match &op {
             Operation::Ess(o) => g.ess.handle(o, &ctx),
             Operation::Ogg(o, address) => g.ogg.handle(o, address, &ctx),

@@ -197,6 +197,32 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Recorded requests kept (default [`DEFAULT_RECORD_LIMIT`](crate::recorder::DEFAULT_RECORD_LIMIT), the last 10,000): when the log is full the
+    /// oldest record is dropped, and [`Simulator::dropped_requests`] counts the dropped ones. The counts per
+    /// operation ([`Simulator::count`]) are never dropped. 0 keeps no record.
+    pub fn record_limit(mut self, limit: usize) -> Self {
+        self.inner.recorder.set_limit(limit);
+        self
+    }
+
+    /// Finished jobs kept per service (ESS requests, GoldenGate background requests, Analytics work requests;
+    /// default 10,000): the ones that finished first are dropped first, and a dropped
+    /// job answers 404 as a request purged by a real server. Jobs not finished are never dropped. The check runs
+    /// before service calls answer, once a service holds more than this number plus a tenth and has grown by a
+    /// tenth of it since its last check, so that a scan of the store is rare under a steady load.
+    pub fn keep_finished(mut self, count: usize) -> Self {
+        self.inner.retention.keep_finished = count;
+        self
+    }
+
+    /// Drops finished jobs once they have been finished for `age` of virtual time (default: no age limit).
+    /// Ages are checked before service calls answer, at most every tenth of `age`, so a job is gone by the first call
+    /// after `age` plus a tenth.
+    pub fn keep_finished_for(mut self, age: Duration) -> Self {
+        self.inner.retention.keep_finished_for = Some(age);
+        self
+    }
+
     /// Starts the server.
     pub async fn start(self) -> Result<Simulator, Error> {
         let listener = tokio::net::TcpListener::bind(self.addr)
@@ -365,13 +391,19 @@ impl Simulator {
     /// Creates a GoldenGate background request of `target`, starting now; returns its id.
     pub fn create_ogg_request(&self, target: &OggTarget, scenario: OggScenario) -> i64 {
         let now = self.now();
-        self.shared.lock().ogg.create(target.clone(), None, scenario, now)
+        let mut g = self.shared.lock();
+        let id = g.ogg.create(target.clone(), None, scenario, now);
+        g.prune(now);
+        id
     }
 
     /// Creates a GoldenGate background request with a chosen id (replacing one with the same id).
     pub fn create_ogg_request_with_id(&self, target: &OggTarget, id: i64, scenario: OggScenario) -> i64 {
         let now = self.now();
-        self.shared.lock().ogg.create(target.clone(), Some(id), scenario, now)
+        let mut g = self.shared.lock();
+        let id = g.ogg.create(target.clone(), Some(id), scenario, now);
+        g.prune(now);
+        id
     }
 
     /// Sets the quiesce state `getQuiesceState` reports for the ESS cluster and its servers (default `ACTIVE`).
@@ -483,6 +515,12 @@ impl Simulator {
     /// Requests per `operationId`.
     pub fn counts(&self) -> BTreeMap<String, u64> {
         self.shared.lock().recorder.counts()
+    }
+
+    /// Requests the full log dropped (oldest first) since the start or the last clear: when it is not 0,
+    /// [`Simulator::requests`] no longer holds every request (see [`SimulatorBuilder::record_limit`]).
+    pub fn dropped_requests(&self) -> u64 {
+        self.shared.lock().recorder.dropped()
     }
 
     /// Forgets the recorded requests and counts.

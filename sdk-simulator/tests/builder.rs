@@ -7,7 +7,8 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use sdk_simulator::{
-    AuthConfig, EssScenario, OacScenario, Simulator, SimulatorBuilder, Step, TlsIdentity, WorkRequestIds,
+    AuthConfig, EssScenario, OacScenario, OggScenario, OggTarget, Simulator, SimulatorBuilder, Step, TlsIdentity,
+    WorkRequestIds,
 };
 
 const USER: &str = "u";
@@ -31,9 +32,12 @@ enum Setting {
     OggMultiDeployment,
     OggDeployment,
     Tls,
+    RecordLimit,
+    KeepFinished,
+    KeepFinishedFor,
 }
 
-const ALL: [Setting; 13] = [
+const ALL: [Setting; 16] = [
     Setting::Auth,
     Setting::StartTime,
     Setting::ClockSpeed,
@@ -47,6 +51,9 @@ const ALL: [Setting; 13] = [
     Setting::OggMultiDeployment,
     Setting::OggDeployment,
     Setting::Tls,
+    Setting::RecordLimit,
+    Setting::KeepFinished,
+    Setting::KeepFinishedFor,
 ];
 
 fn start_time() -> DateTime<Utc> {
@@ -81,6 +88,9 @@ impl Setting {
             Setting::OggMultiDeployment => b.ogg_multi_deployment(true),
             Setting::OggDeployment => b.ogg_deployment("Extra"),
             Setting::Tls => b.tls(TlsIdentity::SelfSigned),
+            Setting::RecordLimit => b.record_limit(1),
+            Setting::KeepFinished => b.keep_finished(1),
+            Setting::KeepFinishedFor => b.keep_finished_for(Duration::from_secs(3600)),
         }
     }
 
@@ -154,7 +164,38 @@ impl Setting {
                     format!("{} answered {status}", sim.ess_url()),
                 )
             }
+            Setting::RecordLimit => {
+                get(sim.ess_url()).await.map_err(|e| e.to_string())?;
+                get(sim.ess_url()).await.map_err(|e| e.to_string())?;
+                let (kept, dropped) = (sim.requests().len(), sim.dropped_requests());
+                expect(kept == 1 && dropped >= 1, format!("{kept} recorded, {dropped} dropped"))
+            }
+            Setting::KeepFinished => {
+                // Two requests that finish at once: the second's creation drops the first.
+                let target = OggTarget::admin();
+                let first = sim.create_ogg_request(&target, finished_at_once());
+                let second = sim.create_ogg_request(&target, finished_at_once());
+                let kept = (sim.ogg_progress(&target, first), sim.ogg_progress(&target, second));
+                expect(kept.0.is_none() && kept.1.is_some(), format!("kept {kept:?}"))
+            }
+            Setting::KeepFinishedFor => {
+                // The newest finished request, dropped for its age alone.
+                let target = OggTarget::admin();
+                let finished = sim.create_ogg_request(&target, finished_at_once());
+                sim.advance(Duration::from_secs(2 * 3600));
+                sim.create_ogg_request(&target, OggScenario::default());
+                let kept = sim.ogg_progress(&target, finished);
+                expect(kept.is_none(), format!("kept {kept:?} two hours after it finished"))
+            }
         }
+    }
+}
+
+/// A GoldenGate request that has succeeded as soon as it is created.
+fn finished_at_once() -> OggScenario {
+    OggScenario {
+        steps: Vec::new(),
+        ..OggScenario::default()
     }
 }
 

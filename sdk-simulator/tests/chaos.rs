@@ -35,7 +35,13 @@ fn kind<T>(o: &Outcome<T>) -> Result<Expect, String> {
 
 #[tokio::test(start_paused = true)]
 async fn thousand_waits_through_faults() {
-    let sim = Simulator::builder().clock_speed(1.0).start().await.expect("start");
+    // The checks below read every request of the run (tens of thousands): the recording keeps them all.
+    let sim = Simulator::builder()
+        .clock_speed(1.0)
+        .record_limit(usize::MAX)
+        .start()
+        .await
+        .expect("start");
     let virtual_start = sim.now();
     let wall = std::time::Instant::now();
     let minutes = |i: usize| Duration::from_secs(60 * (1 + (i % 17) as u64));
@@ -177,6 +183,7 @@ async fn thousand_waits_through_faults() {
     }
 
     let recorded = sim.requests();
+    assert_eq!(sim.dropped_requests(), 0, "the recording is complete");
     let mut faults: BTreeMap<String, usize> = BTreeMap::new();
     for r in &recorded {
         if let Some(f) = &r.fault {

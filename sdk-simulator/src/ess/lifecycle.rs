@@ -485,6 +485,29 @@ impl EssState {
         self.requests.get_mut(&id).filter(|r| !r.deleted)
     }
 
+    /// Requests held, deleted ones included.
+    pub(crate) fn len(&self) -> usize {
+        self.requests.len()
+    }
+
+    /// The end time and id of every finished request (deleted ones included).
+    pub(crate) fn finished(&self, now: DateTime<Utc>) -> Vec<(DateTime<Utc>, i64)> {
+        self.requests
+            .values()
+            .filter_map(|r| {
+                let (_, e) = r.current(now);
+                is_terminal(&e.state).then_some((e.at, r.id))
+            })
+            .collect()
+    }
+
+    /// Forgets requests (see [`crate::state::Retention`]).
+    pub(crate) fn remove(&mut self, ids: &[i64]) {
+        for id in ids {
+            self.requests.remove(id);
+        }
+    }
+
     /// The requests that were not deleted, by id.
     pub(super) fn visible(&self) -> impl Iterator<Item = &EssRequest> {
         self.requests.values().filter(|r| !r.deleted)
