@@ -71,7 +71,8 @@ pub(crate) enum Next<T> {
 pub(crate) struct PollState {
     started: Instant,
     polls: u32,
-    failures_in_a_row: u32,
+    /// Saturates: a budget of 65,535 failures or more never runs out.
+    failures_in_a_row: u16,
     last_poll_made: bool,
 }
 
@@ -121,9 +122,9 @@ impl PollState {
                 }
             }
             Err(error) => {
-                self.failures_in_a_row += 1;
+                self.failures_in_a_row = self.failures_in_a_row.saturating_add(1);
                 let transient = error.is_retryable();
-                if !transient || self.failures_in_a_row > policy.poll_error_budget() {
+                if !transient || u32::from(self.failures_in_a_row) > policy.poll_error_budget() {
                     tracing::warn!(id, poll, error = %error, transient, "polling failed");
                     return Next::Done(Outcome::PollFailed {
                         error,

@@ -173,7 +173,6 @@ enum Command<I, T> {
 pub struct WaitSet<B: BatchTarget> {
     commands: mpsc::UnboundedSender<Command<B::Id, B::Status>>,
     events: EventSlot<B::Id, B::Status>,
-    label: &'static str,
 }
 
 impl<B: BatchTarget> Clone for WaitSet<B> {
@@ -181,7 +180,6 @@ impl<B: BatchTarget> Clone for WaitSet<B> {
         Self {
             commands: self.commands.clone(),
             events: self.events.clone(),
-            label: self.label,
         }
     }
 }
@@ -202,7 +200,6 @@ impl<B: BatchTarget> WaitSet<B> {
     pub fn with_options(target: B, policy: WaitPolicy, options: SetOptions) -> Self {
         let (commands, receiver) = mpsc::unbounded_channel();
         let events = Arc::new(Mutex::new(None));
-        let label = target.label();
         let driver = Driver {
             target: Arc::new(target),
             policy,
@@ -215,11 +212,7 @@ impl<B: BatchTarget> WaitSet<B> {
             sequence: 0,
         };
         tokio::spawn(driver.run());
-        Self {
-            commands,
-            events,
-            label,
-        }
+        Self { commands, events }
     }
 
     /// Starts waiting for `id`; the returned [`Wait`] resolves to its outcome. Dropping the `Wait` before it
@@ -234,7 +227,6 @@ impl<B: BatchTarget> WaitSet<B> {
             id: Some(id),
             outcome,
             commands: self.commands.clone(),
-            label: self.label,
         }
     }
 
@@ -267,8 +259,6 @@ pub struct Wait<I, T> {
     // (a status document), which a hundred thousand waiting channels would hold for nothing.
     outcome: oneshot::Receiver<Box<Outcome<T>>>,
     commands: mpsc::UnboundedSender<Command<I, T>>,
-    /// What the set waits for, for the error of a stopped driver.
-    label: &'static str,
 }
 
 impl<I: Debug, T> Debug for Wait<I, T> {
@@ -286,12 +276,14 @@ impl<I: Unpin + Display, T> Future for Wait<I, T> {
                 self.id = None;
                 Poll::Ready(*outcome)
             }
-            // The driver ended without an outcome: only when the runtime shuts down.
+            // No outcome, not even the driver's own report of its stop (see `Driver`'s `Drop`): the wait was added
+            // after its runtime had shut down.
             Poll::Ready(Err(_)) => {
                 let id = self.id.take().map(|id| id.to_string()).unwrap_or_default();
+                let status = std::any::type_name::<T>();
                 Poll::Ready(Outcome::PollFailed {
                     error: Error::WaitSetStopped {
-                        waits_for: self.label,
+                        waits_for: status.rsplit("::").next().unwrap_or(status),
                         id,
                     },
                     last: None,
@@ -345,6 +337,40 @@ struct Driver<B: BatchTarget> {
     /// `(earliest_at, key) -> id`, for the ids that may join it.
     eligible: BTreeMap<(Instant, u64), B::Id>,
     sequence: u64,
+}
+
+impl<B: BatchTarget> Drop for Driver<B> {
+    /// A driver is dropped before its waits end only when its runtime shuts down: each wait still open, and each
+    /// not yet applied, is told so.
+    fn drop(&mut self) {
+        let waits_for = self.target.label();
+        let stopped = |id: &B::Id, polls: u32| {
+            Box::new(Outcome::PollFailed {
+                error: Error::WaitSetStopped {
+                    waits_for,
+                    id: id.to_string(),
+                },
+                last: None,
+                polls,
+            })
+        };
+        for (id, tracked) in self.tracked.drain() {
+            if let Some(notify) = tracked.notify {
+                let _ = notify.send(stopped(&id, tracked.state.polls()));
+            }
+        }
+        if let Some(receiver) = self.commands.as_mut() {
+            while let Ok(command) = receiver.try_recv() {
+                if let Command::Add {
+                    id,
+                    notify: Some(notify),
+                } = command
+                {
+                    let _ = notify.send(stopped(&id, 0));
+                }
+            }
+        }
+    }
 }
 
 impl<B: BatchTarget> Driver<B> {
@@ -754,17 +780,24 @@ mod tests {
         let Ok(first) = paused() else {
             panic!("a runtime");
         };
-        let set = first.block_on(async { WaitSet::new(Arc::new(Jobs::new([(1, 1000)])), policy()) });
-        let wait = set.add(1);
+        // Wait 1 is being polled when the runtime shuts down; wait 2 was asked for and not yet applied.
+        let (set, polled) = first.block_on(async {
+            let set = WaitSet::new(Arc::new(Jobs::new([(1, 1000)])), policy());
+            let wait = set.add(1);
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            (set, wait)
+        });
+        let wait = set.add(2);
         // The runtime shuts down, and the driver task with it.
         drop(first);
         let Ok(second) = paused() else {
             panic!("a runtime");
         };
-        let outcome = second.block_on(wait);
-        let Outcome::PollFailed { error, polls: 0, .. } = outcome else {
+        let outcome = second.block_on(polled);
+        let Outcome::PollFailed { error, polls, .. } = outcome else {
             panic!("expected a poll failure, got {outcome:?}");
         };
+        assert!(polls >= 1, "{polls}");
         assert!(
             matches!(&error, Error::WaitSetStopped { waits_for: "test jobs", id } if id == "1"),
             "{error:?}"
@@ -772,6 +805,11 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "the wait set for test jobs stopped before the wait for 1 ended (its Tokio runtime shut down)"
+        );
+        let outcome = second.block_on(wait);
+        assert!(
+            matches!(&outcome, Outcome::PollFailed { error: Error::WaitSetStopped { waits_for: "test jobs", id }, polls: 0, .. } if id == "2"),
+            "{outcome:?}"
         );
     }
 
