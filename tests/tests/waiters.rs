@@ -344,10 +344,9 @@ async fn force_cancel_gives_up_at_the_policys_limit_when_the_schedulers_clock_st
 }
 
 /// The in-process simulator, its virtual clock in 2001 (far from the client's) and moved only by the test: the
-/// 30-minute rule follows the virtual clock. Needs the simulator to send its virtual time in `Date` (without
-/// it, the real time in `Date` is 25 years past the request's `stateChangeTime`).
+/// 30-minute rule follows the virtual clock, which the simulator sends in `Date` (were it the real time, `Date`
+/// would be 25 years past the request's `stateChangeTime` and the rule would always allow).
 #[tokio::test]
-#[ignore = "needs the simulator to send its virtual time in the Date header of every reply"]
 async fn force_cancel_follows_the_simulators_virtual_clock() {
     const REMOTE: &str = "JobDefinition://oracle/apps/ess/custom/Remote";
     let start = chrono::DateTime::parse_from_rfc3339("2001-02-03T04:05:06Z")
