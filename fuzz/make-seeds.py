@@ -146,6 +146,8 @@ def main():
             f"POST {ess}/requests/300000012345680/cancel\n\n",
             f"GET {ess}/query/EarHcmEss/requests?orderBy=state:asc\n\n",
         ],
+        # Once a stack overflow of the simulator (nesting beyond the limit of ess/query.rs is now a 400).
+        "ess-q-nested-too-deep": [f"GET {ess}/requests?q={'(' * 40}state%20pr{')' * 40}\n\n"],
         "ogg-requests": [
             "POST /_simulator/ogg/requests\n" + json_header + '\n\n{"deployment":"Local","service":"adminsrvr","id":7}',
             "GET /services/v2/requests\n\n",
