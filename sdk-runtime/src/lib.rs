@@ -50,6 +50,8 @@ mod auth;
 pub mod call;
 mod config;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod open_enum;
 mod optional_members;
 mod path;

@@ -158,6 +158,8 @@ pub mod clock;
 mod error;
 pub mod ess;
 pub mod faults;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ogg;
 pub mod operation;
 pub mod recorder;

@@ -112,9 +112,17 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
     Ok(out)
 }
 
+/// The most comparisons one `q` may hold, and the deepest nesting of parentheses. Filters are parsed, matched and
+/// dropped recursively, so an unbounded expression (a URL of `((((...` or of `a pr and a pr and ...`) would
+/// overflow the stack of the server's thread and bring the whole simulator down.
+const MAX_TERMS: usize = 256;
+const MAX_DEPTH: usize = 32;
+
 struct Parser {
     toks: Vec<Tok>,
     pos: usize,
+    depth: usize,
+    terms: usize,
 }
 
 impl Parser {
@@ -149,13 +157,22 @@ impl Parser {
     fn factor(&mut self) -> Result<Filter, String> {
         match self.next() {
             Some(Tok::Open) => {
+                if self.depth == MAX_DEPTH {
+                    return Err(format!("parentheses nested deeper than {MAX_DEPTH}"));
+                }
+                self.depth += 1;
                 let f = self.or()?;
+                self.depth -= 1;
                 match self.next() {
                     Some(Tok::Close) => Ok(f),
                     _ => Err("missing ')'".into()),
                 }
             }
             Some(Tok::Word(field)) => {
+                self.terms += 1;
+                if self.terms > MAX_TERMS {
+                    return Err(format!("more than {MAX_TERMS} comparisons"));
+                }
                 if !QUERYABLE.contains(&field.as_str()) {
                     return Err(format!("'{field}' is not a queryable field"));
                 }
@@ -195,6 +212,8 @@ pub(crate) fn parse(q: &str) -> Result<Filter, String> {
     let mut p = Parser {
         toks: tokenize(q)?,
         pos: 0,
+        depth: 0,
+        terms: 0,
     };
     let f = p.or()?;
     if p.pos != p.toks.len() {
@@ -291,5 +310,20 @@ mod tests {
         assert!(parse("bogus eq 1").is_err());
         assert!(parse(r#"state eq "x"#).is_err());
         assert!(parse("state eq").is_err());
+    }
+
+    #[test]
+    fn expressions_too_deep_or_too_long_are_refused_not_a_stack_overflow() {
+        let nested = format!("{}state pr{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert_eq!(
+            parse(&nested),
+            Err(format!("parentheses nested deeper than {MAX_DEPTH}"))
+        );
+        let long = vec!["state pr"; 100_000].join(" and ");
+        assert_eq!(parse(&long), Err(format!("more than {MAX_TERMS} comparisons")));
+        let deepest = format!("{}state pr{}", "(".repeat(MAX_DEPTH), ")".repeat(MAX_DEPTH));
+        assert_eq!(parse(&deepest), Ok(Filter::Present("state".to_owned())));
+        let longest = vec!["state pr"; MAX_TERMS].join(" or ");
+        assert_eq!(parse(&longest).map(|f| f.matches(&item())), Ok(true));
     }
 }
