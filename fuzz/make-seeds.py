@@ -93,6 +93,17 @@ def main():
     s.add("submit-self-link", pick(5, json.dumps({"links": [
         {"rel": "self", "href": "https://fa.example.com:443/ess/rest/scheduler/v1/requests/12345?x=1"}]})))
 
+    # ESS multi-select replies: first byte = how many ids of each kind were asked (see fuzz_targets/ess_batch.rs).
+    s = Seeds("ess_batch")
+    s.add("query-page-real", bytes([3]) + ess_page.encode("utf-8"))
+    s.add("batch-flat", bytes([3]) + compact(json.dumps({"batch": [
+        {"requestId": 1, "state": "RUNNING"}, {"requestId": 2, "state": "SUCCEEDED"},
+        {"requestId": 4711972, "state": "ERROR"}]})).encode("utf-8"))
+    s.add("batch-nested", bytes([2]) + compact(json.dumps({"batch": [
+        {"requestId": 1, "status": 200, "request": {"requestId": 1, "state": "WAIT"}},
+        {"requestId": 2, "status": 404, "error": {"title": "Not Found"}},
+        {"requestId": 300000012345680, "status": 200, "request": {"requestId": 300000012345680, "state": "HOLD"}}]})).encode("utf-8"))
+
     # GoldenGate: 0 = list, 1 = result, 2 = status, 3 = standard envelope (see fuzz_targets/ogg_responses.rs).
     s = Seeds("ogg_responses")
     for name, doc in ogg_docs.items():

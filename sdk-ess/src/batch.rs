@@ -152,7 +152,7 @@ impl Batch {
 }
 
 /// The requests of a multi-select reply that are among `asked`, and the ids it did not answer readably.
-fn read_batch(asked: &[i64], reply: RequestQueryResponse) -> (Vec<(i64, RequestDetails)>, Vec<i64>) {
+pub(crate) fn read_batch(asked: &[i64], reply: RequestQueryResponse) -> (Vec<(i64, RequestDetails)>, Vec<i64>) {
     let candidates = reply
         .batch
         .into_iter()

@@ -46,6 +46,8 @@
 //! ```
 
 mod batch;
+#[doc(hidden)]
+pub mod fuzzing;
 mod generated;
 mod submit;
 pub mod wait;
