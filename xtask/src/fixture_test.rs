@@ -14,6 +14,7 @@ const FIXTURE: Target = Target {
     spec: "xtask/tests/fixtures/inventory.yaml",
     output: "src/generated.rs",
     module: "crate::generated",
+    cli: None,
 };
 
 /// The hand-written part of a service crate: the service's name and error parser, the wiring, and a use of every
