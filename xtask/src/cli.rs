@@ -547,6 +547,18 @@ mod tests {
         prettyplease::unparse(&file)
     }
 
+    /// Whether `code` holds `needle`, whatever the line breaks, indentation and trailing commas.
+    fn has(code: &str, needle: &str) -> bool {
+        let squeeze = |s: &str| {
+            s.split_whitespace()
+                .collect::<String>()
+                .replace(",)", ")")
+                .replace(",}", "}")
+                .replace(",]", "]")
+        };
+        squeeze(code).contains(&squeeze(needle))
+    }
+
     #[test]
     fn a_command_takes_what_its_operation_takes() {
         let code = text(&submit());
@@ -558,21 +570,22 @@ mod tests {
             positions.windows(2).all(|w| w[0] < w[1]),
             "path parameters first, in template order:\n{code}"
         );
-        assert!(code.contains("#[command(name = \"submit-thing\")]"), "{code}");
-        assert!(code.contains("#[arg(long = \"x-tenant\")]"), "{code}");
-        assert!(code.contains("Known values: ONE, TWO"), "{code}");
-        // The member `type` would be `--type`, which the query parameter has: it becomes `--body-type`.
-        assert!(code.contains("long = \"body-type\""), "{code}");
-        assert!(code.contains("body_type: Option<String>"), "{code}");
-        assert!(code.contains("action = clap::ArgAction::Set"), "{code}");
-        assert!(code.contains("body.member(\"type\", arg_body_type)?"), "{code}");
-        assert!(
-            code.contains("sdk_thing::types::NewThing = body.typed(\"submit-thing\", true"),
-            "{code}"
-        );
-        assert!(code.contains("(--body-type, --urgent)"), "{code}");
-        assert!(code.contains("reply.headers().get(\"oa-work-request-id\")"), "{code}");
-        assert!(code.contains("ReplyBody::json(reply.into_inner())"), "{code}");
+        for needle in [
+            "#[command(name = \"submit-thing\")]",
+            "#[arg(long = \"x-tenant\")] x_tenant: Option<String>",
+            "Known values: ONE, TWO; others are sent as given.",
+            // The member `type` would be `--type`, which the query parameter has: it becomes `--body-type`.
+            "#[arg(long = \"body-type\", help_heading = \"Body members\")] body_type: Option<String>",
+            "action = clap::ArgAction::Set )] urgent: Option<bool>",
+            "let call = match arg_x_tenant { Some(value) => call.x_tenant(value), None => call, };",
+            "let call = call.type_(arg_type);",
+            "body.member(\"type\", arg_body_type)?;",
+            "let body: sdk_thing::types::NewThing = body.typed(\"submit-thing\", true, \", or the body flags (--body-type, --urgent)\")?;",
+            "reply.headers().get(\"oa-work-request-id\")",
+            "crate::operation::ReplyBody::json(reply.into_inner())?",
+        ] {
+            assert!(has(&code, needle), "{needle} in\n{code}");
+        }
     }
 
     #[test]
@@ -589,11 +602,17 @@ mod tests {
         op.body = false;
         op.reply = Reply::Stream;
         let code = text(&op);
-        assert!(code.contains("output_file: Option<std::path::PathBuf>"), "{code}");
-        assert!(code.contains("operation::download(reply.into_inner().into_inner(), arg_output_file.as_deref())"));
+        assert!(has(&code, "output_file: Option<std::path::PathBuf>"), "{code}");
+        assert!(
+            has(
+                &code,
+                "operation::download(reply.into_inner().into_inner(), arg_output_file.as_deref()).await?"
+            ),
+            "{code}"
+        );
         assert!(!code.contains("body_json"), "{code}");
         op.reply = Reply::Empty;
-        assert!(text(&op).contains("ReplyBody::Empty"));
+        assert!(has(&text(&op), "let body = crate::operation::ReplyBody::Empty;"));
     }
 
     #[test]

@@ -108,7 +108,6 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
         _ => bail!("unknown arguments {args:?}\n\n{USAGE}"),
     };
     let root = workspace_root()?;
-    let mut stale = Vec::new();
     let mut outputs = Vec::new();
     for target in TARGETS {
         let spec_path = root.join(target.spec);
@@ -124,19 +123,16 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
         path: CLI_MODULE,
         code: cli::module(&services).context("generating the command line's module")?,
     });
-    for output in &outputs {
-        let out_path = root.join(output.path);
-        if check {
-            let committed = std::fs::read_to_string(&out_path).unwrap_or_default();
-            if committed != output.code {
-                print_diff(output.path, &committed, &output.code);
-                stale.push(output.path);
-            }
-        } else {
+    let stale = if check {
+        stale_outputs(&root, &outputs)
+    } else {
+        for output in &outputs {
+            let out_path = root.join(output.path);
             std::fs::write(&out_path, &output.code).with_context(|| format!("writing {}", output.path))?;
             println!("generated {}", output.path);
         }
-    }
+        Vec::new()
+    };
     if stale.is_empty() {
         if check {
             println!(
@@ -153,6 +149,20 @@ fn run(args: Vec<String>) -> Result<ExitCode> {
         );
         Ok(ExitCode::FAILURE)
     }
+}
+
+/// The outputs whose committed file under `root` differs from what the specs give (a hand edit, a stale file, a
+/// missing one), each diff printed.
+fn stale_outputs(root: &Path, outputs: &[generate::Output]) -> Vec<&'static str> {
+    let mut stale = Vec::new();
+    for output in outputs {
+        let committed = std::fs::read_to_string(root.join(output.path)).unwrap_or_default();
+        if committed != output.code {
+            print_diff(output.path, &committed, &output.code);
+            stale.push(output.path);
+        }
+    }
+    stale
 }
 
 fn print_diff(name: &str, committed: &str, fresh: &str) {
@@ -220,5 +230,30 @@ mod tests {
         assert_eq!(find_workspace_root(&two.join("xtask")), Some(two.clone()));
         assert_eq!(find_workspace_root(&base), None);
         std::fs::remove_dir_all(&base).expect("clean up");
+    }
+
+    #[test]
+    fn the_check_catches_a_hand_edit_of_a_command_file() {
+        let root = workspace_root().expect("the workspace");
+        let target = &TARGETS[0];
+        let spec = std::fs::read_to_string(root.join(target.spec)).expect("the spec");
+        let outputs = generate::outputs(target, &spec).expect("generated");
+        let cli = target.cli.as_ref().expect("ESS has commands");
+        assert!(
+            outputs.iter().any(|o| o.path == cli.output),
+            "the command file is one of the outputs"
+        );
+        let copy = std::env::temp_dir().join(format!("xtask-check-{}", std::process::id()));
+        for output in &outputs {
+            let path = copy.join(output.path);
+            std::fs::create_dir_all(path.parent().expect("a directory")).expect("mkdir");
+            std::fs::write(&path, &output.code).expect("write");
+        }
+        assert!(stale_outputs(&copy, &outputs).is_empty(), "fresh files are current");
+        let edited = copy.join(cli.output);
+        let code = std::fs::read_to_string(&edited).expect("read");
+        std::fs::write(&edited, code.replace("\"get-request\"", "\"fetch-request\"")).expect("edit");
+        assert_eq!(stale_outputs(&copy, &outputs), [cli.output]);
+        std::fs::remove_dir_all(&copy).expect("clean up");
     }
 }

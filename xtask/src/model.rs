@@ -223,7 +223,7 @@ fn scalar_of(spec: &Value, schema: &Value) -> Result<Scalar> {
 fn body_of(spec: &Value, body: &Value, id: &str) -> Result<Body> {
     let schema = body
         .pointer("/content/application~1json/schema")
-        .ok_or_else(|| anyhow!("the request body has no application/json schema"))?;
+        .unwrap_or(&Value::Null);
     let type_name = match schema.get("$ref").and_then(Value::as_str) {
         Some(reference) => reference.rsplit('/').next().unwrap_or(reference).to_upper_camel_case(),
         None => format!("{}Body", id.to_upper_camel_case()),
@@ -450,6 +450,65 @@ mod tests {
         let download = named("download");
         assert_eq!((download.reply, download.body), (Reply::Stream, true));
         assert!(!download.parameters[0].integer);
+    }
+
+    #[test]
+    fn what_a_command_needs_is_read_too() {
+        let spec = json!({
+            "paths": {
+                "/things": {
+                    "post": {
+                        "operationId": "startThing",
+                        "summary": "Start a thing",
+                        "description": " Starts it. ",
+                        "requestBody": {
+                            "required": true,
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/new_thing"}}}
+                        },
+                        "responses": {"202": {"headers": {"OA-Work-Request-Id": {"schema": {"type": "string"}}}}}
+                    }
+                }
+            },
+            "components": {"schemas": {
+                "new_thing": {"allOf": [
+                    {"$ref": "#/components/schemas/Common"},
+                    {"type": "object", "properties": {
+                        "name": {"type": "string", "description": "The name."},
+                        "secret": {"type": "string", "format": "password"},
+                        "tags": {"type": "array", "items": {"type": "string"}},
+                        "kind": {"$ref": "#/components/schemas/Kind"},
+                        "size": {"type": "integer", "format": "int32"}
+                    }}
+                ]},
+                "Common": {"type": "object", "properties": {"urgent": {"type": "boolean"}, "id": {"type": "string", "readOnly": true}}},
+                "Kind": {"type": "string", "enum": ["A", "B"]}
+            }}
+        });
+        let ops = operations(&spec).expect("a valid spec");
+        let op = &ops[0];
+        assert_eq!(op.summary.as_deref(), Some("Start a thing"));
+        assert_eq!(op.description.as_deref(), Some("Starts it."));
+        assert_eq!(op.reply_headers, ["oa-work-request-id"]);
+        let body = op.request_body.as_ref().expect("a body");
+        assert!(body.required);
+        assert_eq!(body.type_name, "NewThing");
+        let members: Vec<(&str, &Scalar)> = body.members.iter().map(|m| (m.name.as_str(), &m.scalar)).collect();
+        assert_eq!(
+            members,
+            [
+                ("urgent", &Scalar::Boolean),
+                ("kind", &Scalar::Enum(vec!["A".to_owned(), "B".to_owned()])),
+                ("name", &Scalar::String { format: None }),
+                (
+                    "size",
+                    &Scalar::Integer {
+                        format: Some("int32".to_owned())
+                    }
+                ),
+            ],
+            "scalars only, through allOf; no password, no list, nothing read-only"
+        );
+        assert_eq!(body.members[2].description.as_deref(), Some("The name."));
     }
 
     #[test]
