@@ -379,3 +379,45 @@ async fn an_analytics_starter_sends_its_call_and_a_download_goes_to_its_file() {
     );
     assert_eq!(std::fs::read(&file.0).expect("the downloaded file"), b"%PDF-1.7 report");
 }
+
+#[tokio::test]
+async fn an_enum_member_takes_known_and_unknown_values_as_given() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/catalog/workbooks/d29yaw/exports"))
+        .and(body_json(json!({
+            "name": "sales",
+            "type": "file",
+            "format": "svg",
+            "canvasIds": ["c1"],
+            "screenwidth": 1200,
+            "screenheight": 800
+        })))
+        .respond_with(ResponseTemplate::new(202).insert_header("oa-work-request-id", "wr-2"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let file = Scratch::new(
+        "export.json",
+        r#"{"canvasIds": ["c1"], "screenwidth": 1200, "format": "pdf"}"#,
+    );
+    let output = ojob(&[
+        "--url",
+        &server.uri(),
+        "oac",
+        "create-workbook-export",
+        "d29yaw",
+        "--body-json",
+        file.arg(),
+        "--name",
+        "sales",
+        "--type",
+        "file",
+        "--format",
+        "svg",
+        "--screenheight",
+        "800",
+    ])
+    .await;
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
