@@ -79,6 +79,7 @@ async fn main() -> std::process::ExitCode {
                 }
             }
         }
+        Err(e) if e.is_bad_usage() => usage(e),
         Err(e) => {
             eprintln!("ojob: {e}");
             std::process::ExitCode::from(1)

@@ -266,6 +266,21 @@ pub enum OperationError {
     },
 }
 
+impl OperationError {
+    /// Whether the command line itself was wrong (a body missing, unreadable or not what the operation takes), as
+    /// opposed to the call failing: nothing was sent, and the usage exit code applies.
+    pub fn is_bad_usage(&self) -> bool {
+        matches!(
+            self,
+            Self::BodyRead { .. }
+                | Self::BodyNotJson { .. }
+                | Self::BodyNotObject { .. }
+                | Self::BodyInvalid { .. }
+                | Self::MissingBody { .. }
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -320,6 +335,7 @@ mod tests {
             .typed::<Submit>("submit-request", true, ", or the flags --job-definition-id")
             .expect_err("no body");
         assert!(error.to_string().contains("--body-json") && error.to_string().contains("--job-definition-id"));
+        assert!(error.is_bad_usage());
         let optional: Value = Body::read(None)
             .expect("nothing to read")
             .typed("run-data-flow", false, "")
