@@ -365,6 +365,9 @@ fn arguments(op: &Operation) -> Result<Vec<Argument<'_>>> {
                 .description
                 .clone()
                 .unwrap_or_else(|| format!("The body member `{}`.", member.name));
+            if member.required {
+                help.push_str("\nRequired in the body: give it here or in the body file.");
+            }
             append_known_values(&mut help, &member.scalar);
             let docs = doc_attributes(&help, false);
             let action = matches!(member.scalar, Scalar::Boolean).then(|| quote!(, action = clap::ArgAction::Set));
@@ -524,11 +527,13 @@ mod tests {
                         name: "type".to_owned(),
                         scalar: Scalar::String { format: None },
                         description: Some("The kind.".to_owned()),
+                        required: true,
                     },
                     Member {
                         name: "urgent".to_owned(),
                         scalar: Scalar::Boolean,
                         description: None,
+                        required: false,
                     },
                 ],
             }),
@@ -574,6 +579,7 @@ mod tests {
             "#[command(name = \"submit-thing\")]",
             "#[arg(long = \"x-tenant\")] x_tenant: Option<String>",
             "Known values: ONE, TWO; others are sent as given.",
+            "/// The kind. /// /// Required in the body: give it here or in the body file.",
             // The member `type` would be `--type`, which the query parameter has: it becomes `--body-type`.
             "#[arg(long = \"body-type\", help_heading = \"Body members\")] body_type: Option<String>",
             "action = clap::ArgAction::Set )] urgent: Option<bool>",

@@ -65,6 +65,8 @@ pub struct Member {
     pub scalar: Scalar,
     /// The spec's description.
     pub description: Option<String>,
+    /// Whether the body schema requires it.
+    pub required: bool,
 }
 
 /// The type of a parameter or body member, as far as a command line cares.
@@ -248,6 +250,13 @@ fn collect_members(spec: &Value, schema: &Value, out: &mut Vec<Member>) -> Resul
     let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
         return Ok(());
     };
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
     for (name, property) in properties {
         let resolved = resolve(spec, property)?;
         if resolved.get("readOnly").and_then(Value::as_bool) == Some(true) || out.iter().any(|m| &m.name == name) {
@@ -264,6 +273,7 @@ fn collect_members(spec: &Value, schema: &Value, out: &mut Vec<Member>) -> Resul
                 name: name.clone(),
                 scalar,
                 description: text(property, "description").or_else(|| text(resolved, "description")),
+                required: required.contains(&name.as_str()),
             });
         }
     }
@@ -472,7 +482,7 @@ mod tests {
             "components": {"schemas": {
                 "new_thing": {"allOf": [
                     {"$ref": "#/components/schemas/Common"},
-                    {"type": "object", "properties": {
+                    {"type": "object", "required": ["name"], "properties": {
                         "name": {"type": "string", "description": "The name."},
                         "secret": {"type": "string", "format": "password"},
                         "tags": {"type": "array", "items": {"type": "string"}},
@@ -509,6 +519,8 @@ mod tests {
             "scalars only, through allOf; no password, no list, nothing read-only"
         );
         assert_eq!(body.members[2].description.as_deref(), Some("The name."));
+        let required: Vec<bool> = body.members.iter().map(|m| m.required).collect();
+        assert_eq!(required, [false, false, true, false]);
     }
 
     #[test]

@@ -108,6 +108,8 @@ pub enum Operation {
         #[arg(long = "end-time", help_heading = "Body members")]
         end_time: Option<String>,
         /// Secondary source: metadata ID of the job definition or job set to run, for example JobDefinition://oracle/apps/ess/hcm/users/AseInactiveUsersDataLoadJob. Effectively required.
+        ///
+        /// Required in the body: give it here or in the body file.
         #[arg(long = "job-definition-id", help_heading = "Body members")]
         job_definition_id: Option<String>,
         /// Secondary source: ID of an existing schedule to use; do not combine with `schedule`.
@@ -323,9 +325,13 @@ pub enum Operation {
         #[arg(long = "access-token-uri", help_heading = "Body members")]
         access_token_uri: Option<String>,
         /// Path appended to `callbackUrlPrefix` to form the callback URL.
+        ///
+        /// Required in the body: give it here or in the body file.
         #[arg(long = "callback-resource-path", help_heading = "Body members")]
         callback_resource_path: Option<String>,
         /// Base URL of the callback REST resource.
+        ///
+        /// Required in the body: give it here or in the body file.
         #[arg(long = "callback-url-prefix", help_heading = "Body members")]
         callback_url_prefix: Option<String>,
         /// OAuth client ID, mostly used with OWSM_LPA or DIRECT_OAUTH.

@@ -60,19 +60,29 @@ pub enum Operation {
         body_json: Option<String>,
         /// Output format of a workbook export.
         ///
+        /// Required in the body: give it here or in the body file.
+        ///
         /// Known values: pdf, png; others are sent as given.
         #[arg(long = "format", help_heading = "Body members")]
         format: Option<String>,
         /// File name of the exported output.
+        ///
+        /// Required in the body: give it here or in the body file.
         #[arg(long = "name", help_heading = "Body members")]
         name: Option<String>,
         /// Browser screen height used for rendering (at most 3600).
+        ///
+        /// Required in the body: give it here or in the body file.
         #[arg(long = "screenheight", help_heading = "Body members")]
         screenheight: Option<i32>,
         /// Browser screen width used for rendering (at most 3600).
+        ///
+        /// Required in the body: give it here or in the body file.
         #[arg(long = "screenwidth", help_heading = "Body members")]
         screenwidth: Option<i32>,
         /// Kind of export output; only `file` is allowed.
+        ///
+        /// Required in the body: give it here or in the body file.
         ///
         /// Known values: file; others are sent as given.
         #[arg(long = "type", help_heading = "Body members")]
@@ -108,9 +118,13 @@ pub enum Operation {
         #[arg(long = "body-json", value_name = "FILE|-")]
         body_json: Option<String>,
         /// Name of the snapshot.
+        ///
+        /// Required in the body: give it here or in the body file.
         #[arg(long = "name", help_heading = "Body members")]
         name: Option<String>,
         /// Type of snapshot creation. CREATE creates a new snapshot BAR file and registers the new snapshot with the Analytics instance; REGISTER registers an existing snapshot BAR file.
+        ///
+        /// Required in the body: give it here or in the body file.
         ///
         /// Known values: CREATE, REGISTER; others are sent as given.
         #[arg(long = "type", help_heading = "Body members")]
