@@ -10,7 +10,8 @@
 //!    that start empty, and the client surface reduced to what the crate offers ([`send::reduce_client_surface`]);
 //! 4. each operation's `send` written from its model ([`send`]), in place of progenitor's; it needs the names of
 //!    step 3's large structs;
-//! 5. the enums module added, the file printed and formatted.
+//! 5. the enums module added, the file printed and formatted;
+//! 6. the command line's operation commands written from the same model ([`crate::cli`]) into a file of their own.
 
 use std::io::Write as _;
 use std::panic::{self, AssertUnwindSafe};
@@ -26,7 +27,37 @@ use crate::normalize::{self, Operation};
 use crate::syntax::module_items;
 use crate::{Target, arguments, enums, members, model, send};
 
-/// The generated source for `target` from the spec text `text`, formatted and with its banner.
+/// One generated file.
+pub struct Output {
+    /// Where it goes, relative to the workspace root.
+    pub path: &'static str,
+    /// Its source, formatted and with its banner.
+    pub code: String,
+}
+
+/// Every file generated from the spec text `text` of `target`: the client, then the command line's operation
+/// commands when the target has them. The one list of a service's outputs: `generate` writes them and
+/// `generate --check` compares them.
+pub fn outputs(target: &Target, text: &str) -> Result<Vec<Output>> {
+    let mut out = vec![Output {
+        path: target.output,
+        code: generate(target, text)?,
+    }];
+    if let Some(cli) = &target.cli {
+        let mut spec: Value = serde_yaml::from_str(text).context("the spec is not valid YAML")?;
+        normalize::normalize(&mut spec)?;
+        let operations = model::operations(&spec)?;
+        let title = spec.pointer("/info/title").and_then(Value::as_str).unwrap_or("service");
+        out.push(Output {
+            path: cli.output,
+            code: crate::cli::generate(target.spec, cli.client, title, &operations)
+                .with_context(|| format!("writing {}", cli.output))?,
+        });
+    }
+    Ok(out)
+}
+
+/// The generated client source for `target` from the spec text `text`, formatted and with its banner.
 pub fn generate(target: &Target, text: &str) -> Result<String> {
     let mut spec: Value = serde_yaml::from_str(text).context("the spec is not valid YAML")?;
     normalize::normalize(&mut spec)?;
@@ -167,7 +198,7 @@ fn optional_extra_maps(file: &mut syn::File) -> Result<()> {
 
 /// Rewrites prettyplease's `/** ... */` doc blocks as `///` lines. In a block, rustfmt's indentation of the
 /// continuation lines turns them into markdown code blocks, which rustdoc then reports as invalid Rust.
-fn line_doc_comments(code: &str) -> String {
+pub(crate) fn line_doc_comments(code: &str) -> String {
     let mut out = String::with_capacity(code.len());
     let mut block_indent: Option<String> = None;
     for line in code.lines() {
@@ -217,7 +248,7 @@ fn file_attributes() -> Vec<syn::Attribute> {
 }
 
 /// Formats with the workspace's rustfmt settings, so that `cargo fmt --check` accepts the file as written.
-fn rustfmt(code: &str) -> Result<String> {
+pub(crate) fn rustfmt(code: &str) -> Result<String> {
     let root = crate::workspace_root()?;
     let mut child = Command::new(std::env::var("RUSTFMT").unwrap_or_else(|_| "rustfmt".to_owned()))
         .args(["--edition", "2024", "--emit", "stdout"])

@@ -1,9 +1,11 @@
 //! The generator's own model of an operation, read from the normalised spec: what a `send` method needs to know
 //! (method, path template and its parameters, query and header parameters, body, reply kind, documented success
-//! statuses), independent of how progenitor prints its code.
+//! statuses), independent of how progenitor prints its code, and what an operation command of the command line
+//! needs besides (the spec's words for its help, each parameter's scalar type, the body's type and top-level
+//! scalar members, the reply headers the spec documents).
 
 use anyhow::{Context, Result, anyhow, bail};
-use heck::ToSnakeCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::Value;
 
 use crate::normalize;
@@ -27,6 +29,68 @@ pub struct Operation {
     pub reply: Reply,
     /// Its documented success statuses, ascending.
     pub statuses: Vec<u16>,
+    /// The spec's `summary` and `description`: the first line and the rest of the command's help.
+    pub summary: Option<String>,
+    /// See [`Operation::summary`].
+    pub description: Option<String>,
+    /// What the command line needs to know of the body, when `body` is true.
+    pub request_body: Option<Body>,
+    /// The response headers the spec documents on the success replies (`oa-work-request-id`), in spec order:
+    /// what the reply carries that its body does not.
+    pub reply_headers: Vec<String>,
+}
+
+/// A request body, as the command line builds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    /// Whether the operation needs one.
+    pub required: bool,
+    /// The spec's description of the body.
+    pub description: Option<String>,
+    /// The Rust name of its type in the client's `types` module: progenitor's name for the component it refers
+    /// to, or `{OperationId}Body` for a body declared inline.
+    pub type_name: String,
+    /// Its top-level members of a scalar type (through `allOf`), in spec order: each becomes a flag. Members that
+    /// are objects or lists, and passwords (which a command line would show to every process), are given in the
+    /// body file only.
+    pub members: Vec<Member>,
+}
+
+/// A top-level scalar member of a request body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    /// The name in the JSON document (`jobDefinitionId`).
+    pub name: String,
+    /// Its type.
+    pub scalar: Scalar,
+    /// The spec's description.
+    pub description: Option<String>,
+    /// Whether the body schema requires it.
+    pub required: bool,
+}
+
+/// The type of a parameter or body member, as far as a command line cares.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scalar {
+    /// A string; `format` is the spec's (`date-time`, ...), when it has one.
+    String {
+        /// The schema's `format`.
+        format: Option<String>,
+    },
+    /// An integer; `format` is `int32` or `int64` (or none).
+    Integer {
+        /// The schema's `format`.
+        format: Option<String>,
+    },
+    /// A floating-point number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// A string enum (a named component): its documented values. Others are accepted too (the clients' enums
+    /// are open).
+    Enum(Vec<String>),
+    /// Anything else (an object, a list); the word is the schema's `type`, or `object`.
+    Other(String),
 }
 
 /// One parameter of an operation.
@@ -40,6 +104,10 @@ pub struct Parameter {
     pub required: bool,
     /// Whether its schema is an integer: written into a path as it is, with nothing to encode.
     pub integer: bool,
+    /// Its type.
+    pub scalar: Scalar,
+    /// The spec's description.
+    pub description: Option<String>,
 }
 
 /// Where a parameter goes.
@@ -106,18 +174,135 @@ fn operation(spec: &Value, path: &str, method: &str, item: &Value, op: &Value) -
             bail!("the path names {{{name}}}, which no path parameter declares");
         }
     }
-    let body = op.get("requestBody").is_some();
+    let request_body = match op.get("requestBody") {
+        Some(body) => Some(body_of(spec, resolve(spec, body)?, &id)?),
+        None => None,
+    };
     let (reply, statuses) = reply_of(op)?;
     Ok(Operation {
         name: id.to_snake_case(),
-        id,
         method: method.to_owned(),
         path: path.to_owned(),
         parameters,
-        body,
+        body: request_body.is_some(),
         reply,
         statuses,
+        summary: text(op, "summary"),
+        description: text(op, "description"),
+        request_body,
+        reply_headers: reply_headers(spec, op)?,
+        id,
     })
+}
+
+fn text(value: &Value, key: &str) -> Option<String> {
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// The scalar type of `schema` (resolved through `$ref`; a reference to a string enum component is an enum).
+fn scalar_of(spec: &Value, schema: &Value) -> Result<Scalar> {
+    let resolved = resolve(spec, schema)?;
+    if let Some(values) = resolved.get("enum").and_then(Value::as_array) {
+        let values = values.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+        return Ok(Scalar::Enum(values));
+    }
+    let format = resolved.get("format").and_then(Value::as_str).map(str::to_owned);
+    Ok(match resolved.get("type").and_then(Value::as_str) {
+        Some("string") => Scalar::String { format },
+        Some("integer") => Scalar::Integer { format },
+        Some("number") => Scalar::Number,
+        Some("boolean") => Scalar::Boolean,
+        Some(other) => Scalar::Other(other.to_owned()),
+        None => Scalar::Other("object".to_owned()),
+    })
+}
+
+fn body_of(spec: &Value, body: &Value, id: &str) -> Result<Body> {
+    let schema = body
+        .pointer("/content/application~1json/schema")
+        .unwrap_or(&Value::Null);
+    let type_name = match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => reference.rsplit('/').next().unwrap_or(reference).to_upper_camel_case(),
+        None => format!("{}Body", id.to_upper_camel_case()),
+    };
+    let mut members = Vec::new();
+    collect_members(spec, resolve(spec, schema)?, &mut members)?;
+    Ok(Body {
+        required: body.get("required").and_then(Value::as_bool) == Some(true),
+        description: text(body, "description"),
+        type_name,
+        members,
+    })
+}
+
+/// The scalar top-level members of an object schema, through `allOf`, first declaration of a name kept.
+fn collect_members(spec: &Value, schema: &Value, out: &mut Vec<Member>) -> Result<()> {
+    if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+        for part in parts {
+            collect_members(spec, resolve(spec, part)?, out)?;
+        }
+    }
+    let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+        return Ok(());
+    };
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    for (name, property) in properties {
+        let resolved = resolve(spec, property)?;
+        if resolved.get("readOnly").and_then(Value::as_bool) == Some(true) || out.iter().any(|m| &m.name == name) {
+            continue;
+        }
+        let scalar = scalar_of(spec, property)?;
+        let flag = match &scalar {
+            Scalar::String { format } => format.as_deref() != Some("password") && format.as_deref() != Some("binary"),
+            Scalar::Other(_) => false,
+            _ => true,
+        };
+        if flag {
+            out.push(Member {
+                name: name.clone(),
+                scalar,
+                description: text(property, "description").or_else(|| text(resolved, "description")),
+                required: required.contains(&name.as_str()),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The headers documented on the success replies, each once, in spec order.
+fn reply_headers(spec: &Value, op: &Value) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for response in op
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|r| r.values())
+    {
+        let response = resolve(spec, response)?;
+        for name in response
+            .get("headers")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flat_map(|h| h.keys())
+        {
+            let name = name.to_ascii_lowercase();
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The names between braces of a path template, in order.
@@ -167,11 +352,17 @@ fn parameter_of(spec: &Value, parameter: &Value) -> Result<Parameter> {
         None => &Value::Null,
     };
     let integer = schema.get("type").and_then(Value::as_str) == Some("integer");
+    let scalar = match parameter.get("schema") {
+        Some(schema) => scalar_of(spec, schema)?,
+        None => Scalar::String { format: None },
+    };
     Ok(Parameter {
+        description: text(parameter, "description"),
         name,
         location,
         required,
         integer,
+        scalar,
     })
 }
 
@@ -269,6 +460,67 @@ mod tests {
         let download = named("download");
         assert_eq!((download.reply, download.body), (Reply::Stream, true));
         assert!(!download.parameters[0].integer);
+    }
+
+    #[test]
+    fn what_a_command_needs_is_read_too() {
+        let spec = json!({
+            "paths": {
+                "/things": {
+                    "post": {
+                        "operationId": "startThing",
+                        "summary": "Start a thing",
+                        "description": " Starts it. ",
+                        "requestBody": {
+                            "required": true,
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/new_thing"}}}
+                        },
+                        "responses": {"202": {"headers": {"OA-Work-Request-Id": {"schema": {"type": "string"}}}}}
+                    }
+                }
+            },
+            "components": {"schemas": {
+                "new_thing": {"allOf": [
+                    {"$ref": "#/components/schemas/Common"},
+                    {"type": "object", "required": ["name"], "properties": {
+                        "name": {"type": "string", "description": "The name."},
+                        "secret": {"type": "string", "format": "password"},
+                        "tags": {"type": "array", "items": {"type": "string"}},
+                        "kind": {"$ref": "#/components/schemas/Kind"},
+                        "size": {"type": "integer", "format": "int32"}
+                    }}
+                ]},
+                "Common": {"type": "object", "properties": {"urgent": {"type": "boolean"}, "id": {"type": "string", "readOnly": true}}},
+                "Kind": {"type": "string", "enum": ["A", "B"]}
+            }}
+        });
+        let ops = operations(&spec).expect("a valid spec");
+        let op = &ops[0];
+        assert_eq!(op.summary.as_deref(), Some("Start a thing"));
+        assert_eq!(op.description.as_deref(), Some("Starts it."));
+        assert_eq!(op.reply_headers, ["oa-work-request-id"]);
+        let body = op.request_body.as_ref().expect("a body");
+        assert!(body.required);
+        assert_eq!(body.type_name, "NewThing");
+        let members: Vec<(&str, &Scalar)> = body.members.iter().map(|m| (m.name.as_str(), &m.scalar)).collect();
+        assert_eq!(
+            members,
+            [
+                ("urgent", &Scalar::Boolean),
+                ("kind", &Scalar::Enum(vec!["A".to_owned(), "B".to_owned()])),
+                ("name", &Scalar::String { format: None }),
+                (
+                    "size",
+                    &Scalar::Integer {
+                        format: Some("int32".to_owned())
+                    }
+                ),
+            ],
+            "scalars only, through allOf; no password, no list, nothing read-only"
+        );
+        assert_eq!(body.members[2].description.as_deref(), Some("The name."));
+        let required: Vec<bool> = body.members.iter().map(|m| m.required).collect();
+        assert_eq!(required, [false, false, true, false]);
     }
 
     #[test]

@@ -425,7 +425,7 @@ fn keep_use(item: &mut syn::ItemUse, unused: &[&str]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Location, Parameter};
+    use crate::model::{Location, Parameter, Scalar};
 
     fn parameter(name: &str, location: Location, required: bool, integer: bool) -> Parameter {
         Parameter {
@@ -433,6 +433,12 @@ mod tests {
             location,
             required,
             integer,
+            scalar: if integer {
+                Scalar::Integer { format: None }
+            } else {
+                Scalar::String { format: None }
+            },
+            description: None,
         }
     }
 
@@ -446,6 +452,10 @@ mod tests {
             body,
             reply,
             statuses: vec![200, 202],
+            summary: None,
+            description: None,
+            request_body: None,
+            reply_headers: Vec::new(),
         }
     }
 
