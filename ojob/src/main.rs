@@ -4,6 +4,14 @@
 //! the SDK's waiters and wait sets (`waiting.rs`), with the settings (`config.rs`, `secret.rs`), the exit codes
 //! (`exit.rs`), the output (`output.rs`, `progress.rs`) and Ctrl-C (`interrupt.rs`) each in one place.
 
+/// `println!` that does not panic when standard output is closed (`ojob ... | head`).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod commands;
 mod config;
 mod exit;

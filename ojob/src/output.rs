@@ -64,7 +64,7 @@ impl IdResult {
 /// Prints one line of ndjson.
 pub fn event(format: Format, value: Value) {
     if format == Format::Ndjson {
-        println!("{value}");
+        outln!("{value}");
     }
 }
 
@@ -77,13 +77,13 @@ pub fn results(format: Format, service: &str, command: &str, results: &[IdResult
             for r in results {
                 let state = r.state.as_deref().unwrap_or("-");
                 let message = r.message.as_deref().map(|m| format!("  {m}")).unwrap_or_default();
-                println!("{:<width$}  {:<12}  {state}{message}", r.id, r.outcome);
+                outln!("{:<width$}  {:<12}  {state}{message}", r.id, r.outcome);
                 if let Some(result) = &r.result {
-                    println!("{}", pretty(result));
+                    outln!("{}", pretty(result));
                 }
             }
         }
-        Format::Json => println!(
+        Format::Json => outln!(
             "{}",
             pretty(&json!({
                 "service": service,
@@ -94,7 +94,7 @@ pub fn results(format: Format, service: &str, command: &str, results: &[IdResult
             }))
         ),
         Format::Ndjson => {
-            println!(
+            outln!(
                 "{}",
                 json!({"event": "summary", "service": service, "command": command, "outcome": exit.name(), "exit_code": exit.code()})
             );
@@ -106,8 +106,8 @@ pub fn results(format: Format, service: &str, command: &str, results: &[IdResult
 /// Prints one value for people (pretty JSON) or programs (compact with `--output json`/`ndjson`).
 pub fn value(format: Format, value: &Value) {
     match format {
-        Format::Text => println!("{}", pretty(value)),
-        Format::Json | Format::Ndjson => println!("{value}"),
+        Format::Text => outln!("{}", pretty(value)),
+        Format::Json | Format::Ndjson => outln!("{value}"),
     }
 }
 

@@ -167,7 +167,7 @@ pub async fn follow<T: Classified + Serialize>(
                         if let Some(object) = value.as_object_mut() {
                             object.insert("event".into(), json!("finished"));
                         }
-                        println!("{value}");
+                        outln!("{value}");
                     }
                     open.retain(|o| *o != id);
                     results.push(result);
@@ -273,7 +273,7 @@ pub fn finish(show: &Show, ended: Ended, resume: &Resume, cancelled: Option<&[Id
             }
             match show.format {
                 Format::Text => {}
-                Format::Json => println!(
+                Format::Json => outln!(
                     "{}",
                     serde_json::to_string_pretty(&json!({
                         "service": show.service, "command": show.command, "outcome": Exit::Interrupted.name(),
@@ -281,7 +281,7 @@ pub fn finish(show: &Show, ended: Ended, resume: &Resume, cancelled: Option<&[Id
                     }))
                     .unwrap_or_default()
                 ),
-                Format::Ndjson => println!(
+                Format::Ndjson => outln!(
                     "{}",
                     json!({"event": "interrupted", "open": open, "resume": command, "exit_code": Exit::Interrupted.code()})
                 ),

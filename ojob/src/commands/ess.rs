@@ -196,7 +196,7 @@ impl Submit {
         };
         if !self.wait {
             match ctx.format {
-                Format::Text => println!("{id}"),
+                Format::Text => outln!("{id}"),
                 _ => output::value(ctx.format, &json!({"id": id.to_string()})),
             }
             return Exit::Success;

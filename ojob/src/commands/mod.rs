@@ -72,7 +72,7 @@ pub fn operation(ctx: &Context, reply: Result<Reply, OperationError>) -> Exit {
             #[allow(unreachable_patterns)]
             match reply.body {
                 ReplyBody::Json(json) => output::value(ctx.format, &json),
-                ReplyBody::Empty => println!("{}", reply.status),
+                ReplyBody::Empty => outln!("{}", reply.status),
                 _ => {}
             }
             if (200..300).contains(&reply.status) {

@@ -174,7 +174,7 @@ impl Start {
         let follow = self.follow();
         if !follow.wait {
             match ctx.format {
-                Format::Text => println!("{started}"),
+                Format::Text => outln!("{started}"),
                 _ => output::value(ctx.format, &json!({"id": started.as_str()})),
             }
             return Exit::Success;
