@@ -89,9 +89,7 @@ impl Exit {
     pub fn meaning(self) -> &'static str {
         match self {
             Exit::Success => "the target state was reached (succeeded; for cancel --wait: cancelled)",
-            Exit::Failed => {
-                "the job ended in failure (WARNING too under --warning-is-failure), or not in the target state"
-            }
+            Exit::Failed => "failed, or ended outside the target; WARNING too with --warning-is-failure",
             Exit::Usage => "bad usage: a bad argument, a missing or bad setting",
             Exit::Cancelled => "the job was cancelled",
             Exit::TimedOut => "gave up waiting at --max-wait; the job is still running",

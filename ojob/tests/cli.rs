@@ -603,6 +603,21 @@ fn help_documents_the_exit_codes_and_every_hand_written_command_has_examples() {
     ] {
         assert!(help.contains(code), "{code:?} missing from --help:\n{help}");
     }
+    // The README's table has the same rows, in the same order.
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md")).expect("README");
+    let table_start = help.find("Exit codes").expect("the table in --help");
+    let mut last = 0;
+    for line in help[table_start..].lines().skip(1).take_while(|l| !l.trim().is_empty()) {
+        let mut words = line.split_whitespace();
+        let (code, name) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+        if code.parse::<u8>().is_err() {
+            continue; // a wrapped line
+        }
+        let row = format!("| {code} | `{name}` |");
+        let at = readme.find(&row).unwrap_or_else(|| panic!("README has no row {row}"));
+        assert!(at > last, "README row {row} out of order");
+        last = at;
+    }
     for command in [
         &["ess", "submit"][..],
         &["ess", "wait"],
