@@ -215,3 +215,15 @@ fn main() -> std::process::ExitCode {
     });
     exit.into()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Clap's own checks of the whole definition (no two arguments with one name, the generated commands and the
+    /// hand-written ones side by side without a clash).
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

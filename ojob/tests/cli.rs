@@ -686,3 +686,40 @@ async fn progress_is_drawn_on_a_terminal() {
     );
     assert!(screen.contains("succeeded"), "{screen:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn force_cancel_follows_the_thirty_minute_rule_on_the_schedulers_clock() {
+    let h = Harness::start().await;
+    let remote = "JobDefinition://oracle/apps/ess/custom/Remote";
+    h.sim.set_ess_scenario(remote, EssScenario::asynchronous());
+    let id = h.submit(remote).await;
+    let sdk = sdk_ess::Client::builder(h.sim.ess_url()).build().expect("client");
+    tokio::time::sleep(Duration::from_millis(300)).await; // RUNNING, on the virtual clock
+    sdk.cancel_request().request_id(id).send().await.expect("cancel sent");
+    assert_eq!(h.sim.ess_state(id).as_deref(), Some("CANCELLING"));
+
+    // Not confirmed: bad usage, nothing sent.
+    let out = run(h.ess(&["force-cancel", &id.to_string()])).await;
+    assert_eq!(code(&out), 2);
+    assert_eq!(h.sim.count("forceCancelRequest"), 0);
+
+    // An hour of scheduler time later (0.1 s here), the rule allows it: sent, and the request ends CANCELLED.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let out = run(h.ess(&[
+        "force-cancel",
+        &id.to_string(),
+        "--remote-job-stopped",
+        "--interval",
+        "20ms",
+    ]))
+    .await;
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    assert_eq!(h.sim.count("forceCancelRequest"), 1);
+    assert_eq!(h.sim.ess_state(id).as_deref(), Some("CANCELLED"));
+
+    // A request not in CANCELLING: refused before anything is sent.
+    let out = run(h.ess(&["force-cancel", &id.to_string(), "--remote-job-stopped"])).await;
+    assert_eq!(code(&out), 9, "{}", stdout(&out));
+    assert!(stdout(&out).contains("not CANCELLING"), "{}", stdout(&out));
+    assert_eq!(h.sim.count("forceCancelRequest"), 1);
+}
