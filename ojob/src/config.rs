@@ -283,9 +283,11 @@ impl Settings {
         flag.cloned().or_else(|| env(env_var)).or_else(|| file.cloned())
     }
 
-    /// A secret: `--password-stdin`, else the environment variable, else the profile's source.
+    /// A secret: `--password-stdin`, else the environment variable, else the profile's source. None given is an
+    /// error when `required`, else no credentials.
     fn secret(
         &self,
+        required: bool,
         what: &str,
         env_var: &str,
         sources: (&Option<String>, &Option<PathBuf>, &Option<String>),
@@ -308,7 +310,7 @@ impl Settings {
                 what: what.to_owned(),
                 source: e,
             }),
-            None if section == "oac" => Ok(None),
+            None if !required => Ok(None),
             None => {
                 let profile = self.profile_name.as_deref().unwrap_or("<name>");
                 Err(ConfigError::Missing {
@@ -357,6 +359,7 @@ impl Settings {
         let mut builder = self.network(sdk_ess::Client::builder(url));
         if let Some(user) = self.pick(self.overrides.user.as_ref(), "OJOB_ESS_USER", section.user.as_ref()) {
             let password = self.secret(
+                true,
                 &format!("ESS password for user {user}"),
                 "OJOB_ESS_PASSWORD",
                 (&section.password_env, &section.password_file, &section.password_command),
@@ -418,6 +421,7 @@ impl Settings {
         let mut builder = self.network(builder);
         if let Some(user) = self.pick(self.overrides.user.as_ref(), "OJOB_OGG_USER", s.user.as_ref()) {
             let password = self.secret(
+                true,
                 &format!("GoldenGate password for user {user}"),
                 "OJOB_OGG_PASSWORD",
                 (&s.password_env, &s.password_file, &s.password_command),
@@ -443,6 +447,7 @@ impl Settings {
             })?;
         let mut builder = self.network(sdk_workrequests::Client::builder(url));
         if let Some(token) = self.secret(
+            false,
             "Oracle Analytics access token",
             "OJOB_OAC_TOKEN",
             (&s.token_env, &s.token_file, &s.token_command),

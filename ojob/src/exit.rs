@@ -126,7 +126,6 @@ impl Exit {
             },
             E::Auth(_) => Exit::AuthRefused,
             E::Config(_) | E::InvalidRequest(_) => Exit::Usage,
-            E::Transport(t) if t.kind().is_certificate() => Exit::Unreachable,
             E::Transport(_) => Exit::Unreachable,
             E::InvalidBody(_) => Exit::Refused,
             E::Api(api) => match api.status().as_u16() {

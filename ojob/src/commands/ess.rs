@@ -259,8 +259,12 @@ impl Cancel {
             return ctx.call_error(&e);
         }
         if !self.wait {
-            if ctx.format != Format::Text {
-                output::value(ctx.format, &json!({"id": self.id.to_string(), "cancel": "requested"}));
+            match ctx.format {
+                Format::Text if ctx.mode != crate::progress::Mode::Off => {
+                    eprintln!("ojob: cancel requested for ESS request {}", self.id);
+                }
+                Format::Text => {}
+                _ => output::value(ctx.format, &json!({"id": self.id.to_string(), "cancel": "requested"})),
             }
             return Exit::Success;
         }
