@@ -578,6 +578,59 @@ async fn an_operation_command_prints_the_reply_as_json() {
     let out = run(h.ess(&["get-root"])).await;
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     serde_json::from_str::<Value>(&stdout(&out)).expect("JSON");
+    assert!(stdout(&out).trim_end().lines().count() > 1, "pretty by default");
+    let out = run(h.ess(&["get-root", "--output", "json"])).await;
+    assert_eq!(stdout(&out).trim_end().lines().count(), 1, "compact with --output json");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn quiet_and_no_progress_leave_standard_error_empty() {
+    let h = Harness::start().await;
+    for flag in ["--quiet", "--no-progress"] {
+        let out = run(h.ess(&[
+            "submit",
+            "--job-definition",
+            NIGHTLY,
+            "--wait",
+            flag,
+            "--interval",
+            "20ms",
+        ]))
+        .await;
+        assert_eq!(code(&out), 0);
+        assert_eq!(stderr(&out), "", "{flag}");
+        assert!(
+            stdout(&out).contains("succeeded"),
+            "{flag}: the result is still printed"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_ca_certificate_flag_reaches_the_client() {
+    let h = Harness::with(
+        Simulator::builder()
+            .clock_speed(36_000.0)
+            .tls(sdk_simulator::TlsIdentity::SelfSigned),
+    )
+    .await;
+    let ca = h
+        .sim
+        .ca_certificate()
+        .expect("serving HTTPS")
+        .path()
+        .display()
+        .to_string();
+    // Not trusted: refused at the handshake, the cause named.
+    let out = run(h.ess(&["get-root"])).await;
+    assert_eq!(code(&out), 8, "{}", stderr(&out));
+    assert!(stderr(&out).contains("not trusted"), "{}", stderr(&out));
+    // Trusted with --ca-cert, or from the profile.
+    let out = run(h.ess(&["get-root", "--ca-cert", &ca])).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    h.write_config(&format!("[profiles.default.network]\nca_certs = [{ca:?}]\n"));
+    let out = run(h.ess(&["get-root"])).await;
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
 }
 
 #[test]
