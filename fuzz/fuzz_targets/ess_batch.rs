@@ -12,7 +12,9 @@ fuzz_target!(|data: &[u8]| {
     let asked: Vec<i64> = (0..i64::from(count % 8))
         .flat_map(|i| [i + 1, 4711971 + i, 300000012345680 + i])
         .collect();
-    let Some((answered, missing)) = sdk_ess::fuzzing::batch_reply(&asked, body) else { return };
+    let Some(sdk_ess::fuzzing::BatchRead { answered, missing }) = sdk_ess::fuzzing::batch_reply(&asked, body) else {
+        return;
+    };
     for (id, details) in &answered {
         assert!(asked.contains(id), "answered an id not asked for: {id}");
         assert_eq!(details.request_id, Some(*id), "an answer filed under another id");

@@ -360,6 +360,11 @@ async fn an_analytics_starter_sends_its_call_and_a_download_goes_to_its_file() {
     let url = server.uri();
     let reload = ojob(&["--url", &url, "oac", "reload-dataset", "J293bmVyJy4nc2FsZXMn"]).await;
     assert!(reload.status.success(), "{}", String::from_utf8_lossy(&reload.stderr));
+    // The work request's id is only in a header: it is printed, for the next command of a pipeline.
+    assert_eq!(
+        String::from_utf8_lossy(&reload.stdout),
+        "202\noa-work-request-id: wr-1\n"
+    );
     let file = Scratch::new("export.pdf", "");
     let download = ojob(&[
         "--url",
@@ -378,6 +383,44 @@ async fn an_analytics_starter_sends_its_call_and_a_download_goes_to_its_file() {
         String::from_utf8_lossy(&download.stderr)
     );
     assert_eq!(std::fs::read(&file.0).expect("the downloaded file"), b"%PDF-1.7 report");
+}
+
+#[tokio::test]
+async fn a_reply_without_a_body_is_one_json_document_and_a_download_goes_to_standard_output() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/catalog/datasets/J293bmVyJy4nc2FsZXMn/actions/reload"))
+        .respond_with(ResponseTemplate::new(202).insert_header("oa-work-request-id", "wr-9"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/catalog/workbooks/d29yaw/exports/e-1"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(b"%PDF-1.7 bytes".to_vec(), "application/pdf"))
+        .mount(&server)
+        .await;
+    let url = server.uri();
+    let reload = ojob(&[
+        "--url",
+        &url,
+        "--output",
+        "json",
+        "oac",
+        "reload-dataset",
+        "J293bmVyJy4nc2FsZXMn",
+    ])
+    .await;
+    assert!(reload.status.success(), "{}", String::from_utf8_lossy(&reload.stderr));
+    assert_eq!(
+        stdout_json(&reload),
+        serde_json::json!({"status": 202, "headers": {"oa-work-request-id": "wr-9"}})
+    );
+    let download = ojob(&["--url", &url, "oac", "download-workbook-export", "d29yaw", "e-1"]).await;
+    assert!(
+        download.status.success(),
+        "{}",
+        String::from_utf8_lossy(&download.stderr)
+    );
+    assert_eq!(download.stdout, b"%PDF-1.7 bytes");
 }
 
 #[tokio::test]

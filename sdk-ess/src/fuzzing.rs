@@ -6,9 +6,19 @@
 
 use crate::types::{RequestDetails, RequestQueryResponse};
 
-/// Reads `body` as the reply to a multi-select query for `asked`, as a wait set's batch does: the requests it
-/// answers readably (id and state), and the ids left to fetch alone. `None` when the body is not a query reply.
-pub fn batch_reply(asked: &[i64], body: &[u8]) -> Option<(Vec<(i64, RequestDetails)>, Vec<i64>)> {
+/// What a wait set's batch makes of one multi-select reply.
+#[derive(Debug)]
+pub struct BatchRead {
+    /// The requests the reply answers readably (id and state), each once.
+    pub answered: Vec<(i64, RequestDetails)>,
+    /// The ids asked for that are left to fetch alone.
+    pub missing: Vec<i64>,
+}
+
+/// Reads `body` as the reply to a multi-select query for `asked`, as a wait set's batch does. `None` when the body
+/// is not a query reply.
+pub fn batch_reply(asked: &[i64], body: &[u8]) -> Option<BatchRead> {
     let reply: RequestQueryResponse = serde_json::from_slice(body).ok()?;
-    Some(crate::batch::read_batch(asked, reply))
+    let (answered, missing) = crate::batch::read_batch(asked, reply);
+    Some(BatchRead { answered, missing })
 }
