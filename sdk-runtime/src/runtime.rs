@@ -134,6 +134,18 @@ impl Runtime {
                 if traced {
                     tracing::Span::current().record("attempt", attempt);
                 }
+                // The budget's token comes first: the wait counts against the call's deadline, and credentials are
+                // read (a token refreshed if need be) after it, not before a wait that may be long.
+                let grant = match &self.shared.budget {
+                    None => None,
+                    Some(budget) => Some(Box::pin(budget.acquire(self.deadline(started))).await.map_err(
+                        |no_room| Error::BudgetTimeout {
+                            service: self.shared.service.name,
+                            operation,
+                            waited: no_room.waited,
+                        },
+                    )?),
+                };
                 let authorization =
                     match (fresh_header.take(), &self.shared.fixed_authorization, &self.shared.auth) {
                         (Some(refreshed), _, _) => Some(refreshed),
@@ -146,18 +158,6 @@ impl Runtime {
                 if let Some(header) = authorization {
                     request.headers_mut().insert(http::header::AUTHORIZATION, header);
                 }
-                // The budget's token comes before the attempt's own timeout is set: the wait counts against the
-                // call's deadline.
-                let grant = match &self.shared.budget {
-                    None => None,
-                    Some(budget) => Some(Box::pin(budget.acquire(self.deadline(started))).await.map_err(
-                        |no_room| Error::BudgetTimeout {
-                            service: self.shared.service.name,
-                            operation,
-                            waited: no_room.waited,
-                        },
-                    )?),
-                };
                 if let Some(deadline) = self.deadline(started) {
                     let left = deadline.saturating_duration_since(Instant::now());
                     let per_attempt = request.timeout().copied().map_or(left, |t| t.min(left));
