@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use futures_util::future::join_all;
 use sdk_runtime::RequestBudget;
-use sdk_runtime::wait::WaitPolicy;
+use sdk_runtime::wait::{Outcome, WaitPolicy};
 use sdk_simulator::{EssScenario, OacScenario, RateLimit, Simulator};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -87,6 +87,15 @@ fn end_after(args: &Args, i: usize) -> Duration {
 /// Whether job `i` fails (a tenth of them).
 fn fails(i: usize) -> bool {
     i % 10 == 3
+}
+
+/// Whether a wait ended as its job did: succeeded, or failed (with the job's failure) for the tenth that fail.
+fn right<T>(i: usize, outcome: &Outcome<T>) -> bool {
+    if fails(i) {
+        matches!(outcome, Outcome::Failed { .. })
+    } else {
+        outcome.is_success()
+    }
 }
 
 /// What one mode measured.
@@ -226,13 +235,7 @@ async fn run_mode(args: &Args, mode: &str) -> Result<Report, BoxError> {
         tokio::spawn(async move {
             let outcome = oac.wait_for_work_request(&id).with_policy(policy).wait().await;
             let delay = millis_between(end, sim.now());
-            (
-                i,
-                outcome.is_success() == !fails(i),
-                format!("{outcome:?}"),
-                delay,
-                wall.elapsed(),
-            )
+            (i, right(i, &outcome), format!("{outcome:?}"), delay, wall.elapsed())
         })
     });
     let set = ess.wait_set(policy.clone());
@@ -243,13 +246,7 @@ async fn run_mode(args: &Args, mode: &str) -> Result<Report, BoxError> {
         tokio::spawn(async move {
             let outcome = wait.await;
             let delay = millis_between(end, sim.now());
-            (
-                i,
-                outcome.is_success() == !fails(i),
-                format!("{outcome:?}"),
-                delay,
-                wall.elapsed(),
-            )
+            (i, right(i, &outcome), format!("{outcome:?}"), delay, wall.elapsed())
         })
     });
     let (oac_results, ess_results) = tokio::join!(join_all(oac_waits), join_all(ess_waits));
