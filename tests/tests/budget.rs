@@ -279,3 +279,72 @@ async fn waits_within_a_budget_meet_no_refusal_from_a_rate_limited_simulator() {
     assert!(refused >= 30, "the limit refused {refused} of 40");
     assert_eq!(sim.throttled().get("ess").copied(), Some(refused as u64));
 }
+
+/// The standalone simulator's controls for the rate limit: set, read with its refusals, lifted; a refusal is a
+/// `429` in the service's own error format with `Retry-After`.
+#[tokio::test]
+async fn the_rate_limit_is_set_read_and_lifted_through_the_admin_endpoints() {
+    let sim = Simulator::start().await.expect("simulator");
+    let http = reqwest::Client::new();
+    let admin = format!("{}/rate-limit", sim.admin_url());
+    let set = http
+        .put(&admin)
+        .json(&json!({"perSecond": 0.001, "burst": 2}))
+        .send()
+        .await
+        .expect("admin reply");
+    assert_eq!(set.status(), 200);
+    let work_request = format!("{}/workRequests/lfc-cc:1-unknown", sim.analytics_url());
+    let mut statuses = Vec::new();
+    let mut refusal = None;
+    for _ in 0..3 {
+        let reply = http.get(&work_request).send().await.expect("a reply");
+        statuses.push(reply.status().as_u16());
+        if reply.status() == 429 {
+            let retry_after = reply.headers().get("retry-after").cloned();
+            refusal = Some((
+                retry_after,
+                reply.json::<serde_json::Value>().await.expect("a JSON body"),
+            ));
+        }
+    }
+    assert_eq!(
+        statuses,
+        [404, 404, 429],
+        "the burst of two is answered, the third refused"
+    );
+    let (retry_after, body) = refusal.expect("a refusal");
+    assert!(retry_after.is_some_and(|v| v.to_str().is_ok_and(|s| s.parse::<u64>().is_ok_and(|n| n >= 1))));
+    assert!(
+        body.get("code").is_some() && body.get("message").is_some(),
+        "Analytics' error format: {body}"
+    );
+    let read: serde_json::Value = http
+        .get(&admin)
+        .send()
+        .await
+        .expect("admin reply")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(read["perSecond"], json!(0.001));
+    assert_eq!(read["throttled"]["analytics"], json!(1));
+    assert_eq!(read["throttled"]["ess"], json!(0));
+    let refused = http
+        .put(&admin)
+        .json(&json!({"perSecond": 0}))
+        .send()
+        .await
+        .expect("admin reply");
+    assert_eq!(refused.status(), 400, "a rate of 0 is refused");
+    let lifted = http
+        .put(&admin)
+        .json(&json!({"perSecond": null}))
+        .send()
+        .await
+        .expect("admin reply");
+    assert_eq!(lifted.status(), 200);
+    assert_eq!(sim.rate_limit(), None);
+    let reply = http.get(&work_request).send().await.expect("a reply");
+    assert_eq!(reply.status(), 404, "no limit any more");
+}
