@@ -163,6 +163,7 @@ mod tests {
                 fixed_authorization: None,
                 total_timeout: None,
                 base: reqwest::Url::parse(base).expect("a valid base URL"),
+                budget: None,
             }),
             retry: std::sync::Arc::new(crate::retry::RetryPolicy::default()),
         }

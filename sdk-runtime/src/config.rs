@@ -12,6 +12,7 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
 use crate::auth::{Auth, TokenSource};
+use crate::budget::{Budget, RequestBudget};
 use crate::retry::RetryPolicy;
 use crate::runtime::Service;
 use crate::runtime::{Runtime, Shared};
@@ -225,6 +226,7 @@ pub struct ClientBuilder<C> {
     timeout: Option<Duration>,
     total_timeout: Option<Duration>,
     retry: RetryPolicy,
+    budget: Option<RequestBudget>,
     allow_insecure_http: bool,
     user_agent: Option<String>,
     idle_timers: bool,
@@ -244,6 +246,7 @@ impl<C> std::fmt::Debug for ClientBuilder<C> {
             .field("timeout", &self.timeout)
             .field("total_timeout", &self.total_timeout)
             .field("retry", &self.retry)
+            .field("request_budget", &self.budget)
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("network", &self.network.changed())
             .field("http_client", &self.http_client.is_some())
@@ -262,6 +265,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
             timeout: Some(Duration::from_secs(60)),
             total_timeout: None,
             retry: RetryPolicy::default(),
+            budget: None,
             allow_insecure_http: false,
             user_agent: None,
             idle_timers: true,
@@ -327,6 +331,34 @@ impl<C: ServiceClient> ClientBuilder<C> {
     /// How transient failures are retried (default [`RetryPolicy::default`]).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// Bounds the rate of requests this client sends to its service (default: none, no bound). Every attempt of
+    /// every call, waiter and wait set of the client and of its clones takes a token first; the rate is lowered
+    /// when the server refuses (`429`, `503`) and grows back as replies succeed, and a refusal's `Retry-After`
+    /// holds back every request of the client until it has passed. See [`RequestBudget`].
+    ///
+    /// Oracle counts its limits per identity domain and per service: give each service's client its own budget,
+    /// and clone a client (rather than building a second one) to share one.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use sdk_runtime::RequestBudget;
+    /// # #[derive(Debug)] struct Client(sdk_runtime::Runtime);
+    /// # impl sdk_runtime::ServiceClient for Client {
+    /// #     const SERVICE: sdk_runtime::Service = sdk_runtime::Service::new("DEMO", |_| None);
+    /// #     fn from_parts(_: &str, _: reqwest::Client, runtime: sdk_runtime::Runtime) -> Self { Client(runtime) }
+    /// # }
+    /// let client: Client = sdk_runtime::ClientBuilder::new("https://example.com/api/20210901")
+    ///     .bearer_token("token")
+    ///     .request_budget(RequestBudget::per_second(20.0).burst(5))
+    ///     .build()?;
+    /// assert_eq!(client.0.request_rate(), Some(20.0));
+    /// # Ok::<(), sdk_runtime::ConfigError>(())
+    /// ```
+    pub fn request_budget(mut self, budget: RequestBudget) -> Self {
+        self.budget = Some(budget);
         self
     }
 
@@ -518,6 +550,7 @@ impl<C: ServiceClient> ClientBuilder<C> {
                 auth: self.auth,
                 total_timeout: self.total_timeout,
                 base: url.clone(),
+                budget: self.budget.map(Budget::new),
             }),
             retry: Arc::new(self.retry),
         };

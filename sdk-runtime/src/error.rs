@@ -204,6 +204,19 @@ pub enum Error {
     /// with the last state, or polling failed.
     #[error(transparent)]
     Wait(Box<crate::wait::WaitError>),
+    /// The client's [request budget](crate::RequestBudget) had no room for the call before its total timeout: the
+    /// call was not sent (or not sent again). Retryable: the budget frees a token at its rate.
+    #[error(
+        "{service} {operation}: not sent, the client's request budget has no room for it before the call's total timeout (waited {waited:?})"
+    )]
+    BudgetTimeout {
+        /// The service (`ESS`, `OGG`, `OAC`).
+        service: &'static str,
+        /// The call.
+        operation: &'static str,
+        /// How long the call waited for its turn.
+        waited: std::time::Duration,
+    },
     /// A wait of a wait set could not end because the set's driver task stopped (its Tokio runtime shut down).
     #[error("the wait set for {waits_for} stopped before the wait for {id} ended (its Tokio runtime shut down)")]
     WaitSetStopped {
@@ -265,6 +278,7 @@ impl Error {
         match self {
             Self::Api(api) => api.is_retryable(),
             Self::Transport(e) => e.is_retryable(),
+            Self::BudgetTimeout { .. } => true,
             _ => false,
         }
     }

@@ -17,6 +17,9 @@
 //! - [`open_enum!`]: enums that accept values Oracle adds later, and [`Timestamp`]: date-times as Oracle really
 //!   writes them; [`optional_members!`]: the decoding of large reply structs, members written straight into place;
 //! - [`Secret`]: passwords and tokens that never print;
+//! - [`RequestBudget`]: a rate with a burst that every call, waiter and wait set of a client and its clones draws
+//!   from, lowered when the server refuses (`429`, `503`) and paused for its `Retry-After`, as AWS's adaptive
+//!   retry mode does; none by default;
 //! - [`wait`]: the polling engine behind every service's waiter (one line: `until_success().await?`; every outcome;
 //!   a progress stream), and wait sets that follow thousands of jobs from one scheduler, in batches where the
 //!   service has a batch query.
@@ -47,6 +50,7 @@
 //! ```
 
 mod auth;
+mod budget;
 pub mod call;
 mod config;
 mod error;
@@ -64,6 +68,7 @@ mod transport;
 pub mod wait;
 
 pub use auth::{Auth, CachedTokenSource, TokenError, TokenFuture, TokenSource};
+pub use budget::RequestBudget;
 pub use config::{ClientBuilder, ConfigError, ServiceClient, parse_base_url};
 pub use error::{ApiError, Error, ServiceError};
 pub use retry::RetryPolicy;

@@ -14,6 +14,7 @@ use tracing::instrument::Instrumented;
 use tracing::{Instrument, field};
 
 use crate::auth::Auth;
+use crate::budget::Budget;
 use crate::error::{Error, ServiceError};
 use crate::reply::{JsonReply, capture_error, read_success_body, unreadable_success};
 use crate::retry::{self, RetryPolicy};
@@ -54,6 +55,8 @@ pub(crate) struct Shared {
     pub(crate) total_timeout: Option<Duration>,
     /// The base URL, parsed once: a call's URL is made from it without parsing its scheme and host again.
     pub(crate) base: reqwest::Url,
+    /// The request budget every attempt of every call of this client and its clones draws from, if one was set.
+    pub(crate) budget: Option<Budget>,
 }
 
 impl Runtime {
@@ -67,7 +70,13 @@ impl Runtime {
         &self.retry
     }
 
-    /// The same runtime with another retry policy (credentials and token cache are shared).
+    /// The current rate of the client's [request budget](crate::RequestBudget), in requests per second: the
+    /// configured rate, or less after the server refused requests (`429`, `503`). `None` without a budget.
+    pub fn request_rate(&self) -> Option<f64> {
+        self.shared.budget.as_ref().map(Budget::current_rate)
+    }
+
+    /// The same runtime with another retry policy (credentials, token cache and request budget are shared).
     pub fn with_retry_policy(&self, policy: RetryPolicy) -> Self {
         Self {
             shared: self.shared.clone(),
@@ -125,6 +134,18 @@ impl Runtime {
                 if traced {
                     tracing::Span::current().record("attempt", attempt);
                 }
+                // The budget's token comes first: the wait counts against the call's deadline, and credentials are
+                // read (a token refreshed if need be) after it, not before a wait that may be long.
+                let grant = match &self.shared.budget {
+                    None => None,
+                    Some(budget) => Some(Box::pin(budget.acquire(self.deadline(started))).await.map_err(
+                        |no_room| Error::BudgetTimeout {
+                            service: self.shared.service.name,
+                            operation,
+                            waited: no_room.waited,
+                        },
+                    )?),
+                };
                 let authorization =
                     match (fresh_header.take(), &self.shared.fixed_authorization, &self.shared.auth) {
                         (Some(refreshed), _, _) => Some(refreshed),
@@ -143,6 +164,9 @@ impl Runtime {
                     *request.timeout_mut() = Some(per_attempt);
                 }
                 let outcome = http.execute(request).await;
+                if let (Some(budget), Some(grant), Ok(response)) = (&self.shared.budget, grant, &outcome) {
+                    budget.observe(grant, response.status(), retry_after_of(response));
+                }
                 // A success is never retried: decided here, so that the retry decision stays off the common path.
                 if outcome.as_ref().is_ok_and(|response| response.status().is_success()) {
                     break outcome;
@@ -333,6 +357,13 @@ pub(crate) enum Expect<'a> {
     Json,
     /// One of these statuses; the body is left unread.
     Statuses(&'a [u16]),
+}
+
+/// The `Retry-After` of a refusal (`429`, `503`), which pauses the whole request budget; read only for those.
+fn retry_after_of(response: &reqwest::Response) -> Option<Duration> {
+    matches!(response.status().as_u16(), 429 | 503)
+        .then(|| retry::retry_after(response.headers(), SystemTime::now()))
+        .flatten()
 }
 
 /// The URL as it may appear in traces: scheme, host, port and path; no credentials, no query.

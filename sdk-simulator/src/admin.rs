@@ -113,6 +113,8 @@ admin_endpoints! {
     Requests: GET "/_simulator/requests" => "recorded requests, secrets redacted (the last `--record-limit`; header `simulator-dropped-requests`: how many older ones were dropped)";
     Counts: GET "/_simulator/counts" => "requests per `operationId`";
     ClearRequests: DELETE "/_simulator/requests" => "forgets recorded requests and counts";
+    RateLimit: GET "/_simulator/rate-limit" => r#"`{"perSecond": 20.0, "burst": null, "throttled": {"ess": 0, "ogg": 0, "analytics": 0}}`: the limit per service and the requests it refused"#;
+    SetRateLimit: PUT "/_simulator/rate-limit", body r#"`{"perSecond": 20, "burst": 20}` (`burst` optional; `{"perSecond": null}` lifts the limit)"# => "requests per second each service answers, `429` with `Retry-After` above it";
     Auth: PUT "/_simulator/auth", body r#"`{"accepted": [{"kind": "basic", "user": "u", "password": "p"}, {"kind": "bearer", "token": "t", "expiresAt": "2026-01-01T01:00:00Z"}]}`"# => "accepted credentials (`[]`: none checked)";
     Reset: POST "/_simulator/reset" => "forgets requests, scenarios, faults and recordings; keeps credentials, clock and configuration";
 }
@@ -139,6 +141,8 @@ impl AdminEndpoint {
             AdminEndpoint::Requests => on(m, requests),
             AdminEndpoint::Counts => on(m, counts),
             AdminEndpoint::ClearRequests => on(m, clear_requests),
+            AdminEndpoint::RateLimit => on(m, rate_limit),
+            AdminEndpoint::SetRateLimit => on(m, set_rate_limit),
             AdminEndpoint::Auth => on(m, auth),
             AdminEndpoint::Reset => on(m, reset),
         }
@@ -433,8 +437,49 @@ async fn requests(State(s): S) -> impl IntoResponse {
 }
 
 async fn clear_requests(State(s): S) -> Json<Value> {
-    s.lock().recorder.clear();
+    let mut g = s.lock();
+    g.recorder.clear();
+    g.rate_limits.clear_counts();
     Json(json!({"ok": true}))
+}
+
+async fn rate_limit(State(s): S) -> Json<Value> {
+    let g = s.lock();
+    let limit = g.rate_limits.limit();
+    let throttled: serde_json::Map<String, Value> = g
+        .rate_limits
+        .throttled()
+        .into_iter()
+        .map(|(service, n)| (service.name().to_owned(), json!(n)))
+        .collect();
+    Json(json!({
+        "perSecond": limit.map(|l| l.per_second),
+        "burst": limit.and_then(|l| l.burst),
+        "throttled": throttled,
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RateLimitBody {
+    per_second: Option<f64>,
+    #[serde(default)]
+    burst: Option<f64>,
+}
+
+async fn set_rate_limit(State(s): S, Json(b): Json<RateLimitBody>) -> Response {
+    let limit = b.per_second.map(|per_second| crate::rate_limit::RateLimit {
+        per_second,
+        burst: b.burst,
+    });
+    if limit.is_some_and(|l| !l.is_usable()) {
+        return bad(
+            StatusCode::BAD_REQUEST,
+            "perSecond must be a number above 0 (null lifts the limit), burst a number",
+        );
+    }
+    s.lock().rate_limits.set(limit);
+    Json(json!({"ok": true})).into_response()
 }
 
 async fn counts(State(s): S) -> Json<Value> {

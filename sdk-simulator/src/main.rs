@@ -4,7 +4,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use sdk_simulator::{AuthConfig, OggAddressing, Simulator, TlsIdentity};
+use sdk_simulator::{AuthConfig, OggAddressing, RateLimit, Simulator, TlsIdentity};
 
 const USAGE: &str = "\
 sdk-simulator: a simulator of Oracle ESS, GoldenGate background requests and Analytics work requests
@@ -13,6 +13,7 @@ USAGE: sdk-simulator [--port N] [--host ADDR] [--basic USER:PASSWORD] [--bearer 
                      [--ogg-multi-deployment] [--ogg-deployment NAME]...
                      [--tls | --tls-cert FILE --tls-key FILE] [--tls-ca-file FILE]
                      [--record-limit N] [--keep-finished N] [--keep-finished-for SECONDS]
+                     [--rate-limit N [--rate-limit-burst N]]
 
   --port N                 port to listen on (default 8080; 0 picks a free one)
   --host ADDR              address to listen on (default 127.0.0.1)
@@ -32,6 +33,10 @@ USAGE: sdk-simulator [--port N] [--host ADDR] [--basic USER:PASSWORD] [--bearer 
                            a dropped job answers 404
   --keep-finished-for SECONDS
                            also drop jobs finished for longer than this, in virtual seconds (default: no limit)
+  --rate-limit N           answer at most N requests per second per service (ESS, GoldenGate, Analytics each),
+                           the others 429 with Retry-After (default: no limit; GET /_simulator/rate-limit counts
+                           the refusals)
+  --rate-limit-burst N     requests a service answers at once after a quiet moment (default: N of --rate-limit)
 Without --basic or --bearer no credentials are checked. With HTTPS the CA certificate's path is printed at
 start; clients trust it. Controls: GET /_simulator.";
 
@@ -55,6 +60,8 @@ async fn run() -> ExitCode {
     let mut self_signed = false;
     let mut cert: Option<PathBuf> = None;
     let mut key: Option<PathBuf> = None;
+    let mut rate_limit: Option<f64> = None;
+    let mut rate_limit_burst: Option<f64> = None;
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         let step = match arg.as_str() {
@@ -96,6 +103,12 @@ async fn run() -> ExitCode {
             "--keep-finished-for" => value("--keep-finished-for")
                 .and_then(|v| v.parse::<u64>().map_err(|e| format!("--keep-finished-for: {e}")))
                 .map(|s| builder = std::mem::take(&mut builder).keep_finished_for(std::time::Duration::from_secs(s))),
+            "--rate-limit" => value("--rate-limit")
+                .and_then(|v| v.parse::<f64>().map_err(|e| format!("--rate-limit: {e}")))
+                .map(|n| rate_limit = Some(n)),
+            "--rate-limit-burst" => value("--rate-limit-burst")
+                .and_then(|v| v.parse::<f64>().map_err(|e| format!("--rate-limit-burst: {e}")))
+                .map(|n| rate_limit_burst = Some(n)),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return ExitCode::SUCCESS;
@@ -105,6 +118,17 @@ async fn run() -> ExitCode {
         if let Err(e) = step {
             return usage_error(&e);
         }
+    }
+    match (rate_limit, rate_limit_burst) {
+        (Some(per_second), burst) => {
+            let limit = RateLimit { per_second, burst };
+            if !limit.is_usable() {
+                return usage_error("--rate-limit is a number of requests per second above 0");
+            }
+            builder = builder.rate_limit(limit);
+        }
+        (None, Some(_)) => return usage_error("--rate-limit-burst goes with --rate-limit"),
+        (None, None) => {}
     }
     let identity = match (self_signed, cert, key) {
         (false, None, None) => None,

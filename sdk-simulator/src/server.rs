@@ -1,5 +1,5 @@
 //! The HTTP server: one task per connection, so that a fault can drop a connection; every service request
-//! passes the recorder, the credential check and the fault table before its service answers.
+//! passes the recorder, the credential check, the rate limit and the fault table before its service answers.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -123,7 +123,7 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
     let Some(op) = identify(&parts.method, &path) else {
         return to_response(not_found(service_of(&path), &ctx, &path), ctx.now, false);
     };
-    let (seq, auth, fault) = {
+    let (seq, auth, throttled, fault) = {
         let mut g = shared.lock();
         let record = RecordedRequest {
             seq: 0,
@@ -151,12 +151,17 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
         let auth = g
             .auth
             .check(ctx.headers.get("authorization").map(String::as_str), ctx.now);
-        let fault = if auth.is_ok() {
+        let throttled = if auth.is_ok() {
+            g.rate_limits.admit(op.service(), tokio::time::Instant::now())
+        } else {
+            None
+        };
+        let fault = if auth.is_ok() && throttled.is_none() {
             g.faults.pick(op.service().name(), op.id())
         } else {
             None
         };
-        (seq, auth, fault)
+        (seq, auth, throttled, fault)
     };
     let finish = |status: Option<StatusCode>, fault: Option<&Fault>| {
         shared
@@ -167,6 +172,15 @@ async fn handle(shared: Arc<Shared>, admin: axum::Router, kill: Arc<Notify>, req
     if let Err(refusal) = auth {
         let reply = unauthorized(&op, &ctx, &path, refusal.message());
         finish(Some(reply.status), None);
+        return to_response(reply, ctx.now, false);
+    }
+    if let Some(wait) = throttled {
+        let reply = service_error(op.service(), 429, &ctx, &path, "Too many requests; retry later.")
+            .header("retry-after", crate::rate_limit::retry_after_secs(wait).to_string());
+        shared
+            .lock()
+            .recorder
+            .finish(seq, Some(429), Some("rate-limit".to_owned()));
         return to_response(reply, ctx.now, false);
     }
     let mut truncate = false;

@@ -16,6 +16,7 @@ use crate::error::Error;
 use crate::faults::{Fault, FaultRate};
 use crate::ogg::{DEFAULT_DEPLOYMENT, OggTarget};
 use crate::operation::{ANALYTICS_PREFIX, ESS_PREFIX};
+use crate::rate_limit::RateLimit;
 use crate::recorder::RecordedRequest;
 use crate::scenario::{EssScenario, OacScenario, OggScenario};
 use crate::server;
@@ -220,6 +221,14 @@ impl SimulatorBuilder {
     /// after `age` plus a tenth.
     pub fn keep_finished_for(mut self, age: Duration) -> Self {
         self.inner.retention.keep_finished_for = Some(age);
+        self
+    }
+
+    /// Limits the requests each service answers per second (ESS, GoldenGate and Analytics each alone, as Oracle
+    /// throttles per service), refusing the others with `429` and `Retry-After` (default: no limit). See
+    /// [`rate_limit`](crate::rate_limit); [`Simulator::set_rate_limit`] changes it while running.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.inner.rate_limits.set(Some(limit));
         self
     }
 
@@ -523,9 +532,34 @@ impl Simulator {
         self.shared.lock().recorder.dropped()
     }
 
-    /// Forgets the recorded requests and counts.
+    /// Forgets the recorded requests and counts (refusals of the rate limit included).
     pub fn clear_recorded(&self) {
-        self.shared.lock().recorder.clear();
+        let mut g = self.shared.lock();
+        g.recorder.clear();
+        g.rate_limits.clear_counts();
+    }
+
+    /// Sets (`Some`) or lifts (`None`) the rate limit of [`SimulatorBuilder::rate_limit`]; the services' buckets
+    /// start full. A limit whose rate is not above zero is no limit.
+    pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
+        self.shared.lock().rate_limits.set(limit);
+    }
+
+    /// The rate limit in force.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.shared.lock().rate_limits.limit()
+    }
+
+    /// Requests the rate limit refused with `429`, per service (`ess`, `ogg`, `analytics`), since the start or the
+    /// last [`clear_recorded`](Self::clear_recorded) or [`reset`](Self::reset).
+    pub fn throttled(&self) -> BTreeMap<String, u64> {
+        self.shared
+            .lock()
+            .rate_limits
+            .throttled()
+            .into_iter()
+            .map(|(service, n)| (service.name().to_owned(), n))
+            .collect()
     }
 
     /// Forgets requests, scenarios, faults and recordings; keeps credentials, clock and configuration.

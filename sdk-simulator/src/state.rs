@@ -11,6 +11,7 @@ use crate::clock::VirtualClock;
 use crate::ess::EssState;
 use crate::faults::FaultTable;
 use crate::ogg::OggState;
+use crate::rate_limit::RateLimits;
 use crate::recorder::Recorder;
 
 /// Everything that changes, behind one lock (never held across an `.await`).
@@ -23,6 +24,7 @@ pub(crate) struct Inner {
     pub auth: AuthConfig,
     pub recorder: Recorder,
     pub retention: Retention,
+    pub rate_limits: RateLimits,
 }
 
 /// Finished jobs kept by default in each service: the newest 10,000.
@@ -161,6 +163,7 @@ impl Shared {
         g.oac.default_scenario = Default::default();
         g.faults.clear();
         g.recorder.clear();
+        g.rate_limits.clear_counts();
         g.retention.stores_cleared();
     }
 }
