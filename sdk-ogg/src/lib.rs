@@ -98,8 +98,8 @@ pub use generated::*;
 pub use request_id::{request_id_from_href, request_id_from_links};
 pub use result::BodyError;
 pub use sdk_runtime::{
-    ApiError, Auth, ClientBuilder, ConfigError, Error, RetryPolicy, Secret, ServiceError, Timestamp, TokenError,
-    TokenSource, TransportError, TransportErrorKind,
+    ApiError, Auth, ClientBuilder, ConfigError, Error, RequestBudget, RetryPolicy, Secret, ServiceError, Timestamp,
+    TokenError, TokenSource, TransportError, TransportErrorKind,
 };
 
 /// The GoldenGate service as the runtime sees it: its name in errors and traces (`OGG`), and its error-body parser,

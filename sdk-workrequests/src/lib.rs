@@ -131,8 +131,8 @@ mod work_request_id;
 pub use generated::*;
 pub use object_id::{ObjectId, ObjectIdError};
 pub use sdk_runtime::{
-    ApiError, Auth, ClientBuilder, ConfigError, Error, RetryPolicy, Secret, ServiceError, Timestamp, TokenError,
-    TokenSource, TransportError, TransportErrorKind,
+    ApiError, Auth, ClientBuilder, ConfigError, Error, RequestBudget, RetryPolicy, Secret, ServiceError, Timestamp,
+    TokenError, TokenSource, TransportError, TransportErrorKind,
 };
 pub use work_request_id::{OA_WORK_REQUEST_ID, WorkRequestId, WorkRequestIdError, WorkRequestIdExt};
 
