@@ -175,6 +175,8 @@ def main():
             "POST /_simulator/force\n" + json_header + '\n\n{"service": "ess", "id": 300000012345680, "state": "ERROR"}',
             "PUT /_simulator/auth\n" + json_header + '\n\n{"accepted": [{"kind": "basic", "user": "u", "password": "p"}]}',
             "GET /_simulator/state/ess/300000012345680\n\n",
+            "PUT /_simulator/rate-limit\n" + json_header + '\n\n{"perSecond": 20, "burst": 5}',
+            "GET /_simulator/rate-limit\n\n",
         ],
     }
     for name, sequence in requests.items():
