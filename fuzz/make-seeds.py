@@ -178,6 +178,12 @@ def main():
             "PUT /_simulator/rate-limit\n" + json_header + '\n\n{"perSecond": 20, "burst": 5}',
             "GET /_simulator/rate-limit\n\n",
         ],
+        # Once a panic of the simulator (the virtual clock advanced beyond the latest date; now it stops there).
+        "admin-clock-overflow": [
+            "POST /_simulator/clock/advance\n" + json_header + '\n\n{"seconds": 72111111111111100}',
+            "POST /_simulator/clock/speed\n" + json_header + '\n\n{"speed": 1e300}',
+            "GET /ess/rest/scheduler/v1/requests\n\n",
+        ],
     }
     for name, sequence in requests.items():
         s.add(name, "\n---\n".join(sequence))

@@ -70,11 +70,11 @@ struct WorkRequest {
 
 impl WorkRequest {
     fn started(&self) -> DateTime<Utc> {
-        self.accepted + chrono::Duration::from_std(self.scenario.accepted).unwrap_or_default()
+        crate::clock::later(self.accepted, self.scenario.accepted)
     }
 
     fn finished(&self) -> DateTime<Utc> {
-        self.started() + chrono::Duration::from_std(self.scenario.in_progress).unwrap_or(chrono::Duration::MAX / 4)
+        crate::clock::later(self.started(), self.scenario.in_progress)
     }
 
     /// Status, percent complete, start and finish at `now`.

@@ -11,6 +11,15 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+/// `at` moved forward by `by`, saturating at the latest time a date can hold: a plan of steps however long, or a
+/// clock advanced however far, never overflows (a `DateTime` addition that does panics).
+pub(crate) fn later(at: DateTime<Utc>, by: Duration) -> DateTime<Utc> {
+    chrono::Duration::from_std(by)
+        .ok()
+        .and_then(|by| at.checked_add_signed(by))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
 /// A shared virtual clock. Clones share the same time.
 #[derive(Clone, Debug)]
 pub struct VirtualClock {
@@ -33,8 +42,11 @@ impl ClockState {
             return self.at_anchor;
         }
         let real = tokio::time::Instant::now().saturating_duration_since(self.anchor);
-        let virt = real.mul_f64(self.speed);
-        self.at_anchor + chrono::Duration::from_std(virt).unwrap_or(chrono::Duration::MAX)
+        // Not `mul_f64`, which panics when a high speed runs for long enough to leave `Duration`'s range.
+        match Duration::try_from_secs_f64(real.as_secs_f64() * self.speed) {
+            Ok(virtual_time) => later(self.at_anchor, virtual_time),
+            Err(_) => DateTime::<Utc>::MAX_UTC,
+        }
     }
 
     fn rebase(&mut self) {
@@ -76,11 +88,11 @@ impl VirtualClock {
         self.state().now()
     }
 
-    /// Moves the virtual time forward by `by`.
+    /// Moves the virtual time forward by `by` (at most to the latest time a date can hold).
     pub fn advance(&self, by: Duration) {
         let mut state = self.state();
         state.rebase();
-        state.at_anchor += chrono::Duration::from_std(by).unwrap_or(chrono::Duration::MAX);
+        state.at_anchor = later(state.at_anchor, by);
     }
 
     /// Sets the virtual time (also backwards; states are recomputed from it, so moving back is allowed
@@ -119,6 +131,25 @@ mod tests {
         assert_eq!(clock.now(), start + chrono::Duration::hours(2));
         clock.set(start);
         assert_eq!(clock.now(), start);
+    }
+
+    #[test]
+    fn advancing_past_the_latest_date_stops_there() {
+        // Found by fuzzing the admin endpoint `POST /_simulator/clock/advance` with `{"seconds": 7.2e16}`: the
+        // addition overflowed and the handler panicked.
+        let clock = VirtualClock::default();
+        clock.advance(Duration::from_secs(72_111_111_111_111_100));
+        assert_eq!(clock.now(), DateTime::<Utc>::MAX_UTC);
+        clock.advance(Duration::from_secs(1));
+        assert_eq!(clock.now(), DateTime::<Utc>::MAX_UTC);
+        clock.set_speed(1e300);
+        assert_eq!(clock.now(), DateTime::<Utc>::MAX_UTC);
+        let start = DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default();
+        assert_eq!(later(start, Duration::MAX), DateTime::<Utc>::MAX_UTC);
+        assert_eq!(
+            later(start, Duration::from_secs(60)),
+            start + chrono::Duration::minutes(1)
+        );
     }
 
     #[tokio::test(start_paused = true)]

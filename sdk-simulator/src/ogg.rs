@@ -81,7 +81,7 @@ impl OggRequest {
         let mut at = now;
         for s in &scenario.steps {
             timeline.push((s.state.clone(), at));
-            at += chrono::Duration::from_std(s.duration).unwrap_or(chrono::Duration::MAX / 4);
+            at = crate::clock::later(at, s.duration);
         }
         timeline.push((scenario.end.clone(), at));
         Self {

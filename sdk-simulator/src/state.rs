@@ -104,7 +104,7 @@ impl Inner {
         };
         if age_due {
             let step = r.keep_finished_for.unwrap_or_default() / 10;
-            r.next_age_check = Some(now + chrono::Duration::from_std(step).unwrap_or_default());
+            r.next_age_check = Some(crate::clock::later(now, step));
         }
         let (keep, max_age) = (r.keep_finished, r.keep_finished_for);
         let age = age_due.then_some(max_age).flatten();

@@ -127,7 +127,7 @@ fn plan(scenario: &EssScenario, start: DateTime<Utc>, requested_start: Option<Da
     let mut at = start;
     for (i, step) in scenario.steps.iter().enumerate() {
         out.push(Entry::new(&step.state, at));
-        at += chrono::Duration::from_std(step.duration).unwrap_or(chrono::Duration::MAX / 4);
+        at = crate::clock::later(at, step.duration);
         if let (0, Some(rs)) = (i, requested_start) {
             at = at.max(rs);
         }
@@ -255,7 +255,7 @@ impl EssRequest {
                 self.cancelling_since = Some(now);
                 self.go(Entry::new("CANCELLING", now));
                 if !self.scenario.asynchronous {
-                    let at = now + chrono::Duration::from_std(self.scenario.cancel_delay).unwrap_or_default();
+                    let at = crate::clock::later(now, self.scenario.cancel_delay);
                     self.timeline
                         .push(Entry::ending("CANCELLED", at, Some("OPERATOR_CANCEL"), None, None));
                 }
@@ -307,7 +307,7 @@ impl EssRequest {
         }
         self.go(Entry::new("WAIT", now));
         for (offset, mut e) in std::mem::take(&mut self.held) {
-            e.at = now + chrono::Duration::from_std(offset).unwrap_or_default();
+            e.at = crate::clock::later(now, offset);
             self.timeline.push(e);
         }
         Ok(())
