@@ -223,7 +223,15 @@ pub fn judge<T: Classified + Serialize>(id: String, outcome: Outcome<T>, target:
                 id,
                 Exit::TimedOut,
                 last.as_ref().map(Classified::state),
-                Some(format!("still going after {elapsed} ({polls} polls); it keeps running")),
+                Some(match last {
+                    Some(_) => format!("still going after {elapsed} ({polls} polls); it keeps running"),
+                    // The status of the last poll is kept; none means that poll failed (a transient error the
+                    // wait rode out until its deadline), so what the job is doing is not known.
+                    None => format!(
+                        "gave up after {elapsed} ({polls} polls); the last poll got no answer, so the job's state \
+                         is not known"
+                    ),
+                }),
                 last.as_ref().and_then(status),
             )
         }

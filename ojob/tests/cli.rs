@@ -298,6 +298,26 @@ async fn an_unreachable_server_exits_8() {
     ]);
     let out = run(cmd).await;
     assert_eq!(code(&out), 8, "{}", stdout(&out));
+
+    // A deadline reached while the server does not answer is a timeout, and says the job's state is not known
+    // rather than that it is still going.
+    let mut cmd = h.cmd();
+    cmd.args([
+        "--url",
+        &format!("http://127.0.0.1:{port}/ess/rest/scheduler/v1"),
+        "ess",
+        "wait",
+        "1",
+        "--max-wait",
+        "1s",
+    ]);
+    let out = run(cmd).await;
+    assert_eq!(code(&out), 4, "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("the job's state is not known"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
