@@ -453,6 +453,11 @@ mod tests {
     fn one_line_cuts_long_text() {
         assert_eq!(one_line("a  b\n\tc", 10), "a b c");
         assert_eq!(one_line(&"x".repeat(50), 10), format!("{}…", "x".repeat(10)));
+        assert_eq!(
+            one_line("exactly10!", 10),
+            "exactly10!",
+            "a text that fits is not marked as cut"
+        );
     }
 
     /// An Oracle Analytics error document: `{"code": ..., "message": ...}`.
