@@ -470,7 +470,7 @@ mod tests {
         })
     }
 
-    /// What a call makes of a non-success reply of a server.
+    /// What a call (a POST that starts an Analytics work request) makes of a non-success reply of a server.
     async fn received(reply: wiremock::ResponseTemplate) -> ApiError {
         let server = wiremock::MockServer::start().await;
         wiremock::Mock::given(wiremock::matchers::any())
@@ -478,11 +478,14 @@ mod tests {
             .mount(&server)
             .await;
         let response = reqwest::Client::new()
-            .get(format!("{}/api/20210901/workRequests/wr-1?fields=all", server.uri()))
+            .post(format!(
+                "{}/api/20210901/datasets/sales/reload?dryRun=false",
+                server.uri()
+            ))
             .send()
             .await
             .expect("a reply");
-        crate::reply::capture_error("OAC", oac_error, response, "get_work_request", Method::GET).await
+        crate::reply::capture_error("OAC", oac_error, response, "reload_dataset", Method::POST).await
     }
 
     #[tokio::test]
@@ -497,9 +500,9 @@ mod tests {
         )
         .await;
         assert_eq!(api.service(), "OAC");
-        assert_eq!(api.operation(), "get_work_request");
-        assert_eq!(api.method(), Method::GET);
-        assert_eq!(api.path(), "/api/20210901/workRequests/wr-1", "no query");
+        assert_eq!(api.operation(), "reload_dataset");
+        assert_eq!(api.method(), Method::POST);
+        assert_eq!(api.path(), "/api/20210901/datasets/sales/reload", "no query");
         assert_eq!(api.status(), StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(api.headers().get("retry-after").map(|v| v.as_bytes()), Some(&b"7"[..]));
         assert_eq!(
@@ -524,7 +527,7 @@ mod tests {
         assert!(error.is_retryable());
         assert_eq!(
             error.to_string(),
-            "OAC 429 TooManyRequests: Slow down (get_work_request GET /api/20210901/workRequests/wr-1) [request id opc-1]"
+            "OAC 429 TooManyRequests: Slow down (reload_dataset POST /api/20210901/datasets/sales/reload) [request id opc-1]"
         );
     }
 
