@@ -881,4 +881,27 @@ mod tests {
         );
         assert!(e.to_string().contains("/nonexistent/client.pem"), "{e}");
     }
+
+    #[test]
+    fn a_user_name_alone_in_a_proxy_url_is_refused_too() {
+        let e = error(
+            ClientBuilder::<Probe>::new("https://ogg.example.com").proxy("http://svc-proxy@proxy.example.com:3128"),
+        );
+        assert!(matches!(e, ConfigError::InvalidProxy { .. }), "{e:?}");
+        assert!(e.to_string().contains("proxy_basic_auth"), "{e}");
+    }
+
+    #[test]
+    fn debug_of_a_builder_shows_its_settings_but_no_secret() {
+        let builder = ClientBuilder::<Probe>::new("https://ogg.example.com/services/v2")
+            .basic_auth("oggadmin", "hunter2")
+            .proxy("http://proxy.example.com:3128")
+            .proxy_basic_auth("proxy-user", "proxy-pw")
+            .timeout(Duration::from_secs(30));
+        let shown = format!("{builder:?}");
+        for expected in ["https://ogg.example.com/services/v2", "oggadmin", "30s", "proxy"] {
+            assert!(shown.contains(expected), "{expected} in {shown}");
+        }
+        assert!(!shown.contains("hunter2") && !shown.contains("proxy-pw"), "{shown}");
+    }
 }
