@@ -883,6 +883,17 @@ mod tests {
     }
 
     #[test]
+    fn a_base_url_with_a_user_name_alone_or_a_fragment_is_refused() {
+        for raw in [
+            "https://scheduler.user@h.example.com/ess",
+            "https://h.example.com/ess#v1",
+        ] {
+            let err = base(raw).expect_err(raw);
+            assert!(matches!(err, ConfigError::InvalidBaseUrl { .. }), "{raw}: {err}");
+        }
+    }
+
+    #[test]
     fn a_user_name_alone_in_a_proxy_url_is_refused_too() {
         let e = error(
             ClientBuilder::<Probe>::new("https://ogg.example.com").proxy("http://svc-proxy@proxy.example.com:3128"),
