@@ -824,4 +824,30 @@ mod tests {
         }
         assert_eq!(started.elapsed(), Duration::from_secs(60));
     }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_cancelled_id_is_polled_no_more() {
+        let jobs = Arc::new(Jobs::new([(1, 1000), (2, 30)]));
+        let set = WaitSet::new(jobs.clone(), policy().jitter(false));
+        set.track(1);
+        let kept = set.add(2);
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        set.cancel(&1);
+        let before = jobs.polls_of(1);
+        assert!(matches!(kept.await, Outcome::Succeeded(_)));
+        tokio::time::sleep(Duration::from_secs(120)).await;
+        assert_eq!(jobs.polls_of(1), before, "id 1 was polled after it was cancelled");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_set_whose_waits_all_ended_takes_new_ones() {
+        let jobs = Arc::new(Jobs::new([(1, 4), (2, 0)]));
+        let set = WaitSet::new(jobs.clone(), policy().jitter(false));
+        assert!(matches!(set.add(1).await, Outcome::Succeeded(_)));
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        let later = set.add(2);
+        assert!(format!("{later:?}").contains('2'), "a wait shows its id: {later:?}");
+        assert!(format!("{set:?}").starts_with("WaitSet"));
+        assert!(matches!(later.await, Outcome::Succeeded(_)));
+    }
 }
