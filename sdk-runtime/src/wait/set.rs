@@ -850,4 +850,16 @@ mod tests {
         assert!(format!("{set:?}").starts_with("WaitSet"));
         assert!(matches!(later.await, Outcome::Succeeded(_)));
     }
+
+    #[tokio::test(start_paused = true)]
+    async fn ids_added_one_after_another_share_their_first_request() {
+        let jobs = Arc::new(Jobs::new([(1, 0), (2, 0)]));
+        let set = WaitSet::new(jobs.clone(), policy().jitter(false));
+        let first = set.add(1);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let second = set.add(2);
+        assert!(matches!(first.await, Outcome::Succeeded(_)));
+        assert!(matches!(second.await, Outcome::Succeeded(_)));
+        assert_eq!(jobs.batch_count(), 1, "one request for both ids");
+    }
 }
