@@ -862,4 +862,24 @@ mod tests {
         assert!(matches!(second.await, Outcome::Succeeded(_)));
         assert_eq!(jobs.batch_count(), 1, "one request for both ids");
     }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_with_a_handle_is_reported_in_the_event_stream_too() {
+        let jobs = Arc::new(Jobs::new([(1, 4)]));
+        let set = WaitSet::new(jobs, policy().jitter(false));
+        let mut events = Box::pin(set.events());
+        let wait = set.add(1);
+        assert!(matches!(wait.await, Outcome::Succeeded(_)));
+        loop {
+            match events.next().await {
+                Some(SetEvent::Finished { id, outcome }) => {
+                    assert_eq!(id, 1);
+                    assert!(matches!(outcome, Outcome::Succeeded(_)));
+                    break;
+                }
+                Some(SetEvent::Progress { .. }) => {}
+                None => panic!("the stream ended without the outcome"),
+            }
+        }
+    }
 }
