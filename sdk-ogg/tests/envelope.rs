@@ -47,3 +47,19 @@ fn a_list_of_requests_gives_their_ids_in_its_order() {
     .expect("a list reply");
     assert_eq!(list.request_ids(), [12, 3, 7]);
 }
+
+#[test]
+fn an_origin_whose_path_ends_in_v2_but_names_no_service_is_taken() {
+    use sdk_ogg::{Address, Microservice};
+    let address = Address::proxied(
+        "https://ogg.example.com/gateway/v2",
+        "EAST",
+        Microservice::ADMINISTRATION,
+    )
+    .expect("a prefix that happens to end in v2");
+    assert_eq!(
+        address.base_url(),
+        "https://ogg.example.com/gateway/v2/services/EAST/adminsrvr/v2"
+    );
+    assert_eq!(Microservice::ADMINISTRATION.to_string(), "adminsrvr");
+}
