@@ -208,4 +208,12 @@ mod tests {
         assert!(!shown.contains("tiger-pw") && !shown.contains("tok-123"), "{shown}");
         assert!(shown.contains("scott"));
     }
+
+    #[test]
+    fn only_a_token_source_can_answer_a_401_with_new_credentials() {
+        // Fixed credentials would only be sent again unchanged: the 401 is the caller's to see.
+        assert!(!Auth::basic("scott", "tiger").can_refresh());
+        assert!(!Auth::bearer("tok").can_refresh());
+        assert!(Auth::token_source(|| async { Ok(Secret::new("fresh")) }).can_refresh());
+    }
 }

@@ -914,4 +914,182 @@ mod tests {
         );
         assert!(e.to_string().contains("/nonexistent/client.pem"), "{e}");
     }
+
+    #[test]
+    fn a_base_url_with_a_user_name_alone_or_a_fragment_is_refused() {
+        for raw in [
+            "https://scheduler.user@h.example.com/ess",
+            "https://h.example.com/ess#v1",
+        ] {
+            let err = base(raw).expect_err(raw);
+            assert!(matches!(err, ConfigError::InvalidBaseUrl { .. }), "{raw}: {err}");
+        }
+    }
+
+    /// A test-only client certificate and its RSA key in PKCS #1 form (`openssl rsa -traditional`), made for these
+    /// tests and used nowhere else.
+    const RSA_CERT: &str = "-----BEGIN CERTIFICATE-----
+MIIDFzCCAf+gAwIBAgIUUogN/O6uaB5R2+KVQcPDGpMZrUkwDQYJKoZIhvcNAQEL
+BQAwGjEYMBYGA1UEAwwPc2RrLXRlc3QtY2xpZW50MCAXDTI2MTIwMzEyNTQzOVoY
+DzIxMjYxMTA5MTI1NDM5WjAaMRgwFgYDVQQDDA9zZGstdGVzdC1jbGllbnQwggEi
+MA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQDGZREwZVw6P3x30rx8jH3Ajd6e
+C3mvnKDV9SepnJYN3VdnLVovRnOYJ49JlcK0QBWA0rR2JDDpm1rJSDBCXQAJBn4f
+P4x1+umFWowXsizN+CtL79uxXYEaoPQgJpAakJQ2Hd4jaSEn++GrTwleRNQ9/7JW
+EhjUeopLuTZXCsly0H0y63/lD0uCmnjhIfoPhde7kkThRCXJtBwmWEwY0OxRTL3R
+hDcUgvQ+xUU/+IxY+/jtxFHB4pmuof6ZjEVn3AweKdDZmddlocFDMZQ7fB3t5vnJ
+rE53BvRR6XlODahj3NVNBMPagAPSyER717KzLnqjhpyDHravcTzMnMv6OCp/AgMB
+AAGjUzBRMB0GA1UdDgQWBBRTIe0CrXedGdZcAfHX0RAnO2XgVzAfBgNVHSMEGDAW
+gBRTIe0CrXedGdZcAfHX0RAnO2XgVzAPBgNVHRMBAf8EBTADAQH/MA0GCSqGSIb3
+DQEBCwUAA4IBAQCugwSbZ+LnU6ReCKUi5VCSHfq1sA5Ce/zJDWFtUIyW4+PX6DgW
+6OcxtGas2oXVlNy1g/g4bfkgKU2aFiY5ytqMbSlHnN/Bgi0QZc78QRFZ0+ROcRMJ
+niX4gKF2T7p5hyvVLcunHakWT8vAHJNTItZppJIOTYoD58kEcwQ1DJeRPKdPGMTj
+7/qvrfx6Rr0t8kd4DWyZUnLgpboVle/gnjoL7lt4IpDCJQEMtiOJEqS2OjFLESic
+reRbSkSefmioyfMmTRZ4IxZFUCHW1bNG80465SHoRTEkyhQ/mNTN1Ap/UjHWi8bb
+RRxnrgQn5VP6vyTKd7HE19c3CFb/kc4eEQ1S
+-----END CERTIFICATE-----";
+    const RSA_PKCS1_KEY: &str = "-----BEGIN RSA PRIVATE KEY-----
+MIIEpAIBAAKCAQEAxmURMGVcOj98d9K8fIx9wI3engt5r5yg1fUnqZyWDd1XZy1a
+L0ZzmCePSZXCtEAVgNK0diQw6ZtayUgwQl0ACQZ+Hz+MdfrphVqMF7IszfgrS+/b
+sV2BGqD0ICaQGpCUNh3eI2khJ/vhq08JXkTUPf+yVhIY1HqKS7k2VwrJctB9Mut/
+5Q9Lgpp44SH6D4XXu5JE4UQlybQcJlhMGNDsUUy90YQ3FIL0PsVFP/iMWPv47cRR
+weKZrqH+mYxFZ9wMHinQ2ZnXZaHBQzGUO3wd7eb5yaxOdwb0Uel5Tg2oY9zVTQTD
+2oAD0shEe9eysy56o4acgx62r3E8zJzL+jgqfwIDAQABAoIBAAGddzppDeLJnP81
+xxaEsW99mdy4rMXt5sLEnoZN2wj5wTbE6+gi70UG1WtQ8DgNcD2xIdtH8HXJw+6L
+34hIP4nFzDt4/ztDEgeAk10tz10lQ0VkaMGbkpRH6tg65Zyw6Lq2lLEPG3YLtgCn
+6h2pjybgldvfTzY6WV36BrS/2vEjiZha11fN43J8THu7zgZDqZEKzbCV9Eu/fLUm
+zPAN9poun837wg9jUeC0n4XUzOQnRkdReVzexXt2cRFycvT2MevXkUqd1B1qwYSS
+S9WxD8qyS9lXxry2fWCOtnfrY2OfbgdjZJgyV1NCo1pRRZ1nSd0Mb2DC+LHa8Pvx
+B8C49GkCgYEA5hVjTEAT+7p96T1cfJ3/DAomRgvkfM3NUUJgFgXIxiWMReTWgPGW
+bo6DdLKTWVm4XE9ZWUMwWmX2bFCinBzCcxkk8AwWqaaHJf+wpoke0iFXCoE50ITX
+/dVBS6PQZC+ywTOpA+Y5hzPAN9tfropR+Z7dmOf0qqISDDSaZX12M1sCgYEA3L3p
+uenW4C52M9ng+0BHqn/faJzS7PwBcbcTnpgxelLC+ZcTQyKj/c9H/kvu8QfSSrAp
+8W90SA+be4Ixd3jc9+6Crhr8EoF+3vbSE6jK1+Xs76IGuEz2ur0P4ltwlgWBjH8b
+QmLX02iTfFJJIHLGlOh8KQoJ20TT1uWvDqVuQq0CgYEAqwPqsppOQCT1wY9iVx34
+nLJOkHH2eu1dVrDHSpcyDFWMVccpyN3IupQjEXJKI3eUmMhB2R8fqZFwAEJPG0ol
+HffqhKH3llG40n2ih6YTyowNbjlvB5Y2FO2VgutX0Z/Cdeg4EDXnPJ8ymFHuZIVb
+OPbkLur56Hpef8P5nsYKPVECgYEAmy0qfFZlhq1CzQqSfS3f83z3Gbx9DrnNbhpM
+QYYt6hb6F6lbkits60TnEF5i97AO5hBXO/Gk5e+K1tVcXudpNyXFWg2APKYqASWz
+4rwa9JEe8gqN/Mul+vpjizXKvLvcKV9FU3LW1DhEzfWukI//B7kzZ0o2SZ1l6kEG
+wh4Ll/UCgYBaQx7grRDaoGAY/K80qPUexNpdCyUmG8TT0Y+Ss3tfPSlUpT2Lu5rZ
+myolF3yKcQdk/qCKTzTnHQ4VKMjdpRS5Vn+qb+GU/nGxKg8Cp1m/9Rum5LvyWjQX
+bvt3i9cZYjLEUSvmIlhvG2ffcKWDR9tsSvWGBR9OigWeUMEv0eFKcw==
+-----END RSA PRIVATE KEY-----";
+    const RSA_PKCS8_KEY: &str = "-----BEGIN PRIVATE KEY-----
+MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQDGZREwZVw6P3x3
+0rx8jH3Ajd6eC3mvnKDV9SepnJYN3VdnLVovRnOYJ49JlcK0QBWA0rR2JDDpm1rJ
+SDBCXQAJBn4fP4x1+umFWowXsizN+CtL79uxXYEaoPQgJpAakJQ2Hd4jaSEn++Gr
+TwleRNQ9/7JWEhjUeopLuTZXCsly0H0y63/lD0uCmnjhIfoPhde7kkThRCXJtBwm
+WEwY0OxRTL3RhDcUgvQ+xUU/+IxY+/jtxFHB4pmuof6ZjEVn3AweKdDZmddlocFD
+MZQ7fB3t5vnJrE53BvRR6XlODahj3NVNBMPagAPSyER717KzLnqjhpyDHravcTzM
+nMv6OCp/AgMBAAECggEAAZ13OmkN4smc/zXHFoSxb32Z3Lisxe3mwsSehk3bCPnB
+NsTr6CLvRQbVa1DwOA1wPbEh20fwdcnD7ovfiEg/icXMO3j/O0MSB4CTXS3PXSVD
+RWRowZuSlEfq2DrlnLDouraUsQ8bdgu2AKfqHamPJuCV299PNjpZXfoGtL/a8SOJ
+mFrXV83jcnxMe7vOBkOpkQrNsJX0S798tSbM8A32mi6fzfvCD2NR4LSfhdTM5CdG
+R1F5XN7Fe3ZxEXJy9PYx69eRSp3UHWrBhJJL1bEPyrJL2VfGvLZ9YI62d+tjY59u
+B2NkmDJXU0KjWlFFnWdJ3QxvYML4sdrw+/EHwLj0aQKBgQDmFWNMQBP7un3pPVx8
+nf8MCiZGC+R8zc1RQmAWBcjGJYxF5NaA8ZZujoN0spNZWbhcT1lZQzBaZfZsUKKc
+HMJzGSTwDBappocl/7CmiR7SIVcKgTnQhNf91UFLo9BkL7LBM6kD5jmHM8A321+u
+ilH5nt2Y5/SqohIMNJplfXYzWwKBgQDcvem56dbgLnYz2eD7QEeqf99onNLs/AFx
+txOemDF6UsL5lxNDIqP9z0f+S+7xB9JKsCnxb3RID5t7gjF3eNz37oKuGvwSgX7e
+9tITqMrX5ezvoga4TPa6vQ/iW3CWBYGMfxtCYtfTaJN8UkkgcsaU6HwpCgnbRNPW
+5a8OpW5CrQKBgQCrA+qymk5AJPXBj2JXHficsk6QcfZ67V1WsMdKlzIMVYxVxynI
+3ci6lCMRckojd5SYyEHZHx+pkXAAQk8bSiUd9+qEofeWUbjSfaKHphPKjA1uOW8H
+ljYU7ZWC61fRn8J16DgQNec8nzKYUe5khVs49uQu6vnoel5/w/mexgo9UQKBgQCb
+LSp8VmWGrULNCpJ9Ld/zfPcZvH0Ouc1uGkxBhi3qFvoXqVuSK2zrROcQXmL3sA7m
+EFc78aTl74rW1Vxe52k3JcVaDYA8pioBJbPivBr0kR7yCo38y6X6+mOLNcq8u9wp
+X0VTctbUOETN9a6Qj/8HuTNnSjZJnWXqQQbCHguX9QKBgFpDHuCtENqgYBj8rzSo
+9R7E2l0LJSYbxNPRj5Kze189KVSlPYu7mtmbKiUXfIpxB2T+oIpPNOcdDhUoyN2l
+FLlWf6pv4ZT+cbEqDwKnWb/1G6bku/JaNBdu+3eL1xliMsRRK+YiWG8bZ99wpYNH
+22xK9YYFH06KBZ5QwS/R4Upz
+-----END PRIVATE KEY-----";
+    /// A test-only client certificate and its EC key in SEC1 form (`openssl ecparam -genkey`).
+    const EC_CERT: &str = "-----BEGIN CERTIFICATE-----
+MIIBijCCATGgAwIBAgIUB5yeVO/2FuSW2eOf+4hRIQGoNUkwCgYIKoZIzj0EAwIw
+GjEYMBYGA1UEAwwPc2RrLXRlc3QtY2xpZW50MCAXDTI2MTIwMzEyNTQzOVoYDzIx
+MjYxMTA5MTI1NDM5WjAaMRgwFgYDVQQDDA9zZGstdGVzdC1jbGllbnQwWTATBgcq
+hkjOPQIBBggqhkjOPQMBBwNCAAR1Dw3Cl3lYwyqaIM65m948S2iRNo3rf5MDotsY
+30byiuq5gGx+0rFaX22knKKbHaXMUe5JuUA+AMDSZAO4roewo1MwUTAdBgNVHQ4E
+FgQUqK/Y4JoTubotaFv9yML9lFF2IywwHwYDVR0jBBgwFoAUqK/Y4JoTubotaFv9
+yML9lFF2IywwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNHADBEAiBk9ssa
+L71vR6mI4eGdAkkJr69rIvvm3asgcD3YFHiIcQIgTs33VN7KQjvUlEwgUhYmuMpx
+ej78hpBVgyqkfsmrS1g=
+-----END CERTIFICATE-----";
+    const EC_SEC1_KEY: &str = "-----BEGIN EC PRIVATE KEY-----
+MHcCAQEEILBFvoaAmQpBXnACFwjSd0b5ytcF+SbrszgRLe/w01lKoAoGCCqGSM49
+AwEHoUQDQgAEdQ8Nwpd5WMMqmiDOuZvePEtokTaN63+TA6LbGN9G8orquYBsftKx
+Wl9tpJyimx2lzFHuSblAPgDA0mQDuK6HsA==
+-----END EC PRIVATE KEY-----";
+
+    #[test]
+    fn client_keys_in_each_pem_form_openssl_writes_are_accepted() {
+        let base = || ClientBuilder::<Probe>::new("https://ogg.example.com");
+        for (form, cert, key) in [
+            ("PKCS #1", RSA_CERT, RSA_PKCS1_KEY),
+            ("PKCS #8", RSA_CERT, RSA_PKCS8_KEY),
+            ("SEC1", EC_CERT, EC_SEC1_KEY),
+        ] {
+            let built = base().client_certificate_pem(cert, key).build().map(|p| p.0);
+            assert!(built.is_ok(), "{form}: {built:?}");
+        }
+        // The forms are told apart, not guessed: a key that does not belong to the certificate is refused.
+        assert!(base().client_certificate_pem(RSA_CERT, EC_SEC1_KEY).build().is_err());
+    }
+
+    /// A client whose HTTP client is kept, to send requests with it.
+    struct Http(reqwest::Client);
+    impl ServiceClient for Http {
+        const SERVICE: Service = Service::new("TEST", |_| None);
+        fn from_parts(_: &str, http: reqwest::Client, _: Runtime) -> Self {
+            Http(http)
+        }
+    }
+
+    #[tokio::test]
+    async fn hosts_named_in_no_proxy_for_are_reached_directly() {
+        let server = wiremock::MockServer::start().await;
+        wiremock::Mock::given(wiremock::matchers::any())
+            .respond_with(wiremock::ResponseTemplate::new(200))
+            .mount(&server)
+            .await;
+        let down = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let proxy = format!("http://{}", down.local_addr().expect("address"));
+        drop(down);
+        let builder = || ClientBuilder::<Http>::new(server.uri()).proxy(proxy.clone());
+        let direct = builder().no_proxy_for(["127.0.0.1"]).build().expect("client");
+        let reply = direct
+            .0
+            .get(server.uri())
+            .send()
+            .await
+            .expect("reached without the proxy");
+        assert_eq!(reply.status(), 200);
+        let proxied = builder().build().expect("client");
+        assert!(
+            proxied.0.get(server.uri()).send().await.is_err(),
+            "other hosts go through the proxy, which is down"
+        );
+    }
+
+    #[test]
+    fn a_user_name_alone_in_a_proxy_url_is_refused_too() {
+        let e = error(
+            ClientBuilder::<Probe>::new("https://ogg.example.com").proxy("http://svc-proxy@proxy.example.com:3128"),
+        );
+        assert!(matches!(e, ConfigError::InvalidProxy { .. }), "{e:?}");
+        assert!(e.to_string().contains("proxy_basic_auth"), "{e}");
+    }
+
+    #[test]
+    fn debug_of_a_builder_shows_its_settings_but_no_secret() {
+        let builder = ClientBuilder::<Probe>::new("https://ogg.example.com/services/v2")
+            .basic_auth("oggadmin", "hunter2")
+            .proxy("http://proxy.example.com:3128")
+            .proxy_basic_auth("proxy-user", "proxy-pw")
+            .timeout(Duration::from_secs(30));
+        let shown = format!("{builder:?}");
+        for expected in ["https://ogg.example.com/services/v2", "oggadmin", "30s", "proxy"] {
+            assert!(shown.contains(expected), "{expected} in {shown}");
+        }
+        assert!(!shown.contains("hunter2") && !shown.contains("proxy-pw"), "{shown}");
+    }
 }

@@ -467,5 +467,141 @@ mod tests {
     fn one_line_cuts_long_text() {
         assert_eq!(one_line("a  b\n\tc", 10), "a b c");
         assert_eq!(one_line(&"x".repeat(50), 10), format!("{}…", "x".repeat(10)));
+        assert_eq!(
+            one_line("exactly10!", 10),
+            "exactly10!",
+            "a text that fits is not marked as cut"
+        );
+    }
+
+    /// An Oracle Analytics error document: `{"code": ..., "message": ...}`.
+    fn oac_error(body: &[u8]) -> Option<ServiceError> {
+        let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+        Some(ServiceError {
+            code: value.get("code")?.as_str().map(str::to_owned),
+            message: value.get("message").and_then(|m| m.as_str()).map(str::to_owned),
+            details: Vec::new(),
+        })
+    }
+
+    /// What a call (a POST that starts an Analytics work request) makes of a non-success reply of a server.
+    async fn received(reply: wiremock::ResponseTemplate) -> ApiError {
+        let server = wiremock::MockServer::start().await;
+        wiremock::Mock::given(wiremock::matchers::any())
+            .respond_with(reply)
+            .mount(&server)
+            .await;
+        let response = reqwest::Client::new()
+            .post(format!(
+                "{}/api/20210901/datasets/sales/reload?dryRun=false",
+                server.uri()
+            ))
+            .send()
+            .await
+            .expect("a reply");
+        crate::reply::capture_error("OAC", oac_error, response, "reload_dataset", Method::POST).await
+    }
+
+    #[tokio::test]
+    async fn an_error_reply_keeps_the_call_and_all_the_server_said() {
+        let body = r#"{"code":"TooManyRequests","message":"Slow down"}"#;
+        let api = received(
+            wiremock::ResponseTemplate::new(429)
+                .insert_header("x-request-id", "proxy-7")
+                .insert_header("opc-request-id", "opc-1")
+                .insert_header("retry-after", "7")
+                .set_body_string(body),
+        )
+        .await;
+        assert_eq!(api.service(), "OAC");
+        assert_eq!(api.operation(), "reload_dataset");
+        assert_eq!(api.method(), Method::POST);
+        assert_eq!(api.path(), "/api/20210901/datasets/sales/reload", "no query");
+        assert_eq!(api.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(api.headers().get("retry-after").map(|v| v.as_bytes()), Some(&b"7"[..]));
+        assert_eq!(
+            api.request_id(),
+            Some("opc-1"),
+            "opc-request-id is preferred to X-Request-ID"
+        );
+        assert_eq!(api.retry_after(), Some(Duration::from_secs(7)));
+        assert!(!api.body_truncated());
+        assert_eq!(api.body_error(), None);
+        let document: Option<serde_json::Value> = api.body_as();
+        assert_eq!(document.as_ref().and_then(|d| d["message"].as_str()), Some("Slow down"));
+        assert_eq!(api.body_as::<Vec<u8>>(), None, "not that document");
+
+        let error = Error::Api(Box::new(api));
+        assert_eq!(error.status(), Some(StatusCode::TOO_MANY_REQUESTS));
+        assert_eq!(
+            error.service_error().and_then(|e| e.code.as_deref()),
+            Some("TooManyRequests")
+        );
+        assert_eq!(error.body().map(|b| &b[..]), Some(body.as_bytes()));
+        assert!(error.is_retryable());
+        assert_eq!(
+            error.to_string(),
+            "OAC 429 TooManyRequests: Slow down (reload_dataset POST /api/20210901/datasets/sales/reload) [request id opc-1]"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_huge_error_page_is_cut_at_a_mebibyte_and_says_so() {
+        let api = received(wiremock::ResponseTemplate::new(502).set_body_string("x".repeat(3 << 20))).await;
+        assert!(api.body_truncated());
+        assert_eq!(api.body().len(), 1 << 20);
+        assert_eq!(api.status(), StatusCode::BAD_GATEWAY);
+    }
+
+    #[test]
+    fn debug_shows_the_reply_but_not_its_headers() {
+        let mut e = api(503, None, "busy");
+        e.headers
+            .insert(http::header::SET_COOKIE, "session=s3cr3t".parse().expect("valid"));
+        let shown = format!("{e:?}");
+        assert!(shown.contains("503") && shown.contains("cancel_request"), "{shown}");
+        assert!(shown.contains("busy"), "{shown}");
+        assert!(
+            !shown.contains("s3cr3t"),
+            "a proxy may echo cookies in headers: {shown}"
+        );
+    }
+
+    #[test]
+    fn a_wait_whose_polling_failed_tells_the_reply_that_ended_it() {
+        let error = Error::from(crate::wait::WaitError::PollFailed {
+            target: "ESS request 42".to_owned(),
+            polls: 3,
+            source: test_http_error(404, None),
+        });
+        assert_eq!(error.status(), Some(StatusCode::NOT_FOUND));
+        assert_eq!(error.api().map(ApiError::operation), Some("get_status"));
+        assert!(
+            !error.is_retryable(),
+            "the wait is over; polling again is the caller's choice"
+        );
+        let timed_out = Error::from(crate::wait::WaitError::TimedOut {
+            target: "ESS request 42".to_owned(),
+            last_state: None,
+            elapsed: Duration::from_secs(60),
+            polls: 5,
+        });
+        assert_eq!(timed_out.status(), None);
+        assert!(timed_out.api().is_none());
+    }
+
+    #[test]
+    fn an_unreadable_success_body_keeps_its_reply_and_is_not_retried() {
+        let mut reply = api(200, None, "<html>maintenance</html>");
+        reply.body_error = Some("expected value at line 1 column 1".to_owned());
+        let error = Error::InvalidBody(Box::new(reply));
+        assert_eq!(error.status(), Some(StatusCode::OK));
+        assert_eq!(error.body().map(|b| &b[..]), Some(&b"<html>maintenance</html>"[..]));
+        assert_eq!(
+            error.api().and_then(ApiError::body_error),
+            Some("expected value at line 1 column 1")
+        );
+        assert!(!error.is_retryable());
+        assert_eq!(Error::InvalidRequest("no id".to_owned()).body(), None);
     }
 }

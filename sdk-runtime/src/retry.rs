@@ -212,4 +212,128 @@ mod tests {
         headers.insert(http::header::RETRY_AFTER, "soon".parse().expect("valid"));
         assert_eq!(retry_after(&headers, now), None);
     }
+
+    #[test]
+    fn the_delays_and_the_budget_set_are_the_ones_used() {
+        let policy = RetryPolicy::default()
+            .initial_delay(Duration::from_millis(100))
+            .max_delay(Duration::from_millis(300))
+            .budget(Duration::from_secs(5));
+        let ceilings: Vec<Duration> = (1..=4).map(|retry| policy.ceiling(retry)).collect();
+        assert_eq!(
+            ceilings,
+            [100, 200, 300, 300].map(Duration::from_millis),
+            "the first delay as set, doubling up to the maximum set"
+        );
+        assert_eq!(policy.retry_budget(), Duration::from_secs(5));
+        assert_eq!(RetryPolicy::default().retry_budget(), Duration::from_secs(60));
+    }
+
+    #[test]
+    fn backoff_spreads_retries_rather_than_sending_them_at_once() {
+        // Full jitter: clients that failed together must not all come back at the same instant. Among 64 draws
+        // uniform in [0, 10 s], one above 1 s fails to come with probability 0.1^64.
+        let policy = RetryPolicy::default();
+        assert!((0..64).any(|_| policy.backoff(8) > Duration::from_secs(1)));
+    }
+
+    /// A failure before any connection was opened: nothing listens on the port.
+    async fn refused() -> reqwest::Error {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        drop(listener);
+        reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("client")
+            .post(format!("http://127.0.0.1:{port}/ess/rest/scheduler/v1/requests"))
+            .send()
+            .await
+            .expect_err("nothing listens")
+    }
+
+    /// A failure after the request was sent: the server accepts the connection and never replies.
+    async fn no_reply() -> reqwest::Error {
+        let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = silent.local_addr().expect("address");
+        let held = tokio::spawn(async move {
+            let (stream, _) = silent.accept().await.expect("accept");
+            std::future::pending::<()>().await;
+            drop(stream);
+        });
+        let error = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_millis(200))
+            .build()
+            .expect("client")
+            .post(format!("http://{address}/ess/rest/scheduler/v1/requests"))
+            .send()
+            .await
+            .expect_err("no reply");
+        held.abort();
+        error
+    }
+
+    /// A failure a second try meets again: an `https` URL whose server speaks plain HTTP.
+    async fn not_tls() -> reqwest::Error {
+        use tokio::io::AsyncWriteExt as _;
+        let plain = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = plain.local_addr().expect("address");
+        let server = tokio::spawn(async move {
+            while let Ok((mut stream, _)) = plain.accept().await {
+                let _ = stream
+                    .write_all(b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n")
+                    .await;
+            }
+        });
+        let error = reqwest::Client::builder()
+            .no_proxy()
+            .build()
+            .expect("client")
+            .get(format!("https://{address}/ess/rest/scheduler/v1/requests/1"))
+            .send()
+            .await
+            .expect_err("not TLS");
+        server.abort();
+        error
+    }
+
+    #[tokio::test]
+    async fn a_connection_that_never_opened_is_retried_whatever_the_method() {
+        let error = refused().await;
+        assert!(is_retryable_transport(&error), "{error:?}");
+        let policy = RetryPolicy::default();
+        assert!(policy.may_retry_transport(&Method::GET, &error));
+        assert!(
+            policy.may_retry_transport(&Method::POST, &error),
+            "the server cannot have seen a submit whose connection never opened"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_request_the_server_may_have_seen_is_retried_only_when_safe_to_repeat() {
+        let error = no_reply().await;
+        assert!(is_retryable_transport(&error), "{error:?}");
+        let policy = RetryPolicy::default();
+        assert!(policy.may_retry_transport(&Method::GET, &error));
+        assert!(
+            !policy.may_retry_transport(&Method::POST, &error),
+            "a submit that may have been received is not sent twice"
+        );
+        assert!(
+            policy
+                .retry_non_idempotent(true)
+                .may_retry_transport(&Method::POST, &error)
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failure_a_second_try_would_meet_again_is_never_retried() {
+        let error = not_tls().await;
+        assert!(error.is_connect(), "{error:?}");
+        assert!(!is_retryable_transport(&error), "{error:?}");
+        let opted_in = RetryPolicy::default().retry_non_idempotent(true);
+        assert!(!opted_in.may_retry_transport(&Method::GET, &error));
+        assert!(!opted_in.may_retry_transport(&Method::POST, &error));
+    }
 }

@@ -41,7 +41,10 @@ impl<I, P: PollTarget> Debug for EachAlone<I, P> {
 
 impl<I, P: PollTarget> EachAlone<I, P> {
     /// Fetches id `i` with the target `make(i)`; `label` says what is waited for (`GoldenGate requests`). At most
-    /// 32 requests of a round are in flight at once.
+    /// 32 requests of one batch are in flight at once (and a set sends up to [`SetOptions::concurrency`] batches
+    /// at once).
+    ///
+    /// [`SetOptions::concurrency`]: super::SetOptions::concurrency
     pub fn new(label: &'static str, make: impl Fn(I) -> P + Send + Sync + 'static) -> Self {
         Self {
             make: Arc::new(make),
@@ -50,7 +53,8 @@ impl<I, P: PollTarget> EachAlone<I, P> {
         }
     }
 
-    /// How many requests of a round may be in flight at once (at least 1).
+    /// How many requests of one batch may be in flight at once (at least 1); the set's
+    /// [`SetOptions::concurrency`](super::SetOptions::concurrency) bounds the batches.
     pub fn concurrency(mut self, requests: usize) -> Self {
         self.concurrency = requests.max(1);
         self
@@ -82,5 +86,99 @@ where
             }
         }))
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use super::*;
+    use crate::Error;
+    use crate::wait::{Outcome, Polled, SetOptions, WaitPolicy, WaitSet};
+
+    /// What the service saw: polls per id, and the most requests in flight at once.
+    #[derive(Default)]
+    struct Seen {
+        polls: Mutex<HashMap<u32, u32>>,
+        in_flight: AtomicUsize,
+        most_in_flight: AtomicUsize,
+    }
+
+    /// The target of one id: even ids succeed at their second poll, odd ones fail there.
+    struct One {
+        id: u32,
+        seen: Arc<Seen>,
+    }
+
+    impl PollTarget for One {
+        type Status = &'static str;
+
+        async fn fetch(&mut self) -> Result<Polled<&'static str>, Error> {
+            let now = self.seen.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+            self.seen.most_in_flight.fetch_max(now, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            self.seen.in_flight.fetch_sub(1, Ordering::SeqCst);
+            let polls = self
+                .seen
+                .polls
+                .lock()
+                .map(|mut polls| {
+                    let n = polls.entry(self.id).or_insert(0);
+                    *n += 1;
+                    *n
+                })
+                .unwrap_or_default();
+            let status = match (polls, self.id % 2) {
+                (1, _) => "RUNNING",
+                (_, 0) => "DONE",
+                _ => "FAILED",
+            };
+            Ok(Polled {
+                status,
+                retry_after: None,
+            })
+        }
+
+        fn label(&self) -> String {
+            format!("test job {}", self.id)
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn each_id_is_polled_by_its_own_target_a_bounded_few_at_once() {
+        let seen = Arc::new(Seen::default());
+        let made = seen.clone();
+        let target = EachAlone::new("test jobs", move |id| One { id, seen: made.clone() }).concurrency(3);
+        assert_eq!(target.label(), "test jobs", "what a stopped set says it waited for");
+        let shown = format!("{target:?}");
+        assert!(shown.contains("test jobs") && shown.contains('3'), "{shown}");
+        // One batch at a time, so that the requests in flight are those of one batch.
+        let one_batch = SetOptions {
+            concurrency: 1,
+            ..SetOptions::default()
+        };
+        let set = WaitSet::with_options(target, WaitPolicy::default(), one_batch);
+        let waits: Vec<_> = (0..10).map(|id| (id, set.add(id))).collect();
+        for (id, wait) in waits {
+            let outcome = wait.await;
+            if id % 2 == 0 {
+                assert!(matches!(outcome, Outcome::Succeeded("DONE")), "{id}: {outcome:?}");
+            } else {
+                assert!(matches!(outcome, Outcome::Failed { .. }), "{id}: {outcome:?}");
+            }
+        }
+        assert!(
+            seen.polls.lock().is_ok_and(|polls| polls.values().all(|n| *n == 2)),
+            "each id is polled until its own end"
+        );
+        assert_eq!(
+            seen.most_in_flight.load(Ordering::SeqCst),
+            3,
+            "ids due together are fetched together, up to the concurrency set"
+        );
     }
 }

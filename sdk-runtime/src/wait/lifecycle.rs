@@ -154,6 +154,11 @@ mod tests {
     }
 
     #[test]
+    fn a_status_that_tells_no_progress_shows_none() {
+        assert_eq!(Job(Class::Running).percent_complete(), None);
+    }
+
+    #[test]
     fn needs_action_names_the_state_and_what_to_do() {
         assert_eq!(
             Job(Class::NeedsAction("release it")).phase(&WaitPolicy::default()),

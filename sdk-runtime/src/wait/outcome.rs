@@ -170,3 +170,58 @@ fn messages(messages: &[String]) -> String {
         format!(": {}", messages.join("; "))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_success_is_a_success_and_each_outcome_keeps_its_last_status() {
+        let failure = Failure {
+            state: "ERROR".to_owned(),
+            ..Failure::default()
+        };
+        let outcomes = [
+            (Outcome::Succeeded("DONE"), true, Some("DONE")),
+            (
+                Outcome::Failed {
+                    status: "ERROR",
+                    failure,
+                },
+                false,
+                Some("ERROR"),
+            ),
+            (Outcome::Cancelled("CANCELLED"), false, Some("CANCELLED")),
+            (
+                Outcome::NeedsAction {
+                    status: "HOLD",
+                    reason: "release it".to_owned(),
+                },
+                false,
+                Some("HOLD"),
+            ),
+            (
+                Outcome::TimedOut {
+                    last: Some("RUNNING"),
+                    elapsed: Duration::from_secs(60),
+                    polls: 4,
+                },
+                false,
+                Some("RUNNING"),
+            ),
+            (
+                Outcome::PollFailed {
+                    error: crate::error::test_http_error(404, None),
+                    last: None,
+                    polls: 1,
+                },
+                false,
+                None,
+            ),
+        ];
+        for (outcome, success, status) in outcomes {
+            assert_eq!(outcome.is_success(), success, "{outcome:?}");
+            assert_eq!(outcome.status().copied(), status, "{outcome:?}");
+        }
+    }
+}

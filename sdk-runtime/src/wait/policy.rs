@@ -186,4 +186,17 @@ mod tests {
             Duration::from_secs(2)
         );
     }
+
+    #[test]
+    fn the_maximum_delay_set_caps_the_schedule() {
+        let policy = WaitPolicy::default().jitter(false).max_delay(Duration::from_secs(10));
+        let delays: Vec<u64> = (1..=6).map(|n| policy.delay(n).as_secs()).collect();
+        assert_eq!(delays, [2, 4, 8, 10, 10, 10]);
+    }
+
+    #[test]
+    fn the_policy_tells_whether_it_jitters() {
+        assert!(WaitPolicy::default().is_jittered());
+        assert!(!WaitPolicy::default().jitter(false).is_jittered());
+    }
 }

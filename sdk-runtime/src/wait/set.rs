@@ -824,4 +824,62 @@ mod tests {
         }
         assert_eq!(started.elapsed(), Duration::from_secs(60));
     }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_cancelled_id_is_polled_no_more() {
+        let jobs = Arc::new(Jobs::new([(1, 1000), (2, 30)]));
+        let set = WaitSet::new(jobs.clone(), policy().jitter(false));
+        set.track(1);
+        let kept = set.add(2);
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        set.cancel(&1);
+        let before = jobs.polls_of(1);
+        assert!(matches!(kept.await, Outcome::Succeeded(_)));
+        tokio::time::sleep(Duration::from_secs(120)).await;
+        assert_eq!(jobs.polls_of(1), before, "id 1 was polled after it was cancelled");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_set_whose_waits_all_ended_takes_new_ones() {
+        let jobs = Arc::new(Jobs::new([(1, 4), (2, 0)]));
+        let set = WaitSet::new(jobs.clone(), policy().jitter(false));
+        assert!(matches!(set.add(1).await, Outcome::Succeeded(_)));
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        let later = set.add(2);
+        assert!(format!("{later:?}").contains('2'), "a wait shows its id: {later:?}");
+        assert!(format!("{set:?}").starts_with("WaitSet"));
+        assert!(matches!(later.await, Outcome::Succeeded(_)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn ids_added_one_after_another_share_their_first_request() {
+        let jobs = Arc::new(Jobs::new([(1, 0), (2, 0)]));
+        let set = WaitSet::new(jobs.clone(), policy().jitter(false));
+        let first = set.add(1);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let second = set.add(2);
+        assert!(matches!(first.await, Outcome::Succeeded(_)));
+        assert!(matches!(second.await, Outcome::Succeeded(_)));
+        assert_eq!(jobs.batch_count(), 1, "one request for both ids");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_wait_with_a_handle_is_reported_in_the_event_stream_too() {
+        let jobs = Arc::new(Jobs::new([(1, 4)]));
+        let set = WaitSet::new(jobs, policy().jitter(false));
+        let mut events = Box::pin(set.events());
+        let wait = set.add(1);
+        assert!(matches!(wait.await, Outcome::Succeeded(_)));
+        loop {
+            match events.next().await {
+                Some(SetEvent::Finished { id, outcome }) => {
+                    assert_eq!(id, 1);
+                    assert!(matches!(outcome, Outcome::Succeeded(_)));
+                    break;
+                }
+                Some(SetEvent::Progress { .. }) => {}
+                None => panic!("the stream ended without the outcome"),
+            }
+        }
+    }
 }
