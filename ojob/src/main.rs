@@ -3,6 +3,14 @@
 //! The operation commands are generated from the specs (`generated/`); the commands that wait are written here on
 //! the SDK's waiters and wait sets (`waiting.rs`), with the settings (`config.rs`, `secret.rs`), the exit codes
 //! (`exit.rs`), the output (`output.rs`, `progress.rs`) and Ctrl-C (`interrupt.rs`) each in one place.
+//!
+//! ```sh
+//! cargo install --path ojob
+//! # submit the nightly job and wait for it; exit 0 only if it succeeded (the table: ojob --help)
+//! ojob --profile prod ess submit --job-definition JobDefinition://oracle/apps/ess/custom/NightlyLoad --wait --max-wait 3h
+//! # many ids at once, one JSON document for a program to read
+//! ojob --profile prod --output json ess wait 42 43 44 | jq '.results[] | {id, outcome}'
+//! ```
 
 /// `println!` that does not panic when standard output is closed (`ojob ... | head`).
 macro_rules! outln {
