@@ -401,6 +401,12 @@ mod tests {
     }
 
     #[test]
+    fn thirty_minutes_to_the_second_is_allowed() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_790_000_000);
+        assert!(check_force_cancel(42, &cancelling_since(30, now), Some(now)).is_ok());
+    }
+
+    #[test]
     fn without_the_servers_time_the_scheduler_judges() {
         let now = SystemTime::now();
         assert!(check_force_cancel(42, &cancelling_since(10, now), None).is_ok());
