@@ -113,7 +113,10 @@ enum Command<I, T> {
         id: I,
         notify: Option<oneshot::Sender<Box<Outcome<T>>>>,
     },
+    /// [`WaitSet::cancel`]: stop polling the id, whoever waits for it.
     Cancel(I),
+    /// A [`Wait`] was dropped before its outcome: stop polling the id unless another wait still wants it.
+    Dropped(I),
 }
 
 /// A set of waits sharing one scheduler. Cheap to clone: clones add to and cancel in the same set.
@@ -209,6 +212,7 @@ impl<B: BatchTarget> WaitSet<B> {
             tracked: HashMap::new(),
             due: BTreeMap::new(),
             eligible: BTreeMap::new(),
+            followers: HashMap::new(),
             sequence: 0,
         };
         tokio::spawn(driver.run());
@@ -216,7 +220,8 @@ impl<B: BatchTarget> WaitSet<B> {
     }
 
     /// Starts waiting for `id`; the returned [`Wait`] resolves to its outcome. Dropping the `Wait` before it
-    /// resolves stops polling `id`. Adding an id already waited for replaces its wait.
+    /// resolves stops polling `id`, unless another `Wait` of the same id is still held. Adding an id already
+    /// waited for joins its wait: the id is polled as before, not twice, and every `Wait` of it gets the outcome.
     pub fn add(&self, id: B::Id) -> Wait<B::Id, B::Status> {
         let (notify, outcome) = oneshot::channel();
         let _ = self.commands.send(Command::Add {
@@ -298,7 +303,7 @@ impl<I: Unpin + Display, T> Future for Wait<I, T> {
 impl<I, T> Drop for Wait<I, T> {
     fn drop(&mut self) {
         if let Some(id) = self.id.take() {
-            let _ = self.commands.send(Command::Cancel(id));
+            let _ = self.commands.send(Command::Dropped(id));
         }
     }
 }
@@ -336,8 +341,13 @@ struct Driver<B: BatchTarget> {
     due: BTreeMap<(Instant, u64), B::Id>,
     /// `(earliest_at, key) -> id`, for the ids that may join it.
     eligible: BTreeMap<(Instant, u64), B::Id>,
+    /// The other waits of an id added again while it was waited for; they get the same outcome.
+    followers: HashMap<B::Id, Vec<Notify<B::Status>>>,
     sequence: u64,
 }
+
+/// Where a wait's outcome is sent.
+type Notify<T> = oneshot::Sender<Box<Outcome<T>>>;
 
 impl<B: BatchTarget> Drop for Driver<B> {
     /// A driver is dropped before its waits end only when its runtime shuts down: each wait still open, and each
@@ -355,7 +365,8 @@ impl<B: BatchTarget> Drop for Driver<B> {
             })
         };
         for (id, tracked) in self.tracked.drain() {
-            if let Some(notify) = tracked.notify {
+            let followers = self.followers.remove(&id).unwrap_or_default();
+            for notify in tracked.notify.into_iter().chain(followers) {
                 let _ = notify.send(stopped(&id, tracked.state.polls()));
             }
         }
@@ -413,7 +424,16 @@ impl<B: BatchTarget> Driver<B> {
     fn apply(&mut self, command: Command<B::Id, B::Status>) {
         match command {
             Command::Add { id, notify } => {
-                self.remove(&id);
+                if let Some(tracked) = self.tracked.get_mut(&id) {
+                    // Already waited for: the new wait joins it (an id tracked without a handle takes the new
+                    // one as its handle).
+                    match (&tracked.notify, notify) {
+                        (_, None) => {}
+                        (None, Some(notify)) => tracked.notify = Some(notify),
+                        (Some(_), Some(notify)) => self.followers.entry(id).or_default().push(notify),
+                    }
+                    return;
+                }
                 let now = Instant::now();
                 self.sequence += 1;
                 // The first poll joins the next batch, or goes out alone at most `pull_forward` of the first
@@ -437,8 +457,29 @@ impl<B: BatchTarget> Driver<B> {
                 self.tracked.insert(id, tracked);
             }
             Command::Cancel(id) => {
+                self.followers.remove(&id);
                 if self.remove(&id).is_some() {
                     tracing::debug!(id = %id, "wait cancelled");
+                }
+            }
+            Command::Dropped(id) => {
+                // The dropped wait is the one whose receiver is closed; the id stays polled while another wait of
+                // it is held.
+                let mut followers = self.followers.remove(&id).unwrap_or_default();
+                followers.retain(|notify| !notify.is_closed());
+                let Some(tracked) = self.tracked.get_mut(&id) else {
+                    return;
+                };
+                if tracked.notify.as_ref().is_some_and(oneshot::Sender::is_closed) {
+                    tracked.notify = followers.pop();
+                    if tracked.notify.is_none() {
+                        self.remove(&id);
+                        tracing::debug!(id = %id, "wait dropped");
+                        return;
+                    }
+                }
+                if !followers.is_empty() {
+                    self.followers.insert(id, followers);
                 }
             }
         }
@@ -552,6 +593,13 @@ impl<B: BatchTarget> Driver<B> {
     }
 
     fn finish(&mut self, id: B::Id, mut tracked: Tracked<B::Status>, outcome: Outcome<B::Status>) {
+        if !self.followers.is_empty()
+            && let Some(followers) = self.followers.remove(&id)
+        {
+            for notify in followers {
+                let _ = notify.send(Box::new(outcome.clone()));
+            }
+        }
         match tracked.notify.take() {
             Some(notify) if self.has_stream() => {
                 let _ = notify.send(Box::new(outcome.clone()));
@@ -699,6 +747,87 @@ mod tests {
                 .map(|b| b.iter().all(|batch| batch.len() <= 50))
                 .unwrap_or(false)
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_id_added_twice_is_polled_once_and_both_waits_get_its_outcome() {
+        let jobs = Arc::new(Jobs::new([(1, 30)]));
+        let set = WaitSet::new(jobs.clone(), policy());
+        let first = set.add(1);
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        let polls_before = jobs.polls_of(1);
+        let second = set.add(1);
+        // The second joins the first: polling goes on as it was, not restarted with a first poll of its own.
+        tokio::task::yield_now().await;
+        assert_eq!(jobs.polls_of(1), polls_before, "no extra poll for the second wait");
+        assert!(matches!(first.await, Outcome::Succeeded("DONE")));
+        assert!(matches!(second.await, Outcome::Succeeded("DONE")));
+        let at_most_once = jobs
+            .batches
+            .lock()
+            .map(|b| b.iter().all(|batch| batch.iter().filter(|id| **id == 1).count() == 1))
+            .unwrap_or(false);
+        assert!(at_most_once, "an id once per batch");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn dropping_one_of_two_waits_of_an_id_leaves_the_other_waiting() {
+        let jobs = Arc::new(Jobs::new([(1, 30), (2, 30)]));
+        let set = WaitSet::new(jobs.clone(), policy());
+        // The first wait of id 1 is dropped, then the second of id 2: either way the other still gets the end.
+        let dropped_first = set.add(1);
+        let kept = set.add(1);
+        drop(dropped_first);
+        let kept_first = set.add(2);
+        let dropped_second = set.add(2);
+        drop(dropped_second);
+        assert!(matches!(kept.await, Outcome::Succeeded("DONE")));
+        assert!(matches!(kept_first.await, Outcome::Succeeded("DONE")));
+        // Both dropped: the id is polled no more.
+        let (one, two) = (set.add(3), set.add(3));
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        drop((one, two));
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let polls = jobs.polls_of(3);
+        tokio::time::sleep(Duration::from_secs(120)).await;
+        assert_eq!(jobs.polls_of(3), polls, "id 3 polled after both its waits were dropped");
+    }
+
+    #[test]
+    fn every_wait_of_an_id_is_told_when_the_set_stops() {
+        let Ok(first) = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+        else {
+            panic!("a runtime");
+        };
+        let (a, b) = first.block_on(async {
+            let set = WaitSet::new(Arc::new(Jobs::new([(1, 1000)])), policy());
+            let waits = (set.add(1), set.add(1));
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            waits
+        });
+        drop(first);
+        let Ok(second) = tokio::runtime::Builder::new_current_thread().build() else {
+            panic!("a runtime");
+        };
+        for wait in [a, b] {
+            let outcome = second.block_on(wait);
+            assert!(
+                matches!(
+                    &outcome,
+                    Outcome::PollFailed {
+                        error: Error::WaitSetStopped {
+                            waits_for: "test jobs",
+                            ..
+                        },
+                        ..
+                    }
+                ),
+                "{outcome:?}"
+            );
+        }
     }
 
     #[tokio::test(start_paused = true)]
