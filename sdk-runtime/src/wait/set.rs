@@ -772,7 +772,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn dropping_one_of_two_waits_of_an_id_leaves_the_other_waiting() {
-        let jobs = Arc::new(Jobs::new([(1, 30), (2, 30)]));
+        let jobs = Arc::new(Jobs::new([(1, 30), (2, 30), (4, 30)]));
         let set = WaitSet::new(jobs.clone(), policy());
         // The first wait of id 1 is dropped, then the second of id 2: either way the other still gets the end.
         let dropped_first = set.add(1);
@@ -781,8 +781,13 @@ mod tests {
         let kept_first = set.add(2);
         let dropped_second = set.add(2);
         drop(dropped_second);
+        // Three waits of id 4, the middle one dropped: the other two still get the end.
+        let (four_a, four_b, four_c) = (set.add(4), set.add(4), set.add(4));
+        drop(four_b);
         assert!(matches!(kept.await, Outcome::Succeeded("DONE")));
         assert!(matches!(kept_first.await, Outcome::Succeeded("DONE")));
+        assert!(matches!(four_a.await, Outcome::Succeeded("DONE")));
+        assert!(matches!(four_c.await, Outcome::Succeeded("DONE")));
         // Both dropped: the id is polled no more.
         let (one, two) = (set.add(3), set.add(3));
         tokio::time::sleep(Duration::from_secs(5)).await;
