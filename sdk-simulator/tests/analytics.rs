@@ -202,3 +202,150 @@ async fn forced_status() {
     assert_eq!(sim.work_request_status(&id).as_deref(), Some("CANCELED"));
     assert!(sim.force_work_request_status("nope", "FAILED").is_err());
 }
+
+/// Starts a dataset reload and returns its work request id.
+async fn reload(http: &reqwest::Client, sim: &Simulator, dataset: &str) -> String {
+    let (status, id, _) = start(
+        http,
+        format!("{}/catalog/datasets/{dataset}/actions/reload", sim.analytics_url()),
+        None,
+    )
+    .await;
+    assert_eq!(status, 202);
+    id.expect("oa-work-request-id")
+}
+
+#[tokio::test]
+async fn percent_complete_is_the_share_of_the_run_elapsed_to_a_tenth() {
+    let sim = Simulator::builder()
+        .analytics_default_scenario(OacScenario::succeeds_after(Duration::from_secs(200)))
+        .start()
+        .await
+        .expect("start");
+    sim.set_analytics_operation_scenario(
+        "runDataFlow",
+        OacScenario::fails_after(Duration::from_secs(10), 40.0, "DataFlowError", "no column"),
+    );
+    let http = reqwest::Client::new();
+    let id = reload(&http, &sim, "ZA").await;
+    let (_, flow, _) = start(
+        &http,
+        format!("{}/catalog/dataflows/ZGYx/actions/run", sim.analytics_url()),
+        Some(json!({})),
+    )
+    .await;
+    let flow = flow.expect("id");
+    let percent = |v: &Value| v["percentComplete"].as_f64().unwrap_or(-1.0);
+    // One second ACCEPTED, then 200 s of work: 66.7 s in is 33.35 %, shown as 33.4; a failed run's share is of the
+    // percentage it fails at (5 s of 10, up to 40 %: 20).
+    sim.advance(Duration::from_secs(1));
+    assert_eq!(percent(&work_request(&http, &sim, &id).await), 0.0);
+    sim.advance(Duration::from_secs(5));
+    assert_eq!(percent(&work_request(&http, &sim, &flow).await), 20.0);
+    sim.advance(Duration::from_millis(61_700));
+    assert_eq!(percent(&work_request(&http, &sim, &id).await), 33.4);
+    // Still running at 199.5 s: never 100 before the end.
+    sim.advance(Duration::from_millis(199_500 - 66_700));
+    let v = work_request(&http, &sim, &id).await;
+    assert_eq!((v["status"].as_str(), percent(&v)), (Some("IN_PROGRESS"), 99.0));
+}
+
+#[tokio::test]
+async fn a_forced_end_reports_the_percent_reached_or_100_for_success() {
+    let sim = Simulator::builder()
+        .analytics_default_scenario(OacScenario::succeeds_after(Duration::from_secs(100)))
+        .start()
+        .await
+        .expect("start");
+    let http = reqwest::Client::new();
+    let (done, failed) = (reload(&http, &sim, "ZA").await, reload(&http, &sim, "ZB").await);
+    sim.advance(Duration::from_secs(26));
+    sim.force_work_request_status(&done, "SUCCEEDED").expect("force");
+    sim.force_work_request_status(&failed, "FAILED").expect("force");
+    sim.advance(Duration::from_secs(1));
+    let percent = |v: Value| (v["status"].as_str().map(str::to_owned), v["percentComplete"].as_f64());
+    assert_eq!(
+        percent(work_request(&http, &sim, &done).await),
+        (Some("SUCCEEDED".into()), Some(100.0))
+    );
+    assert_eq!(
+        percent(work_request(&http, &sim, &failed).await),
+        (Some("FAILED".into()), Some(25.0))
+    );
+}
+
+#[tokio::test]
+async fn a_scenario_set_for_an_object_s_name_applies_to_its_base64url_id() {
+    let sim = Simulator::start().await.expect("start");
+    sim.set_analytics_scenario(
+        "'admin'.'Sales'",
+        OacScenario::fails_after(Duration::from_secs(5), 10.0, "ReloadError", "bad source"),
+    );
+    let http = reqwest::Client::new();
+    // Base64URL of 'admin'.'Sales'.
+    let id = reload(&http, &sim, "J2FkbWluJy4nU2FsZXMn").await;
+    let other = reload(&http, &sim, "J2FkbWluJy4nT3RoZXIn").await;
+    sim.advance(Duration::from_secs(600));
+    assert_eq!(work_request(&http, &sim, &id).await["status"], "FAILED");
+    assert_eq!(work_request(&http, &sim, &other).await["status"], "SUCCEEDED");
+}
+
+#[tokio::test]
+async fn an_export_takes_five_canvases_at_most() {
+    let sim = Simulator::start().await.expect("start");
+    let http = reqwest::Client::new();
+    let export = |canvases: usize| {
+        json!({
+            "name": "Q3", "type": "file", "format": "pdf",
+            "screenwidth": 1440, "screenheight": 900,
+            "canvasIds": (1..=canvases).map(|n| format!("canvas!{n}")).collect::<Vec<_>>(),
+        })
+    };
+    let url = format!("{}/catalog/workbooks/d29ya2Jvb2s/exports", sim.analytics_url());
+    let (five, ..) = start(&http, url.clone(), Some(export(5))).await;
+    let (six, _, body) = start(&http, url, Some(export(6))).await;
+    assert_eq!(five, 202);
+    assert_eq!((six, body["code"].as_str()), (422, Some("UnprocessableEntity")));
+}
+
+#[tokio::test]
+async fn an_injected_status_carries_oracle_s_error_code_for_it() {
+    let sim = Simulator::start().await.expect("start");
+    let http = reqwest::Client::new();
+    for (status, code) in [
+        (400, "BadRequest"),
+        (401, "NotAuthenticated"),
+        (403, "NotAuthorized"),
+        (404, "NotFound"),
+        (409, "Conflict"),
+        (412, "PreconditionFailed"),
+        (422, "UnprocessableEntity"),
+        (429, "TooManyRequests"),
+        (503, "ServiceUnavailable"),
+        (500, "InternalServerError"),
+    ] {
+        sim.inject("getWorkRequest", [sdk_simulator::Fault::Status { status }]);
+        let r = http
+            .get(format!("{}/workRequests/anything", sim.analytics_url()))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(r.status().as_u16(), status);
+        let body: Value = r.json().await.expect("json");
+        assert_eq!(body["code"], code, "{status}");
+    }
+}
+
+#[tokio::test]
+async fn a_reset_forgets_the_work_requests() {
+    let sim = Simulator::start().await.expect("start");
+    let http = reqwest::Client::new();
+    let id = reload(&http, &sim, "ZA").await;
+    sim.reset();
+    let r = http
+        .get(format!("{}/workRequests/{}", sim.analytics_url(), encode(&id)))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(r.status(), 404);
+}

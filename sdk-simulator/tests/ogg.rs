@@ -191,3 +191,45 @@ async fn forced_progress_and_bad_ids() {
     assert_eq!(get(&format!("{base}/requests/1")).await.0, 404);
     assert!(sim.force_ogg_progress(&t, 1, "failed").is_err());
 }
+
+#[tokio::test]
+async fn a_forced_progress_stays_when_the_planned_end_comes() {
+    let sim = Simulator::start().await.expect("start");
+    let t = OggTarget::admin();
+    let id = sim.create_ogg_request(
+        &t,
+        OggScenario::succeeds_after(Duration::from_secs(30), OggResult::json(200, "OK", json!({}))),
+    );
+    sim.advance(Duration::from_secs(5));
+    sim.force_ogg_progress(&t, id, "aborted").expect("force");
+    sim.advance(Duration::from_secs(600));
+    assert_eq!(sim.ogg_progress(&t, id).as_deref(), Some("aborted"));
+}
+
+#[tokio::test]
+async fn a_reset_forgets_the_background_requests() {
+    let sim = Simulator::start().await.expect("start");
+    let id = sim.create_ogg_request(&OggTarget::admin(), OggScenario::default());
+    let base = sim.ogg_url(&OggAddressing::Direct);
+    assert_eq!(get(&format!("{base}/requests/{id}")).await.0, 200);
+    sim.reset();
+    assert_eq!(get(&format!("{base}/requests/{id}")).await.0, 404);
+}
+
+#[tokio::test]
+async fn a_service_is_reached_without_its_deployment_only_on_a_single_deployment() {
+    let single = Simulator::start().await.expect("start");
+    let oci = |sim: &Simulator, service: &str| {
+        sim.ogg_url(&OggAddressing::Oci {
+            service: service.into(),
+        })
+    };
+    assert_eq!(get(&format!("{}/requests", oci(&single, "distsrvr"))).await.0, 200);
+    assert_eq!(get(&format!("{}/requests", oci(&single, "nosuchsrvr"))).await.0, 404);
+    let multi = Simulator::builder()
+        .ogg_multi_deployment(true)
+        .start()
+        .await
+        .expect("start");
+    assert_eq!(get(&format!("{}/requests", oci(&multi, "distsrvr"))).await.0, 404);
+}
