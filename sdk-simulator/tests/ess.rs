@@ -329,3 +329,95 @@ async fn forbidden_actions_answer_403() {
     );
     assert_eq!(post(&http, &sim, id, "hold").await.0, 200);
 }
+
+#[tokio::test]
+async fn an_update_merges_parameters_by_name() {
+    let sim = Simulator::start().await.expect("start");
+    sim.set_ess_scenario(JOB, EssScenario::succeeds_after(Duration::from_secs(600)));
+    let http = reqwest::Client::new();
+    let r = http
+        .post(format!("{}/requests", sim.ess_url()))
+        .json(&json!({
+            "jobDefinitionId": JOB,
+            "application": "EarCustomEss",
+            "requestParameters": [{"name": "region", "value": "EMEA"}, {"name": "batch", "value": "10"}]
+        }))
+        .send()
+        .await
+        .expect("submit");
+    let id = r.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
+    let r = http
+        .patch(format!("{}/requests/{id}", sim.ess_url()))
+        .json(&json!({"requestParameters": [{"name": "batch", "value": "20"}, {"name": "dryRun", "value": "true"}]}))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(r.status(), 200);
+    let (_, v) = get(&http, format!("{}/requests/{id}", sim.ess_url())).await;
+    let value = |name: &str| {
+        let all: Vec<&Value> = v["requestParameters"]
+            .as_array()
+            .map(|a| a.iter().filter(|p| p["name"] == name).map(|p| &p["value"]).collect())
+            .unwrap_or_default();
+        all
+    };
+    assert_eq!(value("region"), [&json!("EMEA")], "{v}");
+    assert_eq!(value("batch"), [&json!("20")], "{v}");
+    assert_eq!(value("dryRun"), [&json!("true")], "{v}");
+}
+
+#[tokio::test]
+async fn a_request_held_in_ready_goes_back_to_wait_when_released() {
+    let sim = Simulator::start().await.expect("start");
+    sim.set_ess_scenario(
+        JOB,
+        EssScenario::succeeds_after(Duration::from_secs(60)).with_steps(vec![
+            Step::new("WAIT", Duration::from_secs(10)),
+            Step::new("READY", Duration::from_secs(10)),
+            Step::new("RUNNING", Duration::from_secs(60)),
+        ]),
+    );
+    let http = reqwest::Client::new();
+    let id = submit(&http, &sim, JOB).await;
+    sim.advance(Duration::from_secs(12));
+    assert_eq!(sim.ess_state(id).as_deref(), Some("READY"));
+    assert_eq!(post(&http, &sim, id, "hold").await.0, 200);
+    sim.advance(Duration::from_secs(600));
+    assert_eq!(post(&http, &sim, id, "release").await.0, 200);
+    // Released, it waits again and goes on from where it was held: RUNNING 8 s later, as the plan had it.
+    assert_eq!(sim.ess_state(id).as_deref(), Some("WAIT"));
+    sim.advance(Duration::from_secs(9));
+    assert_eq!(sim.ess_state(id).as_deref(), Some("RUNNING"));
+}
+
+#[tokio::test]
+async fn an_asynchronous_job_reports_pause() {
+    let sim = Simulator::start().await.expect("start");
+    sim.set_ess_scenario(ASYNC_JOB, EssScenario::asynchronous());
+    let http = reqwest::Client::new();
+    let id = submit(&http, &sim, ASYNC_JOB).await;
+    sim.advance(Duration::from_secs(3));
+    for _ in 0..2 {
+        let r = http
+            .post(format!("{}/requests/{id}/executionStatus", sim.ess_url()))
+            .json(&json!({"status": "PAUSE"}))
+            .send()
+            .await
+            .expect("status");
+        assert_eq!(r.status(), 200);
+        assert_eq!(sim.ess_state(id).as_deref(), Some("PAUSED"));
+    }
+}
+
+#[tokio::test]
+async fn a_request_forced_into_cancelling_may_be_force_cancelled_thirty_minutes_later() {
+    let sim = Simulator::start().await.expect("start");
+    sim.set_ess_scenario(ASYNC_JOB, EssScenario::asynchronous());
+    let http = reqwest::Client::new();
+    let id = submit(&http, &sim, ASYNC_JOB).await;
+    sim.advance(Duration::from_secs(3));
+    sim.force_ess_state(id, "CANCELLING", None, None).expect("force");
+    assert_eq!(post(&http, &sim, id, "forceCancel").await.0, 409);
+    sim.advance(Duration::from_secs(31 * 60));
+    assert_eq!(post(&http, &sim, id, "forceCancel").await.0, 200);
+}
