@@ -54,12 +54,7 @@ struct Responder(Arc<Scheduler>);
 impl Respond for Responder {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let scheduler = &self.0;
-        let ids = request
-            .url
-            .query_pairs()
-            .find(|(k, _)| k == "id")
-            .map(|(_, v)| v.split(',').filter_map(|id| id.parse::<i64>().ok()).collect::<Vec<_>>());
-        let Some(ids) = ids else {
+        let Some(ids) = multi_selection(&request.url) else {
             let id = request
                 .url
                 .path()
@@ -138,15 +133,18 @@ async fn each_wait_of_a_set_ends_as_its_request_says() {
     assert!(scheduler.singles().is_empty(), "{:?}", scheduler.singles());
 }
 
-/// The ids of one query, from its URL.
+/// The ids a multi-select query asks for (its `id` parameter); `None` for any other request.
+fn multi_selection(url: &reqwest::Url) -> Option<Vec<i64>> {
+    url.query_pairs()
+        .find(|(k, _)| k == "id")
+        .map(|(_, v)| v.split(',').filter_map(|id| id.parse().ok()).collect())
+}
+
+/// The ids of one recorded query.
 fn ids_of(url: &str) -> Vec<i64> {
     reqwest::Url::parse(url)
         .ok()
-        .and_then(|url| {
-            url.query_pairs()
-                .find(|(k, _)| k == "id")
-                .map(|(_, v)| v.split(',').filter_map(|id| id.parse().ok()).collect())
-        })
+        .and_then(|url| multi_selection(&url))
         .unwrap_or_default()
 }
 

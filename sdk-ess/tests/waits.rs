@@ -63,8 +63,8 @@ struct Scheduler {
     force_cancelled: AtomicBool,
 }
 
-impl Respond for Scheduler {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
+impl Scheduler {
+    fn reply(&self, request: &Request) -> ResponseTemplate {
         if request.url.path().ends_with("/forceCancel") {
             self.force_cancelled.store(true, Ordering::SeqCst);
             return ResponseTemplate::new(200).set_body_json(json!({}));
@@ -96,17 +96,18 @@ async fn scheduler(first_minutes: u64) -> (MockServer, Arc<Scheduler>) {
     });
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::any())
-        .respond_with(SharedScheduler(scheduler.clone()))
+        .respond_with(Shared(scheduler.clone()))
         .mount(&server)
         .await;
     (server, scheduler)
 }
 
-struct SharedScheduler(Arc<Scheduler>);
+/// The scheduler as the mock server holds it, shared with the test that reads what it saw.
+struct Shared(Arc<Scheduler>);
 
-impl Respond for SharedScheduler {
+impl Respond for Shared {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        self.0.respond(request)
+        self.0.reply(request)
     }
 }
 
