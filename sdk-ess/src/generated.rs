@@ -4215,6 +4215,14 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/`
         pub async fn send(self) -> Result<ResponseValue<types::RootResource>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::RootResource>, ::sdk_runtime::Error> {
             let Self { client } = self;
             let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
                 let url = ::sdk_runtime::call::url(&client.inner, format_args!("/"))?;
@@ -4225,8 +4233,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_root")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
     /// Builder for [`Client::query_application_requests`]
@@ -4312,6 +4320,14 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/query/{application}/requests`
         pub async fn send(self) -> Result<ResponseValue<types::RequestQueryResponse>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::RequestQueryResponse>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 application,
@@ -4360,8 +4376,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "query_application_requests")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
     /// Builder for [`Client::query_requests`]
@@ -4436,6 +4452,14 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/requests`
         pub async fn send(self) -> Result<ResponseValue<types::RequestQueryResponse>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::RequestQueryResponse>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 exclude_fields,
@@ -4478,8 +4502,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "query_requests")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
     /// Builder for [`Client::submit_request`]
@@ -4516,6 +4540,14 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/requests`
         pub async fn send(self) -> Result<ResponseValue<types::SubmitResponse>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::SubmitResponse>, ::sdk_runtime::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::SubmitRequest::try_from(v).map_err(|e| e.to_string().into()))
@@ -4531,8 +4563,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "submit_request")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
     /// Builder for [`Client::search_requests`]
@@ -4606,6 +4638,14 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/requests/search/{pageIndex}`
         pub async fn send(self) -> Result<ResponseValue<types::RequestQueryResponse>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::RequestQueryResponse>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 page_index,
@@ -4645,8 +4685,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "search_requests")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
     /// Builder for [`Client::set_step_args`]
@@ -4684,6 +4724,14 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/requests/submitArgs`
         pub async fn send(self) -> Result<ResponseValue<types::StepArgsReply>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::StepArgsReply>, ::sdk_runtime::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::StepArgs::try_from(v).map_err(|e| e.to_string().into()))
@@ -4699,8 +4747,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "set_step_args")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
     /// Builder for [`Client::get_request`]
@@ -4762,6 +4810,14 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/requests/{requestId}`
         pub async fn send(self) -> Result<ResponseValue<types::RequestDetails>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::RequestDetails>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 request_id,
@@ -4795,8 +4851,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_request")
-                .await?
-                .decode_in_place()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread_in_place)
         }
     }
     /// Builder for [`Client::delete_request`]
@@ -4881,6 +4937,14 @@ pub mod builder {
         }
         ///Sends a `PATCH` request to `/requests/{requestId}`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 request_id,
@@ -4902,8 +4966,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "update_request")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
     /// Builder for [`Client::cancel_request`]
@@ -4932,6 +4996,14 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/requests/{requestId}/cancel`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
             let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let request_id = &request_id;
@@ -4944,8 +5016,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "cancel_request")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
     /// Builder for [`Client::check_in_cancelling`]
@@ -4993,6 +5065,12 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/requests/{requestId}/checkInCancelling`
         pub async fn send(self) -> Result<ResponseValue<bool>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(self) -> Result<::sdk_runtime::UnreadReply<bool>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 request_id,
@@ -5017,8 +5095,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "check_in_cancelling")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
     /// Builder for [`Client::update_execution_status`]
@@ -5066,6 +5144,14 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/requests/{requestId}/executionStatus`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 request_id,
@@ -5088,8 +5174,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "update_execution_status")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
     /// Builder for [`Client::force_cancel_request`]
@@ -5118,6 +5204,14 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/requests/{requestId}/forceCancel`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
             let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let request_id = &request_id;
@@ -5131,8 +5225,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "force_cancel_request")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
     /// Builder for [`Client::hold_request`]
@@ -5161,6 +5255,14 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/requests/{requestId}/hold`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
             let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let request_id = &request_id;
@@ -5173,8 +5275,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "hold_request")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
     /// Builder for [`Client::get_request_permissions`]
@@ -5203,6 +5305,14 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/requests/{requestId}/permissions`
         pub async fn send(self) -> Result<ResponseValue<types::PermissionDetails>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::PermissionDetails>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
             let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let request_id = &request_id;
@@ -5216,8 +5326,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_request_permissions")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
     /// Builder for [`Client::release_request`]
@@ -5246,6 +5356,14 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/requests/{requestId}/release`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self { client, request_id } = self;
             let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
             let request_id = &request_id;
@@ -5258,8 +5376,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "release_request")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
     /// Builder for [`Client::subscribe_request`]
@@ -5307,6 +5425,14 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/requests/{requestId}/subscribe`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::ActionResponse>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 request_id,
@@ -5328,8 +5454,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "subscribe_request")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
     /// Builder for [`Client::unsubscribe_request`]
@@ -5407,6 +5533,14 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/server/quiesceState`
         pub async fn send(self) -> Result<ResponseValue<types::QuiesceState>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::QuiesceState>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 cluster_name,
@@ -5431,8 +5565,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_quiesce_state")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
 }

@@ -44,6 +44,30 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Reading part of a reply
+//!
+//! Every operation with a JSON reply has `send_unread()` beside `send()`: the reply read, not decoded. Peek at
+//! the members you need as a struct of your own, and decode the whole document only when you need it (the waiters
+//! poll this way):
+//!
+//! ```no_run
+//! use sdk_ess::types::RequestState;
+//!
+//! #[derive(serde::Deserialize)]
+//! struct StateOnly {
+//!     state: Option<RequestState>,
+//! }
+//!
+//! # async fn run(client: sdk_ess::Client) -> Result<(), sdk_ess::Error> {
+//! let reply = client.get_request().request_id(42).send_unread().await?;
+//! if reply.peek::<StateOnly>()?.state == Some(RequestState::Error) {
+//!     let request = reply.decode()?.into_inner();
+//!     eprintln!("failed: {:?} {:?}", request.cause, request.error_warning_message);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 mod batch;
 #[doc(hidden)]

@@ -54,8 +54,32 @@ impl PollTarget for Target {
         ))
     }
 
+    /// Reads only the request's state while it runs.
+    async fn fetch_brief(&mut self) -> Result<Polled<Option<RequestDetails>>, sdk_runtime::Error> {
+        let reply = self
+            .client
+            .get_request()
+            .request_id(self.request_id)
+            .send_unread()
+            .await?;
+        Polled::unless_running::<StateOnly>(reply)
+    }
+
     fn label(&self) -> String {
         format!("ESS request {}", self.request_id)
+    }
+}
+
+/// The one member of `RequestDetails` a poll of a running request needs.
+#[derive(serde::Deserialize)]
+struct StateOnly {
+    state: Option<RequestState>,
+}
+
+impl Lifecycle for StateOnly {
+    /// As [`RequestDetails`]'s: its state's class.
+    fn class(&self) -> Class {
+        self.state.as_ref().map_or(Class::Running, Lifecycle::class)
     }
 }
 

@@ -1421,6 +1421,14 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/requests`
         pub async fn send(self) -> Result<ResponseValue<types::RequestListResponse>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::RequestListResponse>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 x_id_tenant_name,
@@ -1439,8 +1447,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "list_requests")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
     /// Builder for [`Client::get_request`]
@@ -1480,6 +1488,14 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/requests/{request}`
         pub async fn send(self) -> Result<ResponseValue<types::RequestStatusResponse>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::RequestStatusResponse>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 request,
@@ -1501,8 +1517,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request_)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_request")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
     /// Builder for [`Client::get_request_result`]
@@ -1542,6 +1558,14 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/requests/{request}/result`
         pub async fn send(self) -> Result<ResponseValue<types::RequestResultResponse>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::RequestResultResponse>, ::sdk_runtime::Error> {
             let Self {
                 client,
                 request,
@@ -1563,8 +1587,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request_)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_request_result")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
 }

@@ -19,7 +19,7 @@ pub use sdk_runtime::wait::{
 
 use sdk_runtime::wait::{BatchTarget, Classified, EachAlone, Fetched, PollTarget, Polled};
 
-use crate::types::{Request, RequestStatusResponse};
+use crate::types::{Message, Request, RequestStatusResponse};
 use crate::{Client, Envelope};
 
 /// The background request a waiter polls: `GET {base URL}/requests/{request}`.
@@ -65,6 +65,15 @@ impl PollTarget for Target {
         Ok(Polled::from(call.send().await?))
     }
 
+    /// Reads only the request document and the messages while it runs (not the links, which are most of a reply).
+    async fn fetch_brief(&mut self) -> Result<Polled<Option<RequestStatusResponse>>, sdk_runtime::Error> {
+        let mut call = self.client.get_request().request(self.request_id);
+        if let Some(name) = &self.tenant_name {
+            call = call.x_id_tenant_name(name.clone());
+        }
+        Polled::unless_running::<ProgressOnly>(call.send_unread().await?)
+    }
+
     fn label(&self) -> String {
         format!("GoldenGate request {}", self.request_id)
     }
@@ -74,11 +83,30 @@ impl Lifecycle for RequestStatusResponse {
     /// The request document's class; a reply without one is still running, unless its messages hold a
     /// GoldenGate error, which ends the wait as a failure.
     fn class(&self) -> Class {
-        match &self.response {
-            Some(request) => request.class(),
-            None if self.service_error().is_some() => Class::Failed,
-            None => Class::Running,
-        }
+        reply_class(self.response.as_ref(), self.messages())
+    }
+}
+
+/// The class of a status reply, from its request document and its messages (see [`RequestStatusResponse`]'s).
+fn reply_class(response: Option<&Request>, messages: &[Message]) -> Class {
+    match response {
+        Some(request) => request.class(),
+        None if crate::errors::service_error(messages).is_some() => Class::Failed,
+        None => Class::Running,
+    }
+}
+
+/// The members of a status reply that say whether the request still runs.
+#[derive(serde::Deserialize)]
+struct ProgressOnly {
+    response: Option<Request>,
+    messages: Option<Vec<Message>>,
+}
+
+impl Lifecycle for ProgressOnly {
+    /// As [`RequestStatusResponse`]'s.
+    fn class(&self) -> Class {
+        reply_class(self.response.as_ref(), self.messages.as_deref().unwrap_or_default())
     }
 }
 

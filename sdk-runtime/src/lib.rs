@@ -65,6 +65,7 @@ mod runtime;
 mod secret;
 mod timestamp;
 mod transport;
+mod unread;
 pub mod wait;
 
 pub use auth::{Auth, CachedTokenSource, TokenError, TokenFuture, TokenSource};
@@ -76,6 +77,7 @@ pub use runtime::{Runtime, Service};
 pub use secret::Secret;
 pub use timestamp::Timestamp;
 pub use transport::{TransportError, TransportErrorKind};
+pub use unread::UnreadReply;
 
 /// Re-exports used by the macros of this crate; not part of the public interface.
 #[doc(hidden)]

@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{ApiError, Error, ServiceError, request_id};
 use crate::optional_members::ReadMembers;
 use crate::retry;
+use crate::unread::UnreadReply;
 
 /// How much of an error body is kept: enough for any Oracle error document, bounded for a runaway proxy page.
 const MAX_ERROR_BODY: usize = 1024 * 1024;
@@ -53,6 +54,17 @@ impl JsonReply {
         }
     }
 
+    /// The reply left unread, to be decoded by [`UnreadReply::decode`] with [`JsonReply::decode`]: what a
+    /// generated `send_unread` returns.
+    pub fn unread<T: DeserializeOwned>(self) -> UnreadReply<T> {
+        UnreadReply::new(self, Self::decode)
+    }
+
+    /// The reply left unread, to be decoded by [`UnreadReply::decode`] with [`JsonReply::decode_in_place`].
+    pub fn unread_in_place<T: ReadMembers>(self) -> UnreadReply<T> {
+        UnreadReply::new(self, Self::decode_in_place)
+    }
+
     /// Decodes the body, once, straight into the reply returned: for the large structs of
     /// [`optional_members!`](crate::optional_members) (ESS's 1.6 KB `RequestDetails`), which [`JsonReply::decode`]
     /// would copy from the parser into the reply. The same errors as [`JsonReply::decode`]. Chosen by the
@@ -76,7 +88,7 @@ impl JsonReply {
 
 /// What a success body that cannot be decoded is, in words.
 #[cold]
-fn problem(error: &serde_json::Error) -> String {
+pub(crate) fn problem(error: &serde_json::Error) -> String {
     if error.is_syntax() || error.is_eof() {
         format!("the body is not JSON: {error}")
     } else {
@@ -91,7 +103,7 @@ fn problem(error: &serde_json::Error) -> String {
 /// 600-byte ESS status document). A body with bytes that are not UTF-8 (a server writing Latin-1 into a
 /// description) is read with those bytes as U+FFFD rather than refused whole: a reply keeps everything else it
 /// says, as replies are read leniently everywhere else.
-fn parse_json<T: DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
+pub(crate) fn parse_json<T: DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
     match std::str::from_utf8(body) {
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_str(&String::from_utf8_lossy(body)),

@@ -1933,6 +1933,14 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/snapshots`
         pub async fn send(self) -> Result<ResponseValue<types::CreateSnapshotResponse>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(
+            self,
+        ) -> Result<::sdk_runtime::UnreadReply<types::CreateSnapshotResponse>, ::sdk_runtime::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::CreateSnapshotRequest::try_from(v).map_err(|e| e.to_string().into()))
@@ -1948,8 +1956,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "create_snapshot")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
     /// Builder for [`Client::restore_snapshot`]
@@ -2026,6 +2034,12 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/workRequests/{id}`
         pub async fn send(self) -> Result<ResponseValue<types::WorkRequest>, ::sdk_runtime::Error> {
+            self.send_unread().await?.decode()
+        }
+        /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+        /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+        /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+        pub async fn send_unread(self) -> Result<::sdk_runtime::UnreadReply<types::WorkRequest>, ::sdk_runtime::Error> {
             let Self { client, id } = self;
             let id = id.map_err(::sdk_runtime::call::invalid_argument)?;
             let id = &id;
@@ -2041,8 +2055,8 @@ pub mod builder {
                 ::sdk_runtime::call::build(request)
             };
             ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_work_request")
-                .await?
-                .decode()
+                .await
+                .map(::sdk_runtime::call::JsonReply::unread)
         }
     }
 }

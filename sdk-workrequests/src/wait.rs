@@ -44,6 +44,11 @@ impl PollTarget for Target {
         Ok(Polled::from(self.client.get_work_request().id(&self.id).send().await?))
     }
 
+    /// Reads only the status while the work request runs.
+    async fn fetch_brief(&mut self) -> Result<Polled<Option<WorkRequest>>, Error> {
+        Polled::unless_running::<StatusOnly>(self.client.get_work_request().id(&self.id).send_unread().await?)
+    }
+
     fn label(&self) -> String {
         format!("Analytics work request {}", self.id)
     }
@@ -64,6 +69,19 @@ impl Lifecycle for WorkRequestStatus {
 
 impl Lifecycle for WorkRequest {
     /// Its status's class; a work request without a status is still running.
+    fn class(&self) -> Class {
+        self.status.as_ref().map_or(Class::Running, Lifecycle::class)
+    }
+}
+
+/// The one member of a work request a poll of a running one needs.
+#[derive(serde::Deserialize)]
+struct StatusOnly {
+    status: Option<WorkRequestStatus>,
+}
+
+impl Lifecycle for StatusOnly {
+    /// As [`WorkRequest`]'s: its status's class.
     fn class(&self) -> Class {
         self.status.as_ref().map_or(Class::Running, Lifecycle::class)
     }

@@ -695,6 +695,33 @@ fn extra_trials() -> Vec<Trial> {
                 )
             })
         }),
+        Trial::test(
+            "ogg::waiter_fails_on_an_error_message_without_a_request_document",
+            || {
+                block_on(async {
+                    // The polls of a running request read only its document and messages: an error message in a reply
+                    // without a request document still ends the wait, with the message.
+                    let broken = json!({"$schema": "api:standardResponse", "links": [], "messages": [
+                    {"$schema": "ogg:message", "code": "OGG-08048", "severity": "ERROR", "title": "Request lost",
+                     "type": "https://docs.oracle.com/goldengate/c1930/gg-msg/"}]});
+                    let server = progress_server(&["pending"], &broken.to_string()).await?;
+                    let outcome = client(&server.uri())?
+                        .wait_for_request(425988401)
+                        .with_policy(fast_polling())
+                        .wait()
+                        .await;
+                    let Outcome::Failed { failure, status } = outcome else {
+                        return Err(format!("{outcome:?}").into());
+                    };
+                    ensure(
+                        failure.code.as_deref() == Some("OGG-08048")
+                            && failure.messages.iter().any(|m| m.contains("Request lost"))
+                            && status.messages.as_ref().is_some_and(|m| m.len() == 1),
+                        || format!("{failure:?} {status:?}"),
+                    )
+                })
+            },
+        ),
         Trial::test("ogg::waiter_reports_an_aborted_request_as_cancelled", || {
             block_on(async {
                 let mut aborted = parse::<Value>(SEED_STATUS)?;

@@ -60,6 +60,46 @@ async fn ess_request_that_succeeds() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn the_final_status_is_read_whole_and_an_unreadable_one_ends_the_wait() {
+    // A running request's polls read only its state; the final reply is still the whole document.
+    let server = MockServer::start().await;
+    let mut done = request("SUCCEEDED");
+    done["application"] = json!("EarCustomEss");
+    done["links"] = json!([{"rel": "self", "href": "https://fa.example.com/requests/42"}]);
+    states(&server, &[request("RUNNING"), request("RUNNING"), done]).await;
+    let outcome = ess(&server).wait_for_request(42).wait().await;
+    let Outcome::Succeeded(job) = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(job.application.as_deref(), Some("EarCustomEss"));
+    assert_eq!(job.links.map(|links| links.len()), Some(1));
+
+    // A reply that is not a request document ends the wait as before, with what the server sent.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(format!("{PREFIX}/requests/42")))
+        .respond_with(ResponseTemplate::new(200).set_body_json(request("RUNNING")))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(format!("{PREFIX}/requests/42")))
+        .respond_with(ResponseTemplate::new(200).set_body_raw("<html>maintenance</html>", "text/html"))
+        .mount(&server)
+        .await;
+    let outcome = ess(&server).wait_for_request(42).wait().await;
+    let Outcome::PollFailed { error, polls, .. } = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(polls, 2);
+    assert!(matches!(error, sdk_ess::Error::InvalidBody(_)), "{error:?}");
+    assert_eq!(
+        error.api().map(|api| api.body().to_vec()),
+        Some(b"<html>maintenance</html>".to_vec())
+    );
+}
+
+#[tokio::test(start_paused = true)]
 async fn ess_request_left_in_hold_needs_action_and_is_not_waited_on() {
     let server = MockServer::start().await;
     states(&server, &[request("WAIT"), request("HOLD")]).await;

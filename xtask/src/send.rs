@@ -12,9 +12,10 @@
 //! - path parameters are written straight into the URL (`call::url`): integers as they are, others through
 //!   `call::PathSegment`; an optional query or header parameter is added only when it has a value; no
 //!   `api-version` header (Oracle defines none);
-//! - the reply is read by `call::send_json` (then `decode`, or `decode_in_place` for the large structs that
-//!   [`crate::members`] makes readable in place), `call::send_stream` or `call::send_empty` with the documented
-//!   statuses.
+//! - the reply is read by `call::send_json`, `call::send_stream` or `call::send_empty` with the documented
+//!   statuses. An operation with a JSON reply gets two methods: `send_unread`, which returns the reply read but
+//!   not decoded (`call::JsonReply::unread`, or `unread_in_place` for the large structs that [`crate::members`]
+//!   makes readable in place), and `send`, which is `send_unread().await?.decode()`.
 //!
 //! From progenitor's output only syntax is read: the builder struct of the operation (its name and its fields'
 //! names and types) and the reply type of its `send`. Nothing depends on how progenitor writes a method's body.
@@ -76,18 +77,22 @@ fn write_send(builder: &mut [syn::Item], op: &Operation, large: &HashSet<String>
         .ok_or_else(|| anyhow!("progenitor wrote no builder struct for it"))?;
     let name = structure.ident.clone();
     let fields = fields(structure, op)?;
-    let function = builder
+    let block = builder
         .iter_mut()
         .filter_map(|item| match item {
             syn::Item::Impl(block) if block.trait_.is_none() && is_type(&block.self_ty, &name) => Some(block),
             _ => None,
         })
-        .flat_map(|block| block.items.iter_mut())
-        .find_map(|member| match member {
-            syn::ImplItem::Fn(function) if function.sig.ident == "send" => Some(function),
-            _ => None,
-        })
+        .find(|block| block.items.iter().any(is_send))
         .ok_or_else(|| anyhow!("the builder {name} has no `send` method"))?;
+    let at = block
+        .items
+        .iter()
+        .position(is_send)
+        .ok_or_else(|| anyhow!("the builder {name} has no `send` method"))?;
+    let syn::ImplItem::Fn(function) = &block.items[at] else {
+        bail!("the builder {name} has no `send` method");
+    };
     let reply_type = match op.reply {
         Reply::Json => success_type(&function.sig.output)
             .ok_or_else(|| anyhow!("progenitor's `send` does not return `Result<ResponseValue<T>, _>`"))?,
@@ -102,11 +107,35 @@ fn write_send(builder: &mut [syn::Item], op: &Operation, large: &HashSet<String>
         .collect();
     let decode_in_place = large_reply(&reply_type).is_some_and(|n| large.contains(&n));
     let body = send_body(op, &fields, decode_in_place)?;
-    *function = syn::parse_quote! {
-        #(#docs)*
-        pub async fn send(self) -> Result<ResponseValue<#reply_type>, ::sdk_runtime::Error> #body
-    };
+    if op.reply == Reply::Json {
+        // `send` decodes where the value is returned, so that the decoded document is not copied out of one more
+        // future; `send_unread` is the same call without the decoding, for a caller that reads part of a reply.
+        block.items[at] = syn::parse_quote! {
+            #(#docs)*
+            pub async fn send(self) -> Result<ResponseValue<#reply_type>, ::sdk_runtime::Error> {
+                self.send_unread().await?.decode()
+            }
+        };
+        block.items.insert(
+            at + 1,
+            syn::parse_quote! {
+                /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+                /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+                /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+                pub async fn send_unread(self) -> Result<::sdk_runtime::UnreadReply<#reply_type>, ::sdk_runtime::Error> #body
+            },
+        );
+    } else {
+        block.items[at] = syn::parse_quote! {
+            #(#docs)*
+            pub async fn send(self) -> Result<ResponseValue<#reply_type>, ::sdk_runtime::Error> #body
+        };
+    }
     Ok(())
+}
+
+fn is_send(member: &syn::ImplItem) -> bool {
+    matches!(member, syn::ImplItem::Fn(function) if function.sig.ident == "send")
 }
 
 fn is_type(ty: &syn::Type, name: &syn::Ident) -> bool {
@@ -310,13 +339,15 @@ fn send_body(op: &Operation, fields: &[Field<'_>], decode_in_place: bool) -> Res
     let operation = &op.name;
     let call = match op.reply {
         Reply::Json => {
-            let decode = if decode_in_place {
-                quote!(decode_in_place)
+            let unread = if decode_in_place {
+                quote!(unread_in_place)
             } else {
-                quote!(decode)
+                quote!(unread)
             };
             quote! {
-                ::sdk_runtime::call::send_json(&client.inner, &client.client, &#build, #operation).await?.#decode()
+                ::sdk_runtime::call::send_json(&client.inner, &client.client, &#build, #operation)
+                    .await
+                    .map(::sdk_runtime::call::JsonReply::#unread)
             }
         }
         Reply::Stream | Reply::Empty => {
@@ -502,9 +533,17 @@ mod tests {
     fn send_is_written_from_the_operation() {
         let mut file = progenitor_output();
         write_sends(&mut file, &[full()], &HashSet::new()).expect("written");
-        let expected: syn::ImplItemFn = syn::parse_quote! {
+        let expected_send: syn::ImplItemFn = syn::parse_quote! {
             /// Sends a `POST` request.
             pub async fn send(self) -> Result<ResponseValue<types::Page>, ::sdk_runtime::Error> {
+                self.send_unread().await?.decode()
+            }
+        };
+        let expected: syn::ImplItemFn = syn::parse_quote! {
+            /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
+            /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
+            /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
+            pub async fn send_unread(self) -> Result<::sdk_runtime::UnreadReply<types::Page>, ::sdk_runtime::Error> {
                 let Self { client, request_id, name, fields, tenant, body } = self;
                 let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
                 let name = name.map_err(::sdk_runtime::call::invalid_argument)?;
@@ -534,21 +573,28 @@ mod tests {
                     request = request.json(body);
                     ::sdk_runtime::call::build(request)
                 };
-                ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "query_requests").await?.decode()
+                ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "query_requests")
+                    .await
+                    .map(::sdk_runtime::call::JsonReply::unread)
             }
         };
         let Some(syn::Item::Mod(builder)) = file.items.first() else {
             panic!("the builder module")
         };
-        let written = builder.content.as_ref().and_then(|(_, items)| {
-            items.iter().find_map(|item| match item {
-                syn::Item::Impl(block) => block.items.iter().find_map(|member| match member {
-                    syn::ImplItem::Fn(function) => Some(function.clone()),
-                    _ => None,
-                }),
+        let written: Vec<syn::ImplItemFn> = builder
+            .content
+            .iter()
+            .flat_map(|(_, items)| items)
+            .filter_map(|item| match item {
+                syn::Item::Impl(block) => Some(block),
                 _ => None,
             })
-        });
+            .flat_map(|block| &block.items)
+            .filter_map(|member| match member {
+                syn::ImplItem::Fn(function) => Some(function.clone()),
+                _ => None,
+            })
+            .collect();
         let print = |function: syn::ImplItemFn| {
             let item: syn::Item = syn::parse_quote! { impl S { #function } };
             prettyplease::unparse(&syn::File {
@@ -557,7 +603,11 @@ mod tests {
                 items: vec![item],
             })
         };
-        assert_eq!(print(written.expect("a send")), print(expected));
+        let Ok([send, send_unread]) = <[syn::ImplItemFn; 2]>::try_from(written) else {
+            panic!("expected send and send_unread")
+        };
+        assert_eq!(print(send), print(expected_send));
+        assert_eq!(print(send_unread), print(expected));
     }
 
     #[test]
@@ -565,7 +615,7 @@ mod tests {
         let mut file = progenitor_output();
         let large = HashSet::from(["Page".to_owned()]);
         write_sends(&mut file, &[full()], &large).expect("written");
-        assert!(written(&file).contains(".await?.decode_in_place()"));
+        assert!(written(&file).contains(".await.map(::sdk_runtime::call::JsonReply::unread_in_place)"));
         for (reply, function, ty) in [
             (Reply::Empty, "send_empty", "()"),
             (Reply::Stream, "send_stream", "ByteStream"),

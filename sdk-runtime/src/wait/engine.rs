@@ -18,6 +18,18 @@ pub trait PollTarget: Send {
     /// Fetches the current status.
     fn fetch(&mut self) -> impl Future<Output = Result<Polled<Self::Status>, Error>> + Send;
 
+    /// Fetches the current status, reading of it only what says whether the work goes on: `status: None` while
+    /// it runs (the document left unread), the whole document once it does not. A [`Waiter`] polls this way when
+    /// no one sees the document of a running job (not for [`Waiter::into_stream`], not with `DEBUG` tracing on,
+    /// not for the last poll at the deadline, whose status a timeout reports).
+    ///
+    /// The default reads the whole document ([`fetch`](Self::fetch)); a service overrides it with
+    /// [`Polled::unless_running`] over its generated `send_unread`.
+    fn fetch_brief(&mut self) -> impl Future<Output = Result<Polled<Option<Self::Status>>, Error>> + Send {
+        let fetch = self.fetch();
+        async move { fetch.await.map(Polled::some) }
+    }
+
     /// What is waited for, in words for an error message (`ESS request 42`).
     fn label(&self) -> String;
 }
@@ -46,6 +58,8 @@ pub struct Waiter<P: PollTarget> {
     /// The wait's polling state, from its first poll on.
     state: Option<PollState>,
     next_at: Option<Instant>,
+    /// Whether the next poll is the last, at the deadline: its whole status is read, for the timeout.
+    last_poll: bool,
     /// An outcome decided at a poll whose snapshot is reported first. Boxed: a status document can be kilobytes,
     /// and a waiter lives as long as the work.
     finished: Option<Box<Outcome<P::Status>>>,
@@ -66,6 +80,7 @@ impl<P: PollTarget> Waiter<P> {
             policy,
             state: None,
             next_at: None,
+            last_poll: false,
             finished: None,
         }
     }
@@ -145,6 +160,7 @@ impl<P: PollTarget> Waiter<P> {
             policy,
             state,
             next_at,
+            last_poll,
             finished,
         } = self;
         let state = state.get_or_insert_with(|| PollState::new(Instant::now()));
@@ -154,12 +170,18 @@ impl<P: PollTarget> Waiter<P> {
             }
             // Boxed: the fetch future (an HTTP call) is large, and only lives while a poll is in flight; inline,
             // it would make every sleeping waiter as large as a call in progress.
-            let fetched = Box::pin(target.fetch()).await;
+            let whole = report || *last_poll || tracing::enabled!(tracing::Level::DEBUG);
+            let fetched = if whole {
+                Box::pin(target.fetch()).await.map(Polled::some)
+            } else {
+                Box::pin(target.fetch_brief()).await
+            };
             let now = Instant::now();
             let poll = state.polls() + 1;
             let snapshot = match &fetched {
-                Ok(polled) if report || tracing::enabled!(tracing::Level::DEBUG) => {
-                    let status = &polled.status;
+                Ok(Polled {
+                    status: Some(status), ..
+                }) if whole => {
                     let (name, percent_complete) = (status.state(), status.percent_complete());
                     tracing::debug!(poll, state = %name, percent_complete, "polled");
                     report.then(|| Snapshot {
@@ -180,6 +202,7 @@ impl<P: PollTarget> Waiter<P> {
             match state.settle(fetched, policy, spacing, now, None) {
                 Next::Again(again) => {
                     *next_at = Some(again.at);
+                    *last_poll = again.last_poll;
                     if polled {
                         return Step::Progress(snapshot);
                     }
@@ -446,6 +469,98 @@ mod tests {
             Some(WaitEvent::Finished(Outcome::Failed { .. }))
         ));
         assert_eq!(events.len(), 4);
+    }
+
+    /// A script whose brief polls leave a running status unread, and which records how each poll was made.
+    struct Brief {
+        script: Script,
+        kinds: Arc<Mutex<Vec<&'static str>>>,
+    }
+
+    impl Brief {
+        fn kinds(&self) -> Arc<Mutex<Vec<&'static str>>> {
+            self.kinds.clone()
+        }
+
+        fn record(&self, kind: &'static str) {
+            if let Ok(mut kinds) = self.kinds.lock() {
+                kinds.push(kind);
+            }
+        }
+    }
+
+    impl PollTarget for Brief {
+        type Status = &'static str;
+
+        async fn fetch(&mut self) -> Result<Polled<&'static str>, Error> {
+            self.record("whole");
+            self.script.fetch().await
+        }
+
+        async fn fetch_brief(&mut self) -> Result<Polled<Option<&'static str>>, Error> {
+            self.record("brief");
+            let polled = self.script.fetch().await?;
+            let running = crate::wait::Lifecycle::class(&polled.status) == crate::wait::Class::Running;
+            Ok(Polled {
+                status: (!running).then_some(polled.status),
+                retry_after: polled.retry_after,
+            })
+        }
+
+        fn label(&self) -> String {
+            self.script.label()
+        }
+    }
+
+    fn brief(replies: Vec<Result<(&'static str, Option<Duration>), u16>>) -> (Brief, Arc<Mutex<Vec<&'static str>>>) {
+        let target = Brief {
+            script: script(replies).0,
+            kinds: Arc::default(),
+        };
+        let kinds = target.kinds();
+        (target, kinds)
+    }
+
+    fn kinds(kinds: &Arc<Mutex<Vec<&'static str>>>) -> Vec<&'static str> {
+        kinds.lock().map(|k| k.clone()).unwrap_or_default()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_plain_wait_polls_briefly_and_still_returns_the_final_status() {
+        let (target, made) = brief(vec![
+            running("RUNNING"),
+            Ok(("RUNNING", Some(Duration::from_secs(30)))),
+            running("DONE"),
+        ]);
+        let started = Instant::now();
+        let outcome = Waiter::new(target, exact()).wait().await;
+        assert!(matches!(outcome, Outcome::Succeeded("DONE")), "{outcome:?}");
+        assert_eq!(kinds(&made), ["brief", "brief", "brief"]);
+        // The unread reply's Retry-After still pushed the third poll back (2 s, then 30 s instead of 4 s).
+        assert_eq!(started.elapsed(), Duration::from_secs(32));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_last_poll_at_the_deadline_reads_the_whole_status_for_the_timeout() {
+        let (target, made) = brief(vec![running("RUNNING")]);
+        let outcome = Waiter::new(target, exact().max_wait(Duration::from_secs(5)))
+            .wait()
+            .await;
+        let Outcome::TimedOut { last, polls, .. } = outcome else {
+            panic!("expected a timeout, got {outcome:?}");
+        };
+        assert_eq!(last, Some("RUNNING"));
+        assert_eq!(polls, 3);
+        assert_eq!(kinds(&made), ["brief", "brief", "whole"]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stream_reads_every_status_whole() {
+        let (target, made) = brief(vec![running("ACCEPTED"), running("IN_PROGRESS"), running("DONE")]);
+        let events: Vec<WaitEvent<&str>> = Waiter::new(target, exact()).into_stream().collect().await;
+        assert_eq!(events.len(), 4);
+        assert!(matches!(&events[1], WaitEvent::Progress(s) if s.status == "IN_PROGRESS"));
+        assert_eq!(kinds(&made), ["whole", "whole", "whole"]);
     }
 
     #[tokio::test(start_paused = true)]

@@ -12,8 +12,10 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::{Classified, Outcome, Phase, WaitPolicy};
-use crate::Error;
+use serde::de::DeserializeOwned;
+
+use super::{Class, Classified, Lifecycle, Outcome, Phase, WaitPolicy};
+use crate::{Error, UnreadReply};
 
 /// One reply to a status poll.
 #[derive(Clone, Debug)]
@@ -32,6 +34,42 @@ impl<T> From<progenitor_client::ResponseValue<T>> for Polled<T> {
             status: response.into_inner(),
             retry_after,
         }
+    }
+}
+
+impl<T> Polled<T> {
+    /// The same reply, its document read (the form of a brief poll that read the whole document).
+    pub fn some(self) -> Polled<Option<T>> {
+        Polled {
+            status: Some(self.status),
+            retry_after: self.retry_after,
+        }
+    }
+}
+
+impl<T> Polled<Option<T>> {
+    /// A brief poll ([`PollTarget::fetch_brief`](super::PollTarget::fetch_brief)) of `reply`: only `V`, a view of
+    /// the members that say whether the work goes on, is read while the work runs (`status: None`); the whole
+    /// document is decoded once it does not, or when `V` cannot be read (so that an unreadable reply fails as it
+    /// always has). `V`'s [`Lifecycle`] must be the status's own, read from the same members.
+    ///
+    /// Per poll of a running job this skips decoding, and dropping, every other member of the document: for ESS's
+    /// 80-member `RequestDetails`, most of what a poll costs the client beyond the HTTP exchange.
+    pub fn unless_running<V>(reply: UnreadReply<T>) -> Result<Self, Error>
+    where
+        V: DeserializeOwned + Lifecycle,
+    {
+        let retry_after = reply.retry_after();
+        if reply.view::<V>().is_some_and(|view| view.class() == Class::Running) {
+            return Ok(Self {
+                status: None,
+                retry_after,
+            });
+        }
+        Ok(Self {
+            status: Some(reply.decode()?.into_inner()),
+            retry_after,
+        })
     }
 }
 
@@ -98,10 +136,11 @@ impl PollState {
     }
 
     /// Settles one poll made under `policy` (its reply, or the error of the call) at `now`; `spacing` is the
-    /// scheduler's delay after it. `id` names the wait in traces, for a set.
+    /// scheduler's delay after it. `id` names the wait in traces, for a set. A reply without its document is a
+    /// brief poll's: the work is still running.
     pub(crate) fn settle<T: Classified>(
         &mut self,
-        result: Result<Polled<T>, Error>,
+        result: Result<Polled<Option<T>>, Error>,
         policy: &WaitPolicy,
         spacing: Spacing,
         now: Instant,
@@ -111,7 +150,17 @@ impl PollState {
         let poll = self.polls;
         let id = id.map(tracing::field::display);
         let (status, retry_after) = match result {
-            Ok(Polled { status, retry_after }) => {
+            Ok(Polled {
+                status: None,
+                retry_after,
+            }) => {
+                self.failures_in_a_row = 0;
+                (None, retry_after)
+            }
+            Ok(Polled {
+                status: Some(status),
+                retry_after,
+            }) => {
                 self.failures_in_a_row = 0;
                 match status.phase(policy) {
                     Phase::Running => (Some(status), retry_after),
@@ -202,9 +251,9 @@ mod tests {
         crate::error::test_http_error(status, retry_after)
     }
 
-    fn ok(state: &'static str) -> Result<Polled<Job>, Error> {
+    fn ok(state: &'static str) -> Result<Polled<Option<Job>>, Error> {
         Ok(Polled {
-            status: Job(state),
+            status: Some(Job(state)),
             retry_after: None,
         })
     }
@@ -284,13 +333,14 @@ mod tests {
         let policy = WaitPolicy::default();
         let mut state = PollState::new(t0);
         let slow = Ok(Polled {
-            status: Job("RUNNING"),
+            status: Some(Job("RUNNING")),
             retry_after: Some(30 * SECOND),
         });
         let next = again(state.settle(slow, &policy, spacing(t0, 2), t0, None));
         assert_eq!((next.at, next.not_before), (t0 + 30 * SECOND, t0 + 30 * SECOND));
+        // A brief poll (the document unread: running) counts the same way.
         let quick = Ok(Polled {
-            status: Job("RUNNING"),
+            status: None::<Job>,
             retry_after: Some(SECOND),
         });
         let next = again(state.settle(quick, &policy, spacing(t0, 4), t0, None));

@@ -572,7 +572,10 @@ impl<B: BatchTarget> Driver<B> {
                 now.min(tracked.next_at)
             };
             let spacing = Spacing { base, delay };
-            match tracked.state.settle(result, &self.policy, spacing, now, Some(&id)) {
+            match tracked
+                .state
+                .settle(result.map(Polled::some), &self.policy, spacing, now, Some(&id))
+            {
                 Next::Done(outcome) => self.finish(id, tracked, outcome),
                 Next::Again(again) => {
                     // Pulled forward at most a fraction of the delay to join a batch, never before the server's
