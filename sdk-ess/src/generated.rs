@@ -4215,7 +4215,18 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/`
         pub async fn send(self) -> Result<ResponseValue<types::RootResource>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self { client } = self;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/"))?;
+                let request = client.client.get(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_root")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
@@ -4320,7 +4331,56 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/query/{application}/requests`
         pub async fn send(self) -> Result<ResponseValue<types::RequestQueryResponse>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self {
+                client,
+                application,
+                exclude_fields,
+                fields,
+                order_by,
+                page_index,
+                q,
+            } = self;
+            let application = application.map_err(::sdk_runtime::call::invalid_argument)?;
+            let exclude_fields = exclude_fields.map_err(::sdk_runtime::call::invalid_argument)?;
+            let fields = fields.map_err(::sdk_runtime::call::invalid_argument)?;
+            let order_by = order_by.map_err(::sdk_runtime::call::invalid_argument)?;
+            let page_index = page_index.map_err(::sdk_runtime::call::invalid_argument)?;
+            let q = q.map_err(::sdk_runtime::call::invalid_argument)?;
+            let application = &application;
+            let exclude_fields = &exclude_fields;
+            let fields = &fields;
+            let order_by = &order_by;
+            let page_index = &page_index;
+            let q = &q;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(
+                    &client.inner,
+                    format_args!("/query/{}/requests", ::sdk_runtime::call::PathSegment(application)),
+                )?;
+                let mut request = client.client.get(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                if let Some(value) = exclude_fields {
+                    request = ::sdk_runtime::call::query(request, "excludeFields", value);
+                }
+                if let Some(value) = fields {
+                    request = ::sdk_runtime::call::query(request, "fields", value);
+                }
+                if let Some(value) = order_by {
+                    request = ::sdk_runtime::call::query(request, "orderBy", value);
+                }
+                if let Some(value) = page_index {
+                    request = ::sdk_runtime::call::query(request, "pageIndex", value);
+                }
+                if let Some(value) = q {
+                    request = ::sdk_runtime::call::query(request, "q", value);
+                }
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "query_application_requests")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
@@ -4452,7 +4512,50 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/requests`
         pub async fn send(self) -> Result<ResponseValue<types::RequestQueryResponse>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self {
+                client,
+                exclude_fields,
+                fields,
+                id,
+                order_by,
+                q,
+            } = self;
+            let exclude_fields = exclude_fields.map_err(::sdk_runtime::call::invalid_argument)?;
+            let fields = fields.map_err(::sdk_runtime::call::invalid_argument)?;
+            let id = id.map_err(::sdk_runtime::call::invalid_argument)?;
+            let order_by = order_by.map_err(::sdk_runtime::call::invalid_argument)?;
+            let q = q.map_err(::sdk_runtime::call::invalid_argument)?;
+            let exclude_fields = &exclude_fields;
+            let fields = &fields;
+            let id = &id;
+            let order_by = &order_by;
+            let q = &q;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests"))?;
+                let mut request = client.client.get(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                if let Some(value) = exclude_fields {
+                    request = ::sdk_runtime::call::query(request, "excludeFields", value);
+                }
+                if let Some(value) = fields {
+                    request = ::sdk_runtime::call::query(request, "fields", value);
+                }
+                if let Some(value) = id {
+                    request = ::sdk_runtime::call::query(request, "id", value);
+                }
+                if let Some(value) = order_by {
+                    request = ::sdk_runtime::call::query(request, "orderBy", value);
+                }
+                if let Some(value) = q {
+                    request = ::sdk_runtime::call::query(request, "q", value);
+                }
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "query_requests")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
@@ -4540,7 +4643,23 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/requests`
         pub async fn send(self) -> Result<ResponseValue<types::SubmitResponse>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::SubmitRequest::try_from(v).map_err(|e| e.to_string().into()))
+                .map_err(::sdk_runtime::call::invalid_argument)?;
+            let body = &body;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests"))?;
+                let mut request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                request = request.json(body);
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "submit_request")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
@@ -4638,7 +4757,47 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/requests/search/{pageIndex}`
         pub async fn send(self) -> Result<ResponseValue<types::RequestQueryResponse>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self {
+                client,
+                page_index,
+                exclude_fields,
+                fields,
+                order_by,
+                q,
+            } = self;
+            let page_index = page_index.map_err(::sdk_runtime::call::invalid_argument)?;
+            let exclude_fields = exclude_fields.map_err(::sdk_runtime::call::invalid_argument)?;
+            let fields = fields.map_err(::sdk_runtime::call::invalid_argument)?;
+            let order_by = order_by.map_err(::sdk_runtime::call::invalid_argument)?;
+            let q = q.map_err(::sdk_runtime::call::invalid_argument)?;
+            let page_index = &page_index;
+            let exclude_fields = &exclude_fields;
+            let fields = &fields;
+            let order_by = &order_by;
+            let q = &q;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/search/{}", page_index))?;
+                let mut request = client.client.get(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                if let Some(value) = exclude_fields {
+                    request = ::sdk_runtime::call::query(request, "excludeFields", value);
+                }
+                if let Some(value) = fields {
+                    request = ::sdk_runtime::call::query(request, "fields", value);
+                }
+                if let Some(value) = order_by {
+                    request = ::sdk_runtime::call::query(request, "orderBy", value);
+                }
+                if let Some(value) = q {
+                    request = ::sdk_runtime::call::query(request, "q", value);
+                }
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "search_requests")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
@@ -4724,7 +4883,23 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/requests/submitArgs`
         pub async fn send(self) -> Result<ResponseValue<types::StepArgsReply>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::StepArgs::try_from(v).map_err(|e| e.to_string().into()))
+                .map_err(::sdk_runtime::call::invalid_argument)?;
+            let body = &body;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/submitArgs"))?;
+                let mut request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                request = request.json(body);
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "set_step_args")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
@@ -4810,7 +4985,41 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/requests/{requestId}`
         pub async fn send(self) -> Result<ResponseValue<types::RequestDetails>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self {
+                client,
+                request_id,
+                exclude_fields,
+                fields,
+                links,
+            } = self;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
+            let exclude_fields = exclude_fields.map_err(::sdk_runtime::call::invalid_argument)?;
+            let fields = fields.map_err(::sdk_runtime::call::invalid_argument)?;
+            let links = links.map_err(::sdk_runtime::call::invalid_argument)?;
+            let request_id = &request_id;
+            let exclude_fields = &exclude_fields;
+            let fields = &fields;
+            let links = &links;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}", request_id))?;
+                let mut request = client.client.get(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                if let Some(value) = exclude_fields {
+                    request = ::sdk_runtime::call::query(request, "excludeFields", value);
+                }
+                if let Some(value) = fields {
+                    request = ::sdk_runtime::call::query(request, "fields", value);
+                }
+                if let Some(value) = links {
+                    request = ::sdk_runtime::call::query(request, "links", value);
+                }
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_request")
+                .await?
+                .decode_in_place()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
@@ -4937,7 +5146,29 @@ pub mod builder {
         }
         ///Sends a `PATCH` request to `/requests/{requestId}`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self {
+                client,
+                request_id,
+                body,
+            } = self;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
+            let body = body
+                .and_then(|v| types::UpdateRequestBody::try_from(v).map_err(|e| e.to_string().into()))
+                .map_err(::sdk_runtime::call::invalid_argument)?;
+            let request_id = &request_id;
+            let body = &body;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}", request_id))?;
+                let mut request = client.client.patch(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                request = request.json(body);
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "update_request")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
@@ -4996,7 +5227,20 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/requests/{requestId}/cancel`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self { client, request_id } = self;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
+            let request_id = &request_id;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}/cancel", request_id))?;
+                let request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "cancel_request")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
@@ -5065,7 +5309,32 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/requests/{requestId}/checkInCancelling`
         pub async fn send(self) -> Result<ResponseValue<bool>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self {
+                client,
+                request_id,
+                body,
+            } = self;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
+            let body = body
+                .and_then(|v| types::CheckInCancellingBody::try_from(v).map_err(|e| e.to_string().into()))
+                .map_err(::sdk_runtime::call::invalid_argument)?;
+            let request_id = &request_id;
+            let body = &body;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(
+                    &client.inner,
+                    format_args!("/requests/{}/checkInCancelling", request_id),
+                )?;
+                let mut request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                request = request.json(body);
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "check_in_cancelling")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
@@ -5144,7 +5413,30 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/requests/{requestId}/executionStatus`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self {
+                client,
+                request_id,
+                body,
+            } = self;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
+            let body = body
+                .and_then(|v| types::ExecutionStatusUpdate::try_from(v).map_err(|e| e.to_string().into()))
+                .map_err(::sdk_runtime::call::invalid_argument)?;
+            let request_id = &request_id;
+            let body = &body;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url =
+                    ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}/executionStatus", request_id))?;
+                let mut request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                request = request.json(body);
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "update_execution_status")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
@@ -5204,7 +5496,21 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/requests/{requestId}/forceCancel`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self { client, request_id } = self;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
+            let request_id = &request_id;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url =
+                    ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}/forceCancel", request_id))?;
+                let request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "force_cancel_request")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
@@ -5255,7 +5561,20 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/requests/{requestId}/hold`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self { client, request_id } = self;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
+            let request_id = &request_id;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}/hold", request_id))?;
+                let request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "hold_request")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
@@ -5305,7 +5624,21 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/requests/{requestId}/permissions`
         pub async fn send(self) -> Result<ResponseValue<types::PermissionDetails>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self { client, request_id } = self;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
+            let request_id = &request_id;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url =
+                    ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}/permissions", request_id))?;
+                let request = client.client.get(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_request_permissions")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
@@ -5356,7 +5689,20 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/requests/{requestId}/release`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self { client, request_id } = self;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
+            let request_id = &request_id;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}/release", request_id))?;
+                let request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "release_request")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
@@ -5425,7 +5771,29 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/requests/{requestId}/subscribe`
         pub async fn send(self) -> Result<ResponseValue<types::ActionResponse>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self {
+                client,
+                request_id,
+                body,
+            } = self;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
+            let body = body
+                .and_then(|v| types::CallbackSubscription::try_from(v).map_err(|e| e.to_string().into()))
+                .map_err(::sdk_runtime::call::invalid_argument)?;
+            let request_id = &request_id;
+            let body = &body;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}/subscribe", request_id))?;
+                let mut request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                request = request.json(body);
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "subscribe_request")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
@@ -5533,7 +5901,32 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/server/quiesceState`
         pub async fn send(self) -> Result<ResponseValue<types::QuiesceState>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self {
+                client,
+                cluster_name,
+                server_name,
+            } = self;
+            let cluster_name = cluster_name.map_err(::sdk_runtime::call::invalid_argument)?;
+            let server_name = server_name.map_err(::sdk_runtime::call::invalid_argument)?;
+            let cluster_name = &cluster_name;
+            let server_name = &server_name;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/server/quiesceState"))?;
+                let mut request = client.client.get(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                if let Some(value) = cluster_name {
+                    request = ::sdk_runtime::call::query(request, "clusterName", value);
+                }
+                if let Some(value) = server_name {
+                    request = ::sdk_runtime::call::query(request, "serverName", value);
+                }
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_quiesce_state")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller

@@ -1421,7 +1421,26 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/requests`
         pub async fn send(self) -> Result<ResponseValue<types::RequestListResponse>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self {
+                client,
+                x_id_tenant_name,
+            } = self;
+            let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::call::invalid_argument)?;
+            let x_id_tenant_name = &x_id_tenant_name;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests"))?;
+                let mut request = client.client.get(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                if let Some(value) = x_id_tenant_name {
+                    request = ::sdk_runtime::call::header(request, "X-ID-TENANT-NAME", value)?;
+                }
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "list_requests")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
@@ -1488,7 +1507,29 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/requests/{request}`
         pub async fn send(self) -> Result<ResponseValue<types::RequestStatusResponse>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self {
+                client,
+                request,
+                x_id_tenant_name,
+            } = self;
+            let request = request.map_err(::sdk_runtime::call::invalid_argument)?;
+            let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::call::invalid_argument)?;
+            let request = &request;
+            let x_id_tenant_name = &x_id_tenant_name;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}", request))?;
+                let mut request_ = client.client.get(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                if let Some(value) = x_id_tenant_name {
+                    request_ = ::sdk_runtime::call::header(request_, "X-ID-TENANT-NAME", value)?;
+                }
+                ::sdk_runtime::call::build(request_)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_request")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
@@ -1558,7 +1599,29 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/requests/{request}/result`
         pub async fn send(self) -> Result<ResponseValue<types::RequestResultResponse>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self {
+                client,
+                request,
+                x_id_tenant_name,
+            } = self;
+            let request = request.map_err(::sdk_runtime::call::invalid_argument)?;
+            let x_id_tenant_name = x_id_tenant_name.map_err(::sdk_runtime::call::invalid_argument)?;
+            let request = &request;
+            let x_id_tenant_name = &x_id_tenant_name;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/requests/{}/result", request))?;
+                let mut request_ = client.client.get(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                if let Some(value) = x_id_tenant_name {
+                    request_ = ::sdk_runtime::call::header(request_, "X-ID-TENANT-NAME", value)?;
+                }
+                ::sdk_runtime::call::build(request_)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_request_result")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller

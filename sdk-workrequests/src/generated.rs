@@ -1933,7 +1933,23 @@ pub mod builder {
         }
         ///Sends a `POST` request to `/snapshots`
         pub async fn send(self) -> Result<ResponseValue<types::CreateSnapshotResponse>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::CreateSnapshotRequest::try_from(v).map_err(|e| e.to_string().into()))
+                .map_err(::sdk_runtime::call::invalid_argument)?;
+            let body = &body;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(&client.inner, format_args!("/snapshots"))?;
+                let mut request = client.client.post(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                request = request.json(body);
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "create_snapshot")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
@@ -2034,7 +2050,23 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/workRequests/{id}`
         pub async fn send(self) -> Result<ResponseValue<types::WorkRequest>, ::sdk_runtime::Error> {
-            self.send_unread().await?.decode()
+            let Self { client, id } = self;
+            let id = id.map_err(::sdk_runtime::call::invalid_argument)?;
+            let id = &id;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(
+                    &client.inner,
+                    format_args!("/workRequests/{}", ::sdk_runtime::call::PathSegment(id)),
+                )?;
+                let request = client.client.get(url).header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                );
+                ::sdk_runtime::call::build(request)
+            };
+            ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "get_work_request")
+                .await?
+                .decode()
         }
         /// Sends the request as [`send`](Self::send) does and returns its success reply read but not
         /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller

@@ -15,7 +15,8 @@
 //! - the reply is read by `call::send_json`, `call::send_stream` or `call::send_empty` with the documented
 //!   statuses. An operation with a JSON reply gets two methods: `send_unread`, which returns the reply read but
 //!   not decoded (`call::JsonReply::unread`, or `unread_in_place` for the large structs that [`crate::members`]
-//!   makes readable in place), and `send`, which is `send_unread().await?.decode()`.
+//!   makes readable in place), and `send`, the same call decoded in place of the reply (`decode` or
+//!   `decode_in_place`).
 //!
 //! From progenitor's output only syntax is read: the builder struct of the operation (its name and its fields'
 //! names and types) and the reply type of its `send`. Nothing depends on how progenitor writes a method's body.
@@ -105,17 +106,22 @@ fn write_send(builder: &mut [syn::Item], op: &Operation, large: &HashSet<String>
         .filter(|a| a.path().is_ident("doc"))
         .cloned()
         .collect();
-    let decode_in_place = large_reply(&reply_type).is_some_and(|n| large.contains(&n));
-    let body = send_body(op, &fields, decode_in_place)?;
+    let in_place = large_reply(&reply_type).is_some_and(|n| large.contains(&n));
+    let (decode, unread) = if in_place {
+        (quote!(decode_in_place), quote!(unread_in_place))
+    } else {
+        (quote!(decode), quote!(unread))
+    };
+    let body = send_body(op, &fields, quote!(.await?.#decode()))?;
+    block.items[at] = syn::parse_quote! {
+        #(#docs)*
+        pub async fn send(self) -> Result<ResponseValue<#reply_type>, ::sdk_runtime::Error> #body
+    };
     if op.reply == Reply::Json {
-        // `send` decodes where the value is returned, so that the decoded document is not copied out of one more
-        // future; `send_unread` is the same call without the decoding, for a caller that reads part of a reply.
-        block.items[at] = syn::parse_quote! {
-            #(#docs)*
-            pub async fn send(self) -> Result<ResponseValue<#reply_type>, ::sdk_runtime::Error> {
-                self.send_unread().await?.decode()
-            }
-        };
+        // The same call without the decoding, for a caller that reads part of a reply. Written out rather than
+        // called by `send`: `send` decodes where the value is returned, through no function pointer and no
+        // further future, so the common call keeps its shape.
+        let body = send_body(op, &fields, quote!(.await.map(::sdk_runtime::call::JsonReply::#unread)))?;
         block.items.insert(
             at + 1,
             syn::parse_quote! {
@@ -125,11 +131,6 @@ fn write_send(builder: &mut [syn::Item], op: &Operation, large: &HashSet<String>
                 pub async fn send_unread(self) -> Result<::sdk_runtime::UnreadReply<#reply_type>, ::sdk_runtime::Error> #body
             },
         );
-    } else {
-        block.items[at] = syn::parse_quote! {
-            #(#docs)*
-            pub async fn send(self) -> Result<ResponseValue<#reply_type>, ::sdk_runtime::Error> #body
-        };
     }
     Ok(())
 }
@@ -247,7 +248,8 @@ fn local(name: &str, fields: &[Field<'_>]) -> syn::Ident {
     syn::Ident::new(&name, Span::call_site())
 }
 
-fn send_body(op: &Operation, fields: &[Field<'_>], decode_in_place: bool) -> Result<syn::Block> {
+/// The body of a `send`; `json_tail` follows `call::send_json(..)` for an operation with a JSON reply.
+fn send_body(op: &Operation, fields: &[Field<'_>], json_tail: proc_macro2::TokenStream) -> Result<syn::Block> {
     let url = local("url", fields);
     let request = local("request", fields);
     let value = local("value", fields);
@@ -339,15 +341,8 @@ fn send_body(op: &Operation, fields: &[Field<'_>], decode_in_place: bool) -> Res
     let operation = &op.name;
     let call = match op.reply {
         Reply::Json => {
-            let unread = if decode_in_place {
-                quote!(unread_in_place)
-            } else {
-                quote!(unread)
-            };
             quote! {
-                ::sdk_runtime::call::send_json(&client.inner, &client.client, &#build, #operation)
-                    .await
-                    .map(::sdk_runtime::call::JsonReply::#unread)
+                ::sdk_runtime::call::send_json(&client.inner, &client.client, &#build, #operation) #json_tail
             }
         }
         Reply::Stream | Reply::Empty => {
@@ -533,10 +528,43 @@ mod tests {
     fn send_is_written_from_the_operation() {
         let mut file = progenitor_output();
         write_sends(&mut file, &[full()], &HashSet::new()).expect("written");
+        // What both methods do before the exchange: each argument checked once, the request built per attempt.
+        let prepare = quote! {
+            let Self { client, request_id, name, fields, tenant, body } = self;
+            let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
+            let name = name.map_err(::sdk_runtime::call::invalid_argument)?;
+            let fields = fields.map_err(::sdk_runtime::call::invalid_argument)?;
+            let tenant = tenant.map_err(::sdk_runtime::call::invalid_argument)?;
+            let body = body
+                .and_then(|v| types::Query::try_from(v).map_err(|e| e.to_string().into()))
+                .map_err(::sdk_runtime::call::invalid_argument)?;
+            let request_id = &request_id;
+            let name = &name;
+            let fields = &fields;
+            let tenant = &tenant;
+            let body = &body;
+            let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
+                let url = ::sdk_runtime::call::url(
+                    &client.inner,
+                    format_args!("/requests/{}/{}", request_id, ::sdk_runtime::call::PathSegment(name))
+                )?;
+                let mut request = client.client.post(url)
+                    .header(::reqwest::header::ACCEPT, ::reqwest::header::HeaderValue::from_static("application/json"));
+                if let Some(value) = fields {
+                    request = ::sdk_runtime::call::query(request, "fields", value);
+                }
+                if let Some(value) = tenant {
+                    request = ::sdk_runtime::call::header(request, "tenant", value)?;
+                }
+                request = request.json(body);
+                ::sdk_runtime::call::build(request)
+            };
+        };
         let expected_send: syn::ImplItemFn = syn::parse_quote! {
             /// Sends a `POST` request.
             pub async fn send(self) -> Result<ResponseValue<types::Page>, ::sdk_runtime::Error> {
-                self.send_unread().await?.decode()
+                #prepare
+                ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "query_requests").await?.decode()
             }
         };
         let expected: syn::ImplItemFn = syn::parse_quote! {
@@ -544,35 +572,7 @@ mod tests {
             /// decoded: [`UnreadReply::peek`](sdk_runtime::UnreadReply::peek) reads the members a caller
             /// needs, [`UnreadReply::decode`](sdk_runtime::UnreadReply::decode) the whole document.
             pub async fn send_unread(self) -> Result<::sdk_runtime::UnreadReply<types::Page>, ::sdk_runtime::Error> {
-                let Self { client, request_id, name, fields, tenant, body } = self;
-                let request_id = request_id.map_err(::sdk_runtime::call::invalid_argument)?;
-                let name = name.map_err(::sdk_runtime::call::invalid_argument)?;
-                let fields = fields.map_err(::sdk_runtime::call::invalid_argument)?;
-                let tenant = tenant.map_err(::sdk_runtime::call::invalid_argument)?;
-                let body = body
-                    .and_then(|v| types::Query::try_from(v).map_err(|e| e.to_string().into()))
-                    .map_err(::sdk_runtime::call::invalid_argument)?;
-                let request_id = &request_id;
-                let name = &name;
-                let fields = &fields;
-                let tenant = &tenant;
-                let body = &body;
-                let build = move || -> ::std::result::Result<::reqwest::Request, ::sdk_runtime::Error> {
-                    let url = ::sdk_runtime::call::url(
-                        &client.inner,
-                        format_args!("/requests/{}/{}", request_id, ::sdk_runtime::call::PathSegment(name))
-                    )?;
-                    let mut request = client.client.post(url)
-                        .header(::reqwest::header::ACCEPT, ::reqwest::header::HeaderValue::from_static("application/json"));
-                    if let Some(value) = fields {
-                        request = ::sdk_runtime::call::query(request, "fields", value);
-                    }
-                    if let Some(value) = tenant {
-                        request = ::sdk_runtime::call::header(request, "tenant", value)?;
-                    }
-                    request = request.json(body);
-                    ::sdk_runtime::call::build(request)
-                };
+                #prepare
                 ::sdk_runtime::call::send_json(&client.inner, &client.client, &build, "query_requests")
                     .await
                     .map(::sdk_runtime::call::JsonReply::unread)
@@ -615,7 +615,12 @@ mod tests {
         let mut file = progenitor_output();
         let large = HashSet::from(["Page".to_owned()]);
         write_sends(&mut file, &[full()], &large).expect("written");
-        assert!(written(&file).contains(".await.map(::sdk_runtime::call::JsonReply::unread_in_place)"));
+        let code = written(&file);
+        assert!(code.contains(".await?.decode_in_place()"), "{code}");
+        assert!(
+            code.contains(".await.map(::sdk_runtime::call::JsonReply::unread_in_place)"),
+            "{code}"
+        );
         for (reply, function, ty) in [
             (Reply::Empty, "send_empty", "()"),
             (Reply::Stream, "send_stream", "ByteStream"),

@@ -1,5 +1,6 @@
-//! Per-call ratios measured interleaved: each round times a batch of every call (SDK, hand-written reqwest with the
-//! SDK's type, hand-written reqwest with a hand struct, raw hyper; ESS, OGG and OAC) one after the other, in an
+//! Per-call ratios measured interleaved: each round times a batch of every call (SDK, the SDK's `send_unread` read
+//! into the hand struct, hand-written reqwest with the SDK's type, hand-written reqwest with a hand struct, raw
+//! hyper; ESS, OGG and OAC) one after the other, in an
 //! order that rotates from round to round; each ratio is taken within a round, and the median over the rounds is
 //! reported with its quartiles. Slow drifts of a shared virtual machine (the neighbours' load, frequency) then hit
 //! both sides of a ratio alike, which criterion's one-function-after-the-other measurement cannot promise.
@@ -11,9 +12,6 @@
 //!
 //! `--query` measures the ESS query answered by 1,000 requests (0.6 MB) instead, the same way: the SDK against the
 //! hand-written call into the same type, interleaved.
-//!
-//! ```text
-//! ```
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -43,6 +41,8 @@ impl Service {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Sdk,
+    /// The SDK's call read into the hand-written struct: `send_unread()` then `peek`.
+    SdkUnreadHandStruct,
     ReqwestGeneratedType,
     ReqwestHandStruct,
     HyperRaw,
@@ -52,6 +52,7 @@ impl Kind {
     fn name(self) -> &'static str {
         match self {
             Self::Sdk => "sdk",
+            Self::SdkUnreadHandStruct => "sdk_unread_hand_struct",
             Self::ReqwestGeneratedType => "reqwest_generated_type",
             Self::ReqwestHandStruct => "reqwest_hand_struct",
             Self::HyperRaw => "hyper_raw",
@@ -60,16 +61,18 @@ impl Kind {
 }
 
 const SERVICES: [Service; 3] = [Service::Ess, Service::Ogg, Service::Oac];
-const KINDS: [Kind; 4] = [
+const KINDS: [Kind; 5] = [
     Kind::Sdk,
+    Kind::SdkUnreadHandStruct,
     Kind::ReqwestGeneratedType,
     Kind::ReqwestHandStruct,
     Kind::HyperRaw,
 ];
 /// The ratios reported: (numerator, denominator).
-const RATIOS: [(Kind, Kind); 5] = [
+const RATIOS: [(Kind, Kind); 6] = [
     (Kind::Sdk, Kind::ReqwestHandStruct),
     (Kind::Sdk, Kind::ReqwestGeneratedType),
+    (Kind::SdkUnreadHandStruct, Kind::ReqwestHandStruct),
     (Kind::ReqwestGeneratedType, Kind::ReqwestHandStruct),
     (Kind::Sdk, Kind::HyperRaw),
     (Kind::ReqwestHandStruct, Kind::HyperRaw),
@@ -100,6 +103,10 @@ fn time(clients: &mut Clients, service: Service, kind: Kind, calls: u32) -> Dura
                             .into_inner(),
                     );
                 }
+                (Service::Ess, Kind::SdkUnreadHandStruct) => {
+                    let reply = ess.get_request().request_id(ESS_ID).send_unread().await.expect("ok");
+                    black_box(reply.peek::<EssStatus>().expect("ok"));
+                }
                 (Service::Ess, Kind::ReqwestGeneratedType) => {
                     black_box(
                         hand.ess_get_request::<sdk_ess::types::RequestDetails>(ESS_ID)
@@ -116,6 +123,10 @@ fn time(clients: &mut Clients, service: Service, kind: Kind, calls: u32) -> Dura
                 (Service::Ogg, Kind::Sdk) => {
                     black_box(ogg.get_request().request(OGG_ID).send().await.expect("ok").into_inner());
                 }
+                (Service::Ogg, Kind::SdkUnreadHandStruct) => {
+                    let reply = ogg.get_request().request(OGG_ID).send_unread().await.expect("ok");
+                    black_box(reply.peek::<OggStatus>().expect("ok"));
+                }
                 (Service::Ogg, Kind::ReqwestGeneratedType) => {
                     black_box(
                         hand.ogg_get_request::<sdk_ogg::types::RequestStatusResponse>(OGG_ID)
@@ -131,6 +142,10 @@ fn time(clients: &mut Clients, service: Service, kind: Kind, calls: u32) -> Dura
                 }
                 (Service::Oac, Kind::Sdk) => {
                     black_box(oac.get_work_request().id(OAC_ID).send().await.expect("ok").into_inner());
+                }
+                (Service::Oac, Kind::SdkUnreadHandStruct) => {
+                    let reply = oac.get_work_request().id(OAC_ID).send_unread().await.expect("ok");
+                    black_box(reply.peek::<OacWorkRequest>().expect("ok"));
                 }
                 (Service::Oac, Kind::ReqwestGeneratedType) => {
                     black_box(
