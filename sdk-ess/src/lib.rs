@@ -79,7 +79,7 @@ pub mod wait;
 pub use generated::*;
 pub use sdk_runtime::{
     ApiError, Auth, ClientBuilder, ConfigError, Error, RequestBudget, RetryPolicy, Secret, ServiceError, Timestamp,
-    TokenError, TokenSource, TransportError, TransportErrorKind,
+    TokenError, TokenSource, TransportError, TransportErrorKind, UnreadReply,
 };
 
 /// The ESS service as the runtime sees it: its name in errors and traces, and its error-body parser.

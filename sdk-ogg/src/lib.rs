@@ -99,7 +99,7 @@ pub use request_id::{request_id_from_href, request_id_from_links};
 pub use result::BodyError;
 pub use sdk_runtime::{
     ApiError, Auth, ClientBuilder, ConfigError, Error, RequestBudget, RetryPolicy, Secret, ServiceError, Timestamp,
-    TokenError, TokenSource, TransportError, TransportErrorKind,
+    TokenError, TokenSource, TransportError, TransportErrorKind, UnreadReply,
 };
 
 /// The GoldenGate service as the runtime sees it: its name in errors and traces (`OGG`), and its error-body parser,

@@ -21,8 +21,9 @@
 //!   they are) to the base URL parsed once; [`query`] appends a query parameter (an optional one only when set);
 //!   [`header`] adds a header argument; [`build`] finishes the request;
 //! - the exchange: [`send_json`] (then [`JsonReply::decode`], or [`JsonReply::decode_in_place`] for the large
-//!   structs of [`optional_members!`](crate::optional_members)), [`send_stream`] for downloads, [`send_empty`] for
-//!   replies without a body. Each takes the request as a function ([`BuildRequest`]) called once per attempt, so
+//!   structs of [`optional_members!`](crate::optional_members); for `send_unread`, [`JsonReply::unread`] or
+//!   [`JsonReply::unread_in_place`], which leave the decoding to [`UnreadReply`](crate::UnreadReply)),
+//!   [`send_stream`] for downloads, [`send_empty`] for replies without a body. Each takes the request as a function ([`BuildRequest`]) called once per attempt, so
 //!   that no copy of a request is made ahead of a retry that most calls never need.
 //!
 //! Every item here is public so that generated code in another crate can reach it; none of it is meant for code

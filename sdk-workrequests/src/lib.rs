@@ -132,7 +132,7 @@ pub use generated::*;
 pub use object_id::{ObjectId, ObjectIdError};
 pub use sdk_runtime::{
     ApiError, Auth, ClientBuilder, ConfigError, Error, RequestBudget, RetryPolicy, Secret, ServiceError, Timestamp,
-    TokenError, TokenSource, TransportError, TransportErrorKind,
+    TokenError, TokenSource, TransportError, TransportErrorKind, UnreadReply,
 };
 pub use work_request_id::{OA_WORK_REQUEST_ID, WorkRequestId, WorkRequestIdError, WorkRequestIdExt};
 
