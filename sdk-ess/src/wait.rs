@@ -79,7 +79,7 @@ struct StateOnly {
 impl Lifecycle for StateOnly {
     /// As [`RequestDetails`]'s: its state's class.
     fn class(&self) -> Class {
-        self.state.as_ref().map_or(Class::Running, Lifecycle::class)
+        self.state.class()
     }
 }
 
@@ -101,7 +101,7 @@ impl Lifecycle for RequestState {
 impl Lifecycle for RequestDetails {
     /// Its state's class; a request without a state is still running.
     fn class(&self) -> Class {
-        self.state.as_ref().map_or(Class::Running, Lifecycle::class)
+        self.state.class()
     }
 }
 

@@ -52,26 +52,27 @@ impl Target {
     pub fn request_id(&self) -> i64 {
         self.request_id
     }
+
+    /// The status call of a poll, with the tenant header when one is set.
+    fn status_call(&self) -> crate::builder::GetRequest<'_> {
+        let call = self.client.get_request().request(self.request_id);
+        match &self.tenant_name {
+            Some(name) => call.x_id_tenant_name(name.clone()),
+            None => call,
+        }
+    }
 }
 
 impl PollTarget for Target {
     type Status = RequestStatusResponse;
 
     async fn fetch(&mut self) -> Result<Polled<RequestStatusResponse>, sdk_runtime::Error> {
-        let mut call = self.client.get_request().request(self.request_id);
-        if let Some(name) = &self.tenant_name {
-            call = call.x_id_tenant_name(name.clone());
-        }
-        Ok(Polled::from(call.send().await?))
+        Ok(Polled::from(self.status_call().send().await?))
     }
 
     /// Reads only the request document and the messages while it runs (not the links, which are most of a reply).
     async fn fetch_brief(&mut self) -> Result<Polled<Option<RequestStatusResponse>>, sdk_runtime::Error> {
-        let mut call = self.client.get_request().request(self.request_id);
-        if let Some(name) = &self.tenant_name {
-            call = call.x_id_tenant_name(name.clone());
-        }
-        Polled::unless_running::<ProgressOnly>(call.send_unread().await?)
+        Polled::unless_running::<ProgressOnly>(self.status_call().send_unread().await?)
     }
 
     fn label(&self) -> String {

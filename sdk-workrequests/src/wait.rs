@@ -70,7 +70,7 @@ impl Lifecycle for WorkRequestStatus {
 impl Lifecycle for WorkRequest {
     /// Its status's class; a work request without a status is still running.
     fn class(&self) -> Class {
-        self.status.as_ref().map_or(Class::Running, Lifecycle::class)
+        self.status.class()
     }
 }
 
@@ -83,7 +83,7 @@ struct StatusOnly {
 impl Lifecycle for StatusOnly {
     /// As [`WorkRequest`]'s: its status's class.
     fn class(&self) -> Class {
-        self.status.as_ref().map_or(Class::Running, Lifecycle::class)
+        self.status.class()
     }
 }
 

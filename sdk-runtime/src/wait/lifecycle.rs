@@ -70,6 +70,13 @@ pub trait Lifecycle {
     }
 }
 
+/// A state or status not reported yet: the work is still running.
+impl<T: Lifecycle> Lifecycle for Option<T> {
+    fn class(&self) -> Class {
+        self.as_ref().map_or(Class::Running, Lifecycle::class)
+    }
+}
+
 /// A status document a waiter polls: its [`Lifecycle`], and what a person is shown of it.
 pub trait Classified: Lifecycle + Clone + Send + 'static {
     /// The state as the service names it (`RUNNING`, `IN_PROGRESS`, `running`), for progress reports and errors.
